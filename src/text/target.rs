@@ -1,0 +1,624 @@
+//! The target grammar (chỉ tiêu): reads a target as a plan's author wrote it,
+//! with or without diacritics, into a [`Target`]. Pure; an unreadable target
+//! is an `Err` for the caller to report with its cell, never a guess.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::fold::fold;
+use super::number::{format_en, format_vi, parse_number};
+use super::words::{Grade, parse_done, parse_grade};
+
+/// Chỉ tiêu: what an achieved value must reach.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Target {
+    /// No target: a `Tự chấm` indicator scored by the unit itself.
+    None,
+    /// `96%`, `100 xã, phường`, `Ít nhất 15%`, `≥ 90`: achieved ≥ value.
+    AtLeast { value: f64, percent: bool },
+    /// `Trên 90%`, `> 82%`: achieved > value.
+    Above { value: f64, percent: bool },
+    /// `Dưới 5%`, `< 5`: achieved < value.
+    Below { value: f64, percent: bool },
+    /// `Tối đa 2`, `Không quá 2`, `≤ 2`: achieved ≤ value.
+    AtMost { value: f64, percent: bool },
+    /// `Từ 07 đến 09`: met from `low`; above `high` is exceeded (vượt mức).
+    Range { low: f64, high: f64, percent: bool },
+    /// `Không có`, `Không để xảy ra`, `0 vụ`: a count that must be zero.
+    Zero,
+    /// `Tăng từ 02 bậc trở lên`: the rank improves by at least `steps` on the
+    /// previous year's (a lower rank number is better).
+    RankUp { steps: f64 },
+    /// `Cao hơn năm 2021`: achieved above the unit's previous-year value.
+    AbovePrevious,
+    /// `Hoàn thành`, `Có`, `Đạt`: a task, done or not.
+    Done,
+    /// `Hoàn thành tốt nhiệm vụ trở lên`: a grade at least this good.
+    Grade { grade: Grade },
+}
+
+/// A target that could not be read, with the reason in English for the
+/// finding's `expected` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableTarget;
+
+impl Target {
+    /// True when the target is a number or percentage compared to a bound.
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            Target::AtLeast { .. }
+                | Target::Above { .. }
+                | Target::Below { .. }
+                | Target::AtMost { .. }
+                | Target::Range { .. }
+        )
+    }
+
+    /// True when the target is written in percent.
+    pub fn is_percent(&self) -> bool {
+        match self {
+            Target::AtLeast { percent, .. }
+            | Target::Above { percent, .. }
+            | Target::Below { percent, .. }
+            | Target::AtMost { percent, .. }
+            | Target::Range { percent, .. } => *percent,
+            _ => false,
+        }
+    }
+
+    /// True when achieving needs the unit's previous-year figure.
+    pub fn needs_baseline(&self) -> bool {
+        matches!(self, Target::RankUp { .. } | Target::AbovePrevious)
+    }
+
+    /// The number a proportional (`Tỷ lệ`) or leading (`Dẫn đầu`) score
+    /// divides by: the lower bound of a "more is better" target.
+    pub fn reference(&self) -> Option<f64> {
+        match self {
+            Target::AtLeast { value, .. } | Target::Above { value, .. } => Some(*value),
+            Target::Range { low, .. } => Some(*low),
+            _ => None,
+        }
+    }
+
+    /// Compares a unit's registered target with the plan's: `Some(true)` when
+    /// the registered one asks for less, `None` when they cannot be compared.
+    pub fn is_weaker_than(&self, plan: &Target) -> Option<bool> {
+        let floor = |t: &Target| match t {
+            Target::AtLeast { value, .. } => Some((*value, 0)),
+            Target::Above { value, .. } => Some((*value, 1)),
+            Target::Range { low, .. } => Some((*low, 0)),
+            _ => None,
+        };
+        let ceiling = |t: &Target| match t {
+            Target::AtMost { value, .. } => Some((-*value, 0)),
+            Target::Below { value, .. } => Some((-*value, 1)),
+            Target::Zero => Some((0.0, 0)),
+            _ => None,
+        };
+        if let (Some(own), Some(theirs)) = (floor(self), floor(plan)) {
+            return Some(own.0 < theirs.0 || (own.0 == theirs.0 && own.1 < theirs.1));
+        }
+        if let (Some(own), Some(theirs)) = (ceiling(self), ceiling(plan)) {
+            return Some(own.0 < theirs.0 || (own.0 == theirs.0 && own.1 < theirs.1));
+        }
+        match (self, plan) {
+            (Target::Grade { grade: own }, Target::Grade { grade: theirs }) => {
+                Some(!own.at_least(*theirs))
+            }
+            (Target::RankUp { steps: own }, Target::RankUp { steps: theirs }) => Some(own < theirs),
+            (a, b) if a == b => Some(false),
+            _ => None,
+        }
+    }
+
+    /// How the target was understood, in Vietnamese or English.
+    pub fn describe(&self, english: bool) -> String {
+        let num = |v: f64, p: bool| {
+            let n = if english { format_en(v) } else { format_vi(v) };
+            if p { format!("{n}%") } else { n }
+        };
+        match (self, english) {
+            (Target::None, false) => "không có chỉ tiêu (đơn vị tự chấm)".into(),
+            (Target::None, true) => "no target (self-scored)".into(),
+            (Target::AtLeast { value, percent }, _) => format!("≥ {}", num(*value, *percent)),
+            (Target::Above { value, percent }, _) => format!("> {}", num(*value, *percent)),
+            (Target::Below { value, percent }, _) => format!("< {}", num(*value, *percent)),
+            (Target::AtMost { value, percent }, _) => format!("≤ {}", num(*value, *percent)),
+            (Target::Range { low, high, percent }, false) => format!(
+                "≥ {} (trên {} là vượt mức)",
+                num(*low, *percent),
+                num(*high, *percent)
+            ),
+            (Target::Range { low, high, percent }, true) => format!(
+                "≥ {} (above {} is exceeded)",
+                num(*low, *percent),
+                num(*high, *percent)
+            ),
+            (Target::Zero, false) => "= 0 (không để xảy ra)".into(),
+            (Target::Zero, true) => "= 0 (none allowed)".into(),
+            (Target::RankUp { steps }, false) => {
+                format!(
+                    "thứ hạng tăng ≥ {} bậc so với năm trước",
+                    num(*steps, false)
+                )
+            }
+            (Target::RankUp { steps }, true) => {
+                format!("rank improves by ≥ {} on last year", num(*steps, false))
+            }
+            (Target::AbovePrevious, false) => "> kết quả năm trước".into(),
+            (Target::AbovePrevious, true) => "> last year's value".into(),
+            (Target::Done, false) => "hoàn thành (có/không)".into(),
+            (Target::Done, true) => "done (yes/no)".into(),
+            (Target::Grade { grade }, false) => format!("xếp loại {} trở lên", grade.name_vi()),
+            (Target::Grade { grade }, true) => format!("grade {} or better", grade.name_en()),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(false))
+    }
+}
+
+/// Words that may open a target without changing its meaning
+/// (`Phấn đấu 100%`, `Hoàn thành 100% nhiệm vụ`, `Có ít nhất 01 đề tài`).
+const NEUTRAL_OPENERS: [&str; 7] = [
+    "phan dau dat",
+    "phan dau",
+    "hoan thanh xuat sac",
+    "hoan thanh",
+    "dat ty le",
+    "dat",
+    "co",
+];
+
+const AT_LEAST: [&str; 9] = [
+    "≥",
+    ">=",
+    "=>",
+    "it nhat",
+    "toi thieu",
+    "khong duoi",
+    "khong it hon",
+    "tu",
+    "bang hoac tren",
+];
+const ABOVE: [&str; 6] = [">", "tren", "hon", "lon hon", "cao hon", "vuot"];
+const BELOW: [&str; 4] = ["<", "duoi", "nho hon", "thap hon"];
+const AT_MOST: [&str; 7] = [
+    "≤",
+    "<=",
+    "=<",
+    "toi da",
+    "khong qua",
+    "khong vuot qua",
+    "khong cao hon",
+];
+const ZERO: [&str; 7] = [
+    "khong co",
+    "khong de xay ra",
+    "khong xay ra",
+    "khong de",
+    "khong vi pham",
+    "khong phat sinh",
+    "khong",
+];
+
+/// Reads a target. Empty text is [`Target::None`]; the caller decides whether
+/// the indicator's rule allows that.
+pub fn parse_target(text: &str) -> Result<Target, UnreadableTarget> {
+    let folded = fold(text);
+    let s = folded.trim().trim_end_matches(['.', ';']).trim();
+    if s.is_empty() {
+        return Ok(Target::None);
+    }
+    if parse_done(s) == Some(true) {
+        return Ok(Target::Done);
+    }
+    if let Some(grade) = parse_grade(s) {
+        return Ok(Target::Grade { grade });
+    }
+    let opens_with = |list: &[&str]| {
+        list.iter()
+            .any(|w| s == *w || s.starts_with(&format!("{w} ")))
+    };
+    // `Không quá 2` and `Không dưới 5` are bounds, not zero tolerance.
+    if opens_with(&ZERO) && !opens_with(&AT_MOST) && !opens_with(&AT_LEAST) {
+        return Ok(Target::Zero);
+    }
+    if (s.contains("cao hon") || s.contains("tang") || s.contains("lon hon"))
+        && (s.contains("nam truoc") || s.contains("cung ky") || has_year_after(s))
+    {
+        return Ok(Target::AbovePrevious);
+    }
+    if s.starts_with("tang") && s.contains("bac") {
+        let (_, first, _) = first_number(s).ok_or(UnreadableTarget)?;
+        return Ok(Target::RankUp { steps: first.0 });
+    }
+    numeric(s)
+}
+
+/// `cao hơn năm 2021`: a four-digit year after `nam`.
+fn has_year_after(s: &str) -> bool {
+    s.split("nam ").skip(1).any(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.len() == 4
+    })
+}
+
+/// Finds the first number in `s`: (text before, (value, percent), text after).
+fn first_number(s: &str) -> Option<(&str, (f64, bool), &str)> {
+    let start = s.find(|c: char| c.is_ascii_digit())?;
+    let bytes = s.as_bytes();
+    let mut end = start;
+    while end < bytes.len() {
+        let c = bytes[end];
+        let next_is_digit = bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if c.is_ascii_digit() || ((c == b'.' || c == b',') && next_is_digit) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    let value = parse_number(&s[start..end])?.value;
+    let mut rest = &s[end..];
+    let mut percent = false;
+    let trimmed = rest.trim_start();
+    if let Some(after) = trimmed.strip_prefix('%') {
+        percent = true;
+        rest = after;
+    }
+    Some((&s[..start], (value, percent), rest))
+}
+
+fn numeric(s: &str) -> Result<Target, UnreadableTarget> {
+    let (before, (value, mut percent), after) = first_number(s).ok_or(UnreadableTarget)?;
+    let mut opener = before.trim();
+    loop {
+        let stripped = NEUTRAL_OPENERS.iter().find_map(|w| {
+            opener
+                .strip_prefix(w)
+                .filter(|r| r.is_empty() || r.starts_with(' '))
+        });
+        match stripped {
+            Some(rest) => opener = rest.trim_start(),
+            None => break,
+        }
+    }
+    let after = after.trim_start();
+
+    // A range: `từ 07 đến 09`, `03 đến 04`, `7 - 9`, `7–9`.
+    for joiner in ["den", "-", "–", "—", "toi"] {
+        if let Some(rest) = after.strip_prefix(joiner) {
+            let rest = rest.trim_start();
+            if rest.starts_with(|c: char| c.is_ascii_digit())
+                && (opener.is_empty() || opener == "tu")
+            {
+                let (_, (high, high_percent), _) = first_number(rest).ok_or(UnreadableTarget)?;
+                percent |= high_percent;
+                if high < value {
+                    return Err(UnreadableTarget);
+                }
+                return Ok(Target::Range {
+                    low: value,
+                    high,
+                    percent,
+                });
+            }
+        }
+    }
+
+    let trailing_at_least = after.contains("tro len");
+    let trailing_at_most = after.contains("tro xuong");
+    let is = |list: &[&str]| list.contains(&opener);
+    let target = if opener.is_empty() {
+        if trailing_at_most {
+            Target::AtMost { value, percent }
+        } else {
+            Target::AtLeast { value, percent }
+        }
+    } else if is(&AT_LEAST) {
+        Target::AtLeast { value, percent }
+    } else if is(&ABOVE) {
+        Target::Above { value, percent }
+    } else if is(&BELOW) {
+        Target::Below { value, percent }
+    } else if is(&AT_MOST) {
+        Target::AtMost { value, percent }
+    } else {
+        return Err(UnreadableTarget);
+    };
+    if opener == "tu" && !trailing_at_least {
+        // `Từ 5` with neither `trở lên` nor an upper end is not a target.
+        return Err(UnreadableTarget);
+    }
+    if value == 0.0 && matches!(target, Target::AtLeast { .. } | Target::AtMost { .. }) && !percent
+    {
+        // `0 vụ`: nothing may happen.
+        if opener.is_empty() || matches!(target, Target::AtMost { .. }) {
+            return Ok(Target::Zero);
+        }
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+
+    /// Drops the diacritics the way OCR and keyboards without Vietnamese
+    /// input do: `Tăng từ 02 bậc` → `Tang tu 02 bac`.
+    fn stripped(text: &str) -> String {
+        text.nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .map(|c| match c {
+                'đ' => 'd',
+                'Đ' => 'D',
+                c => c,
+            })
+            .collect()
+    }
+
+    /// Every phrase must read the same with its diacritics and without.
+    fn check(text: &str, expected: Target) {
+        assert_eq!(parse_target(text), Ok(expected.clone()), "`{text}`");
+        let plain = stripped(text);
+        assert_eq!(parse_target(&plain), Ok(expected), "`{plain}`");
+    }
+
+    fn at_least(value: f64, percent: bool) -> Target {
+        Target::AtLeast { value, percent }
+    }
+
+    // Seed 004 (Sở Thông tin và Truyền thông, 2022), items (1)–(13).
+    #[test]
+    fn seed_004_targets() {
+        check("100 xã, phường", at_least(100.0, false));
+        check("96%", at_least(96.0, true));
+        check("90%", at_least(90.0, true));
+        check("100%", at_least(100.0, true));
+        check("10 %", at_least(10.0, true));
+        check("25 %", at_least(25.0, true));
+        check("50%", at_least(50.0, true));
+        check(
+            "> 82%",
+            Target::Above {
+                value: 82.0,
+                percent: true,
+            },
+        );
+        check("5%", at_least(5.0, true));
+        check("Tăng từ 02 bậc trở lên", Target::RankUp { steps: 2.0 });
+        check(
+            "Hoàn thành xuất sắc 100% chỉ tiêu, nhiệm vụ được giao",
+            at_least(100.0, true),
+        );
+        check(
+            "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+            Target::Zero,
+        );
+        check(
+            "Có ít nhất 01 cá nhân được xếp loại hoàn thành xuất sắc nhiệm vụ",
+            at_least(1.0, false),
+        );
+        check(
+            "Hoàn thành tốt nhiệm vụ trở lên",
+            Target::Grade { grade: Grade::Good },
+        );
+    }
+
+    // Seed 002 (Sở Ngoại vụ, 2022), section 2.2 and item 2.10.
+    #[test]
+    fn seed_002_targets() {
+        check(
+            "Trên 90%",
+            Target::Above {
+                value: 90.0,
+                percent: true,
+            },
+        );
+        check("Ít nhất 15%", at_least(15.0, true));
+        check("03 cá nhân", at_least(3.0, false));
+        check("8 cá nhân", at_least(8.0, false));
+        check("01 phòng (đơn vị)", at_least(1.0, false));
+        check("02 phòng (đơn vị)", at_least(2.0, false));
+        check(
+            "Từ 07 đến 09 sáng kiến",
+            Target::Range {
+                low: 7.0,
+                high: 9.0,
+                percent: false,
+            },
+        );
+        check(
+            "03 đến 04 nội dung",
+            Target::Range {
+                low: 3.0,
+                high: 4.0,
+                percent: false,
+            },
+        );
+        check("Có ít nhất 01 đề tài", at_least(1.0, false));
+        check(
+            "Hoàn thành tốt nhiệm vụ",
+            Target::Grade { grade: Grade::Good },
+        );
+        check("Đạt", Target::Done);
+    }
+
+    // Seed 003 (Khối Kinh tế kỹ thuật, Hà Tĩnh 2022), items 5–8.
+    #[test]
+    fn seed_003_targets() {
+        check("Hoàn thành 100% nhiệm vụ", at_least(100.0, true));
+        check("Phấn đấu 100%", at_least(100.0, true));
+        check("15%", at_least(15.0, true));
+        check(
+            "Hoàn thành xuất sắc nhiệm vụ",
+            Target::Grade {
+                grade: Grade::Excellent,
+            },
+        );
+        check(
+            "Không có cá nhân vi phạm kỷ luật từ khiển trách trở lên",
+            Target::Zero,
+        );
+        check("không có cá nhân vi phạm", Target::Zero);
+    }
+
+    // Seed 000 (Sở Nội vụ, 2022), section II.3.
+    #[test]
+    fn seed_000_targets() {
+        check("20%", at_least(20.0, true));
+        check(
+            "2 - 3 Phòng, ban, trung tâm",
+            Target::Range {
+                low: 2.0,
+                high: 3.0,
+                percent: false,
+            },
+        );
+        check("1 đơn vị", at_least(1.0, false));
+        check("Cao hơn năm 2021", Target::AbovePrevious);
+        check(
+            "Hoàn thành xuất sắc",
+            Target::Grade {
+                grade: Grade::Excellent,
+            },
+        );
+        check("Hoàn thành", Target::Done);
+    }
+
+    // The other forms of PRODUCT.md's table.
+    #[test]
+    fn product_table_forms() {
+        check("Tối thiểu 5", at_least(5.0, false));
+        check("Từ 2 trở lên", at_least(2.0, false));
+        check("≥ 90%", at_least(90.0, true));
+        check(">= 90", at_least(90.0, false));
+        check(
+            "Hơn 90%",
+            Target::Above {
+                value: 90.0,
+                percent: true,
+            },
+        );
+        check(
+            "Dưới 5%",
+            Target::Below {
+                value: 5.0,
+                percent: true,
+            },
+        );
+        check(
+            "< 5",
+            Target::Below {
+                value: 5.0,
+                percent: false,
+            },
+        );
+        check(
+            "Tối đa 2",
+            Target::AtMost {
+                value: 2.0,
+                percent: false,
+            },
+        );
+        check(
+            "Không quá 2",
+            Target::AtMost {
+                value: 2.0,
+                percent: false,
+            },
+        );
+        check(
+            "≤ 2",
+            Target::AtMost {
+                value: 2.0,
+                percent: false,
+            },
+        );
+        check(
+            "7 - 9",
+            Target::Range {
+                low: 7.0,
+                high: 9.0,
+                percent: false,
+            },
+        );
+        check(
+            "7–9",
+            Target::Range {
+                low: 7.0,
+                high: 9.0,
+                percent: false,
+            },
+        );
+        check("Không có", Target::Zero);
+        check("Không để xảy ra", Target::Zero);
+        check("0 vụ", Target::Zero);
+        check("Tăng so với năm trước", Target::AbovePrevious);
+        check("Có", Target::Done);
+        check("", Target::None);
+        check("9,5", at_least(9.5, false));
+    }
+
+    #[test]
+    fn unreadable_targets_are_errors() {
+        for text in [
+            "Tốt",
+            "theo kế hoạch",
+            "Từ 5",
+            "9 - 7",
+            "khoảng 90%",
+            "Cơ quan đạt chuẩn văn hóa",
+        ] {
+            assert_eq!(parse_target(text), Err(UnreadableTarget), "`{text}`");
+        }
+    }
+
+    #[test]
+    fn registered_targets_compare_with_the_plan() {
+        let plan = parse_target("Ít nhất 15%").unwrap();
+        assert_eq!(
+            parse_target("10%").unwrap().is_weaker_than(&plan),
+            Some(true)
+        );
+        assert_eq!(
+            parse_target("15%").unwrap().is_weaker_than(&plan),
+            Some(false)
+        );
+        assert_eq!(
+            parse_target("Trên 15%").unwrap().is_weaker_than(&plan),
+            Some(false)
+        );
+        let cap = parse_target("Tối đa 2").unwrap();
+        assert_eq!(
+            parse_target("Tối đa 3").unwrap().is_weaker_than(&cap),
+            Some(true)
+        );
+        assert_eq!(
+            parse_target("Không có").unwrap().is_weaker_than(&cap),
+            Some(false)
+        );
+        let grade = parse_target("Hoàn thành tốt nhiệm vụ trở lên").unwrap();
+        assert_eq!(
+            parse_target("HTNV").unwrap().is_weaker_than(&grade),
+            Some(true)
+        );
+        assert_eq!(parse_target("Có").unwrap().is_weaker_than(&plan), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,40}") {
+            let _ = parse_target(&s);
+        }
+    }
+}

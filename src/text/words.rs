@@ -1,0 +1,163 @@
+//! Words that stand for values in achieved-value cells: done words (`Có`,
+//! `Đạt`, `x`), grade words and their abbreviations (`HTXSNV` …), and
+//! `Không giao`. Matched on folded text, so `Dat`, `ĐẠT` and `đạt` are one.
+
+use serde::Serialize;
+
+use super::fold::label_key;
+
+/// Xếp loại: a grade, from the best down. The order is the ranking order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grade {
+    /// Hoàn thành xuất sắc nhiệm vụ (HTXSNV).
+    Excellent,
+    /// Hoàn thành tốt nhiệm vụ (HTTNV).
+    Good,
+    /// Hoàn thành nhiệm vụ (HTNV).
+    Complete,
+    /// Không hoàn thành nhiệm vụ (KHTNV).
+    Incomplete,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 4] = [
+        Grade::Excellent,
+        Grade::Good,
+        Grade::Complete,
+        Grade::Incomplete,
+    ];
+
+    /// The official Vietnamese name, as written in the workbooks.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Grade::Excellent => "Hoàn thành xuất sắc nhiệm vụ",
+            Grade::Good => "Hoàn thành tốt nhiệm vụ",
+            Grade::Complete => "Hoàn thành nhiệm vụ",
+            Grade::Incomplete => "Không hoàn thành nhiệm vụ",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Grade::Excellent => "excellent",
+            Grade::Good => "good",
+            Grade::Complete => "complete",
+            Grade::Incomplete => "incomplete",
+        }
+    }
+
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Grade::Excellent => "HTXSNV",
+            Grade::Good => "HTTNV",
+            Grade::Complete => "HTNV",
+            Grade::Incomplete => "KHTNV",
+        }
+    }
+
+    /// True when `self` is at least as good as `other`.
+    pub fn at_least(self, other: Grade) -> bool {
+        self <= other
+    }
+}
+
+/// Reads a grade word: `Hoàn thành tốt nhiệm vụ`, `HTTNV`, `hoan thanh tot`,
+/// `Hoàn thành xuất sắc`, with or without a trailing `trở lên`.
+pub fn parse_grade(text: &str) -> Option<Grade> {
+    let key = label_key(text);
+    let key = key.strip_suffix(" tro len").unwrap_or(&key);
+    let key = key.strip_prefix("xep loai ").unwrap_or(key);
+    let grade = match key {
+        "htxsnv" | "htxs" | "hoan thanh xuat sac" | "hoan thanh xuat sac nhiem vu" => {
+            Grade::Excellent
+        }
+        "httnv" | "htt" | "hoan thanh tot" | "hoan thanh tot nhiem vu" => Grade::Good,
+        "htnv" | "hoan thanh nhiem vu" | "hoan thanh" => Grade::Complete,
+        "khtnv" | "khong hoan thanh" | "khong hoan thanh nhiem vu" | "chua hoan thanh nhiem vu" => {
+            Grade::Incomplete
+        }
+        _ => return None,
+    };
+    Some(grade)
+}
+
+/// Reads a done word: `Có`, `Đạt`, `x`, `Hoàn thành`, `Đã hoàn thành` are
+/// done; `Không`, `Không đạt`, `Chưa đạt`, `Chưa hoàn thành` are not.
+pub fn parse_done(text: &str) -> Option<bool> {
+    match label_key(text).as_str() {
+        "co" | "dat" | "x" | "hoan thanh" | "da hoan thanh" | "da thuc hien" | "yes" => Some(true),
+        "khong" | "khong dat" | "chua dat" | "chua hoan thanh" | "khong hoan thanh"
+        | "chua thuc hien" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// `Không giao` (also `KG`, `Không được giao`): the indicator is not
+/// assigned to this unit and leaves its maximum.
+pub fn is_not_assigned(text: &str) -> bool {
+    matches!(
+        label_key(text).as_str(),
+        "khong giao" | "khong duoc giao" | "kg"
+    )
+}
+
+/// The done words offered in drop-down lists, first the done ones.
+pub const DONE_CHOICES: [&str; 4] = ["Hoàn thành", "Chưa hoàn thành", "Có", "Không"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_grade_words_and_abbreviations() {
+        assert_eq!(parse_grade("HTXSNV"), Some(Grade::Excellent));
+        assert_eq!(parse_grade("Hoàn thành tốt nhiệm vụ"), Some(Grade::Good));
+        assert_eq!(
+            parse_grade("hoan thanh tot nhiem vu tro len"),
+            Some(Grade::Good)
+        );
+        assert_eq!(parse_grade("HTNV"), Some(Grade::Complete));
+        assert_eq!(
+            parse_grade("Không hoàn thành nhiệm vụ"),
+            Some(Grade::Incomplete)
+        );
+        assert_eq!(parse_grade("khtnv"), Some(Grade::Incomplete));
+        assert_eq!(parse_grade("Tốt"), None);
+    }
+
+    #[test]
+    fn grade_order_is_best_first() {
+        assert!(Grade::Excellent.at_least(Grade::Good));
+        assert!(Grade::Good.at_least(Grade::Good));
+        assert!(!Grade::Complete.at_least(Grade::Good));
+    }
+
+    #[test]
+    fn reads_done_words() {
+        for yes in [
+            "Có",
+            "co",
+            "Đạt",
+            "ĐẠT",
+            "x",
+            "X",
+            "Hoàn thành",
+            "Đã hoàn thành",
+        ] {
+            assert_eq!(parse_done(yes), Some(true), "{yes}");
+        }
+        for no in ["Không", "Không đạt", "Chưa hoàn thành", "chua dat"] {
+            assert_eq!(parse_done(no), Some(false), "{no}");
+        }
+        assert_eq!(parse_done("Tốt"), None);
+    }
+
+    #[test]
+    fn reads_not_assigned() {
+        assert!(is_not_assigned("Không giao"));
+        assert!(is_not_assigned("KHONG GIAO"));
+        assert!(is_not_assigned("Không được giao"));
+        assert!(!is_not_assigned("Không"));
+    }
+}
