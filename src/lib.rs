@@ -9,3 +9,6 @@
 //! sequence those stages for each subcommand and print.
 
 pub mod text;
+pub mod finding;
+pub mod messages;
+pub mod workbook;

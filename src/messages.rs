@@ -1,0 +1,293 @@
+//! Every user-facing text, in Vietnamese and English, keyed by stable codes.
+//! A finding's message is a template over its `found` and `expected` values;
+//! nothing else in the crate writes sentences for people.
+
+use crate::finding::{Code, Finding, Severity};
+
+/// The language of messages (`--lang vi|en`); Vietnamese by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn is_en(self) -> bool {
+        self == Lang::En
+    }
+
+    /// Picks the text for this language.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The message template of a code: `{found}` and `{expected}` are replaced by
+/// the finding's values.
+pub fn template(code: Code, lang: Lang) -> &'static str {
+    use Code::*;
+    let (vi, en) = match code {
+        NotAWorkbook => (
+            "tệp không phải bảng tính xlsx, xls hay ods",
+            "not a spreadsheet (xlsx, xls or ods)",
+        ),
+        CorruptFile => (
+            "tệp bị hỏng hoặc không đầy đủ, không đọc được: {found}",
+            "the file is damaged or truncated and cannot be read: {found}",
+        ),
+        EncryptedFile => (
+            "tệp có mật khẩu; hãy gỡ mật khẩu rồi gửi lại",
+            "the file is password-protected; remove the password and send it again",
+        ),
+        FileTooLarge => (
+            "tệp quá lớn ({found}); giới hạn {expected}",
+            "the file is too large ({found}); the limit is {expected}",
+        ),
+        SheetTooLarge => (
+            "trang tính quá lớn ({found} ô); giới hạn {expected}",
+            "the sheet is too large ({found} cells); the limit is {expected}",
+        ),
+        UnreadableFile => ("không mở được tệp: {found}", "cannot open the file: {found}"),
+        ReaderCrash => (
+            "bộ đọc bảng tính gặp lỗi khi đọc tệp này: {found}",
+            "the spreadsheet reader failed on this file: {found}",
+        ),
+        MissingSheet => (
+            "thiếu trang tính `{expected}`{found}",
+            "sheet `{expected}` is missing{found}",
+        ),
+        MissingColumn => (
+            "thiếu cột `{expected}` ở dòng tiêu đề",
+            "column `{expected}` is missing from the header row",
+        ),
+        MergedCell => (
+            "ô gộp trong vùng dữ liệu ({found}); chỉ ô đầu giữ giá trị",
+            "merged cells in the data area ({found}); only the first cell keeps a value",
+        ),
+        MissingInfo => (
+            "thiếu thông tin `{expected}` trong trang Thông tin",
+            "`{expected}` is missing from the information sheet",
+        ),
+        DuplicateCode => ("mã `{found}` bị trùng", "code `{found}` is used twice"),
+        MissingCode => (
+            "dòng có điểm nhưng thiếu mã",
+            "the row has points but no code",
+        ),
+        UnknownRule => (
+            "cách chấm không rõ: `{found}`; dùng {expected}",
+            "unknown scoring rule `{found}`; use {expected}",
+        ),
+        UnreadableTarget => (
+            "không hiểu chỉ tiêu `{found}`",
+            "cannot read the target `{found}`",
+        ),
+        MissingTarget => (
+            "thiếu chỉ tiêu (chỉ cách chấm Tự chấm được để trống)",
+            "the target is missing (only a `Tự chấm` rule may leave it empty)",
+        ),
+        RuleTarget => (
+            "cách chấm `{found}` không hợp với chỉ tiêu này; chấm như `Đạt`",
+            "rule `{found}` does not fit this target; it is scored as `Đạt`",
+        ),
+        BadNumber => (
+            "không đọc được số `{found}`; cần {expected}",
+            "cannot read the number `{found}`; expected {expected}",
+        ),
+        BadDate => (
+            "không đọc được ngày `{found}`; cần dd/mm/yyyy",
+            "cannot read the date `{found}`; expected dd/mm/yyyy",
+        ),
+        PointsTotal => (
+            "tổng điểm tối đa các tiêu chí là {found}, khác thang điểm {expected}",
+            "the indicators' maximum points add up to {found}, not the scale {expected}",
+        ),
+        UnknownLeader => (
+            "khối trưởng `{found}` không có trong danh sách đơn vị",
+            "leader `{found}` is not among the units",
+        ),
+        DeadlineOutsidePeriod => (
+            "hạn nộp {found} nằm ngoài kỳ ({expected})",
+            "deadline {found} is outside its period ({expected})",
+        ),
+        DuplicateUnit => (
+            "mã đơn vị `{found}` bị trùng",
+            "unit code `{found}` is used twice",
+        ),
+        UnknownGrade => (
+            "xếp loại không rõ: `{found}`; dùng {expected}",
+            "unknown grade `{found}`; use {expected}",
+        ),
+        UnknownTieBreak => (
+            "tiêu chí phụ không rõ: `{found}`; dùng {expected}",
+            "unknown tie-break `{found}`; use {expected}",
+        ),
+        UnknownScoreSource => (
+            "thứ tự điểm không rõ: `{found}`; dùng {expected}",
+            "unknown score source `{found}`; use {expected}",
+        ),
+        NoIndicators => ("kế hoạch không có tiêu chí nào", "the plan has no indicators"),
+        NoInfoSheet => (
+            "không có trang Thông tin; nhận đơn vị `{found}` theo tên tệp và kỳ `{expected}`",
+            "no information sheet; unit `{found}` taken from the file name and period `{expected}`",
+        ),
+        UnknownUnit => (
+            "không nhận ra đơn vị `{found}`{expected}",
+            "unit `{found}` is not in the plan{expected}",
+        ),
+        WrongPlan => (
+            "tệp thuộc kế hoạch `{found}`, không phải `{expected}`",
+            "the file belongs to plan `{found}`, not `{expected}`",
+        ),
+        TemplateVersion => (
+            "mẫu được tạo từ bảng tiêu chí khác ({found}); bảng hiện tại là {expected}",
+            "the template was made from another indicator table ({found}); the current one is {expected}",
+        ),
+        UnknownPeriod => (
+            "kỳ báo cáo không rõ: `{found}`; dùng {expected}",
+            "unknown reporting period `{found}`; use {expected}",
+        ),
+        PeriodMismatch => (
+            "tệp báo cáo kỳ `{found}`, đang kiểm tra kỳ `{expected}`",
+            "the file reports period `{found}`, the check is for `{expected}`",
+        ),
+        MissingRow => (
+            "thiếu dòng tiêu chí `{expected}`",
+            "the row for indicator `{expected}` is missing",
+        ),
+        DuplicateRow => (
+            "tiêu chí xuất hiện lần nữa (lần đầu ở {expected})",
+            "the indicator appears again (first at {expected})",
+        ),
+        UnknownRow => (
+            "dòng `{found}` không khớp tiêu chí nào của kế hoạch{expected}",
+            "row `{found}` matches no indicator of the plan{expected}",
+        ),
+        MatchedByName => (
+            "dòng `{found}` được khớp theo nội dung với tiêu chí {expected}",
+            "row `{found}` was matched by its text to indicator {expected}",
+        ),
+        WeakerTarget => (
+            "chỉ tiêu đăng ký `{found}` thấp hơn chỉ tiêu kế hoạch `{expected}`",
+            "registered target `{found}` is weaker than the plan's `{expected}`",
+        ),
+        UnreadableValue => (
+            "không đọc được kết quả `{found}`; cần {expected}",
+            "cannot read the achieved value `{found}`; expected {expected}",
+        ),
+        MissingAchieved => (
+            "chưa nhập kết quả thực hiện",
+            "the achieved value is empty",
+        ),
+        MissingBaseline => (
+            "chỉ tiêu cần kết quả năm trước nhưng ô trống hoặc không đọc được `{found}`",
+            "the target needs last year's value but the cell is empty or unreadable `{found}`",
+        ),
+        NotAssigned => (
+            "không giao: tiêu chí được loại khỏi điểm tối đa của đơn vị",
+            "not assigned: the indicator leaves the unit's maximum",
+        ),
+        MissingScore => ("chưa nhập điểm tự chấm", "the self score is empty"),
+        NegativeScore => (
+            "điểm tự chấm âm: {found}",
+            "the self score is negative: {found}",
+        ),
+        AboveMax => (
+            "điểm {found} vượt điểm tối đa {expected}",
+            "score {found} is above the maximum {expected}",
+        ),
+        OffStep => (
+            "điểm {found} không theo bước điểm {expected}",
+            "score {found} is not a multiple of the step {expected}",
+        ),
+        OverClaimed => (
+            "tự chấm {found} cao hơn điểm theo kết quả {expected}",
+            "self score {found} is above what the result supports, {expected}",
+        ),
+        OverCap => (
+            "điểm {found} vượt mức tối đa {expected} của mục; tính {expected}",
+            "{found} points exceed the item's cap {expected}; {expected} is counted",
+        ),
+        ScoreAsDate => (
+            "ô điểm đã bị Excel đổi thành ngày {found} (có lẽ gõ `{expected}`); không cộng điểm này",
+            "Excel turned the score into the date {found} (probably typed `{expected}`); it is not counted",
+        ),
+        FormulaError => (
+            "ô có lỗi công thức {found}",
+            "the cell holds the formula error {found}",
+        ),
+        FormulaNoValue => (
+            "công thức `{found}` chưa có giá trị lưu; tổng được tính lại từ các dòng",
+            "formula `{found}` has no saved value; the total is recomputed from the rows",
+        ),
+        TotalMismatch => (
+            "tổng ghi {found} khác tổng các dòng {expected}; dùng {expected}",
+            "the typed total {found} differs from the sum of the rows {expected}; {expected} is used",
+        ),
+        TextNumber => (
+            "số được nhập dạng chữ `{found}`; đọc là {expected}",
+            "number typed as text `{found}`; read as {expected}",
+        ),
+        AmbiguousNumber => (
+            "số `{found}` có hai cách đọc; đã đọc là {expected}",
+            "`{found}` can be read two ways; read as {expected}",
+        ),
+        PercentAsFraction => (
+            "`{found}` được hiểu là tỷ lệ {expected}",
+            "`{found}` is read as the percentage {expected}",
+        ),
+    };
+    lang.pick(vi, en)
+}
+
+/// The finding's message, with its values filled in.
+pub fn message(finding: &Finding, lang: Lang) -> String {
+    template(finding.code, lang)
+        .replace("{found}", finding.found.as_deref().unwrap_or(""))
+        .replace("{expected}", finding.expected.as_deref().unwrap_or(""))
+}
+
+pub fn severity_label(severity: Severity, lang: Lang) -> &'static str {
+    match severity {
+        Severity::Error => lang.pick("lỗi", "error"),
+        Severity::Warning => lang.pick("cảnh báo", "warning"),
+        Severity::Info => lang.pick("ghi chú", "info"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_both_texts_and_uses_its_values() {
+        for code in Code::ALL {
+            for lang in [Lang::Vi, Lang::En] {
+                let t = template(*code, lang);
+                assert!(!t.is_empty());
+                assert!(!t.ends_with('.'), "{code}: no trailing period");
+            }
+        }
+    }
+
+    #[test]
+    fn pins_the_above_max_message() {
+        let f = Finding::new(Code::AboveMax, "a.xlsx").found("12").expected("10");
+        assert_eq!(message(&f, Lang::Vi), "điểm 12 vượt điểm tối đa 10");
+        assert_eq!(message(&f, Lang::En), "score 12 is above the maximum 10");
+    }
+
+    #[test]
+    fn docs_list_every_code() {
+        let doc = include_str!("../docs/findings.md");
+        for code in Code::ALL {
+            assert!(
+                doc.contains(&format!("`{}`", code.as_str())),
+                "docs/findings.md lacks `{code}`"
+            );
+        }
+    }
+}

@@ -1,0 +1,576 @@
+//! The only user of calamine. Opens any xlsx/xlsm, xls or ods file (by its
+//! content, whatever the extension's case), reads every sheet into sparse
+//! [`Cell`]s at absolute positions, and reports a file it cannot read as an
+//! [`OpenError`] that names what is wrong. It never panics on bad input: the
+//! whole read runs under `catch_unwind`, files are size-checked before they
+//! are loaded, and XLSX sheets are streamed cell by cell, so a stray cell at
+//! XFD1048576 costs one cell, not a dense grid.
+//!
+//! It knows nothing of plans or units; [`table`] finds header rows and
+//! columns by folded labels for the stages above.
+
+pub mod table;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+
+use crate::finding::{Code, Finding};
+use crate::text::number::{date_from_serial, format_date, format_vi};
+use crate::text::{clean, fold};
+
+/// Files above this size are refused before reading (64 MiB; a bloc's
+/// workbook is a few hundred KiB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Sheets with more non-empty cells than this are refused.
+pub const MAX_SHEET_CELLS: usize = 2_000_000;
+
+/// A cell's value, every calamine variant mapped explicitly.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Empty,
+    Number(f64),
+    Text(String),
+    Bool(bool),
+    /// A number in a date-formatted cell: the Excel serial.
+    Date(f64),
+    /// An ISO date or time (ODS cells).
+    DateText(String),
+    /// An ISO duration (ODS cells).
+    Duration(String),
+    /// A formula error such as `#REF!`.
+    Error(String),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as a person would see it in the cell, for messages.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Number(n) => format_vi(*n),
+            Value::Text(t) => t.clone(),
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Value::Date(serial) => date_from_serial(*serial)
+                .map(format_date)
+                .unwrap_or_else(|| format_vi(*serial)),
+            Value::DateText(t) | Value::Duration(t) | Value::Error(t) => t.clone(),
+        }
+    }
+
+    /// Text content, trimmed and NFC-normalised; numbers as displayed.
+    pub fn text(&self) -> String {
+        clean(&self.display())
+    }
+}
+
+/// One cell: its value (the cached value for a formula), the formula text
+/// if any, and whether its number format shows a percentage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub value: Value,
+    pub formula: Option<String>,
+    pub percent: bool,
+}
+
+/// A sheet's cells at absolute zero-based (row, column) positions.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    cells: BTreeMap<(u32, u32), Cell>,
+    /// Merged regions, inclusive; empty for ODS, whose reader does not
+    /// report them.
+    pub merges: Vec<Dimensions>,
+}
+
+static EMPTY: Value = Value::Empty;
+
+impl Sheet {
+    pub fn new(name: impl Into<String>) -> Self {
+        Sheet {
+            name: name.into(),
+            ..Sheet::default()
+        }
+    }
+
+    pub fn insert(&mut self, row: u32, col: u32, cell: Cell) {
+        self.cells.insert((row, col), cell);
+    }
+
+    pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
+        self.cells.get(&(row, col))
+    }
+
+    pub fn value(&self, row: u32, col: u32) -> &Value {
+        self.cell(row, col).map_or(&EMPTY, |c| &c.value)
+    }
+
+    pub fn text(&self, row: u32, col: u32) -> String {
+        self.value(row, col).text()
+    }
+
+    /// The value shown at a position, looking through merged regions to
+    /// their top-left cell.
+    pub fn merged_value(&self, row: u32, col: u32) -> &Value {
+        let own = self.value(row, col);
+        if !own.is_empty() {
+            return own;
+        }
+        match self.merge_at(row, col) {
+            Some(m) => self.value(m.start.0, m.start.1),
+            None => own,
+        }
+    }
+
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
+        self.merges.iter().find(|m| m.contains(row, col))
+    }
+
+    /// The last row holding any cell, or `None` for an empty sheet.
+    pub fn last_row(&self) -> Option<u32> {
+        self.cells.keys().next_back().map(|(r, _)| *r)
+    }
+
+    /// Cells of one row, left to right.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Cell)> {
+        self.cells
+            .range((row, 0)..=(row, u32::MAX))
+            .map(|((_, c), cell)| (*c, cell))
+    }
+
+    /// Every cell in position order.
+    pub fn cells(&self) -> impl Iterator<Item = ((u32, u32), &Cell)> {
+        self.cells.iter().map(|(p, c)| (*p, c))
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+}
+
+/// The container format, detected from the file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+/// A whole workbook, read.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+    /// Custom document properties (XLSX), e.g. the template's plan code.
+    pub properties: HashMap<String, String>,
+    /// The program that last saved the file, when it says.
+    pub application: Option<String>,
+}
+
+impl Book {
+    /// Finds a sheet by any of its names, compared folded (case, diacritics,
+    /// `đ`, spaces): `Tự chấm điểm`, `TU CHAM DIEM` and ` tu cham diem` match.
+    pub fn sheet(&self, names: &[&str]) -> Option<&Sheet> {
+        let keys: Vec<String> = names.iter().map(|n| fold(n)).collect();
+        self.sheets.iter().find(|s| keys.contains(&fold(&s.name)))
+    }
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpenError {
+    NotAWorkbook,
+    Corrupt(String),
+    Encrypted,
+    TooLarge { bytes: u64 },
+    SheetTooLarge { sheet: String, cells: usize },
+    Io(String),
+    Crash(String),
+}
+
+impl OpenError {
+    /// The finding that tells the user, naming the file.
+    pub fn to_finding(&self, file: &str) -> Finding {
+        let f = |code| Finding::new(code, file);
+        match self {
+            OpenError::NotAWorkbook => f(Code::NotAWorkbook),
+            OpenError::Corrupt(why) => f(Code::CorruptFile).found(why.clone()),
+            OpenError::Encrypted => f(Code::EncryptedFile),
+            OpenError::TooLarge { bytes } => f(Code::FileTooLarge)
+                .found(format!("{} MiB", bytes / (1024 * 1024)))
+                .expected(format!("{} MiB", MAX_FILE_BYTES / (1024 * 1024))),
+            OpenError::SheetTooLarge { sheet, cells } => f(Code::SheetTooLarge)
+                .sheet(sheet.clone())
+                .found(cells.to_string())
+                .expected(MAX_SHEET_CELLS.to_string()),
+            OpenError::Io(why) => f(Code::UnreadableFile).found(why.clone()),
+            OpenError::Crash(why) => f(Code::ReaderCrash).found(why.clone()),
+        }
+    }
+}
+
+/// Opens and reads a workbook file.
+pub fn open(path: &Path) -> Result<Book, OpenError> {
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::Io(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(OpenError::Io("is a directory".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(OpenError::TooLarge { bytes: meta.len() });
+    }
+    let bytes = std::fs::read(path).map_err(|e| OpenError::Io(e.to_string()))?;
+    read_bytes(bytes)
+}
+
+/// Reads a workbook held in memory.
+pub fn read_bytes(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    // calamine has panicked on malformed files in the past; one such file
+    // must not stop a batch.
+    let result = catch_unwind(AssertUnwindSafe(|| read_detected(bytes)));
+    match result {
+        Ok(r) => r,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Err(OpenError::Crash(why))
+        }
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    if bytes.starts_with(CFB_MAGIC) {
+        // An OLE container is either a legacy .xls or an encrypted OOXML
+        // package, which carries an `EncryptedPackage` stream.
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(OpenError::Encrypted);
+        }
+        return read_xls(bytes);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        let is_ods = bytes.len() > 80
+            && bytes[..200.min(bytes.len())]
+                .windows(8)
+                .any(|w| w == b"mimetype")
+            && bytes
+                .windows(46)
+                .take(400)
+                .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+        return if is_ods { read_ods(bytes) } else { read_xlsx(bytes) };
+    }
+    Err(OpenError::NotAWorkbook)
+}
+
+fn corrupt(e: impl std::fmt::Display) -> OpenError {
+    OpenError::Corrupt(e.to_string())
+}
+
+fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => OpenError::Encrypted,
+        other => corrupt(other),
+    })?;
+    let names = book.sheet_names();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut sheet = Sheet::new(name.clone());
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+            while let Some(record) = reader.next_cell_with_formula().map_err(corrupt)? {
+                let value = from_data_ref(&record.value);
+                let formula = record.formula.filter(|f| !f.is_empty());
+                if value == Value::Empty && formula.is_none() {
+                    continue;
+                }
+                if sheet.len() >= MAX_SHEET_CELLS {
+                    return Err(OpenError::SheetTooLarge {
+                        sheet: name,
+                        cells: sheet.len() + 1,
+                    });
+                }
+                let (row, col) = record.pos;
+                sheet.insert(
+                    row,
+                    col,
+                    Cell {
+                        value,
+                        formula,
+                        percent: false,
+                    },
+                );
+            }
+        }
+        mark_percent_cells(&mut book, &mut sheet)?;
+        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheets.push(sheet);
+    }
+    let props = book.workbook_properties().ok();
+    Ok(Book {
+        format: Format::Xlsx,
+        sheets,
+        properties: props
+            .as_ref()
+            .map(|p| p.custom_properties.clone())
+            .unwrap_or_default(),
+        application: props.and_then(|p| p.application),
+    })
+}
+
+/// Marks cells whose number format shows a percentage, so that 0.96 in such
+/// a cell reads as 96%.
+fn mark_percent_cells(
+    book: &mut Xlsx<Cursor<Vec<u8>>>,
+    sheet: &mut Sheet,
+) -> Result<(), OpenError> {
+    let mut reader = book.worksheet_cells_reader(&sheet.name).map_err(corrupt)?;
+    let percent_styles: Vec<bool> = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            s.number_format
+                .as_ref()
+                .is_some_and(|f| f.format_code.contains('%'))
+        })
+        .collect();
+    if !percent_styles.contains(&true) {
+        return Ok(());
+    }
+    while let Some((row, col, style)) = reader.next_style_id().map_err(corrupt)? {
+        if percent_styles.get(style).copied().unwrap_or(false)
+            && let Some(cell) = sheet.cells.get_mut(&(row, col))
+        {
+            cell.percent = true;
+        }
+    }
+    Ok(())
+}
+
+fn read_xls(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: Xls<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => OpenError::Encrypted,
+        other => corrupt(other),
+    })?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(corrupt)?;
+        let formulas = book.worksheet_formula(&name).ok();
+        let mut sheet = dense_to_sheet(&name, &range, formulas.as_ref())?;
+        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheets.push(sheet);
+    }
+    let props = book.workbook_properties().ok();
+    Ok(Book {
+        format: Format::Xls,
+        sheets,
+        properties: HashMap::new(),
+        application: props.and_then(|p| p.application),
+    })
+}
+
+fn read_ods(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(corrupt)?;
+        let formulas = book.worksheet_formula(&name).ok();
+        sheets.push(dense_to_sheet(&name, &range, formulas.as_ref())?);
+    }
+    let props = book.workbook_properties().ok();
+    Ok(Book {
+        format: Format::Ods,
+        sheets,
+        properties: props
+            .as_ref()
+            .map(|p| p.custom_properties.clone())
+            .unwrap_or_default(),
+        application: props.and_then(|p| p.application),
+    })
+}
+
+/// Copies a calamine `Range` (which starts at its first non-empty cell, not
+/// at A1) into a sheet at absolute positions.
+fn dense_to_sheet(
+    name: &str,
+    range: &calamine::Range<Data>,
+    formulas: Option<&calamine::Range<String>>,
+) -> Result<Sheet, OpenError> {
+    let mut sheet = Sheet::new(name);
+    let Some((top, left)) = range.start() else {
+        return Ok(sheet);
+    };
+    for (r, c, data) in range.used_cells() {
+        if sheet.len() >= MAX_SHEET_CELLS {
+            return Err(OpenError::SheetTooLarge {
+                sheet: name.to_string(),
+                cells: sheet.len() + 1,
+            });
+        }
+        let value = from_data(data);
+        if value == Value::Empty {
+            continue;
+        }
+        let (row, col) = (top + r as u32, left + c as u32);
+        sheet.insert(
+            row,
+            col,
+            Cell {
+                value,
+                formula: None,
+                percent: false,
+            },
+        );
+    }
+    if let Some(formulas) = formulas
+        && let Some((ftop, fleft)) = formulas.start()
+    {
+        for (r, c, text) in formulas.used_cells() {
+            if text.is_empty() {
+                continue;
+            }
+            let (row, col) = (ftop + r as u32, fleft + c as u32);
+            let entry = sheet.cells.entry((row, col)).or_insert(Cell {
+                value: Value::Empty,
+                formula: None,
+                percent: false,
+            });
+            entry.formula = Some(text.clone());
+        }
+    }
+    Ok(sheet)
+}
+
+fn from_data(data: &Data) -> Value {
+    match data {
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::String(s) => text_value(s),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(d) => Value::Date(d.as_f64()),
+        Data::DateTimeIso(s) => Value::DateText(s.clone()),
+        Data::DurationIso(s) => Value::Duration(s.clone()),
+        Data::Error(e) => Value::Error(e.to_string()),
+        Data::Empty => Value::Empty,
+    }
+}
+
+fn from_data_ref(data: &DataRef<'_>) -> Value {
+    match data {
+        DataRef::Int(i) => Value::Number(*i as f64),
+        DataRef::Float(f) => Value::Number(*f),
+        DataRef::String(s) => text_value(s),
+        DataRef::SharedString(s) => text_value(s),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(d) => Value::Date(d.as_f64()),
+        DataRef::DateTimeIso(s) => Value::DateText(s.clone()),
+        DataRef::DurationIso(s) => Value::Duration(s.clone()),
+        DataRef::Error(e) => Value::Error(e.to_string()),
+        DataRef::Empty => Value::Empty,
+    }
+}
+
+fn text_value(s: &str) -> Value {
+    if s.trim().is_empty() {
+        Value::Empty
+    } else {
+        Value::Text(s.to_string())
+    }
+}
+
+/// Key/value rows of an information sheet (`Thông tin`): the first non-empty
+/// cell of a row is the key, the next non-empty cell to its right the value.
+pub struct KeyValue<'s> {
+    /// The key, folded.
+    pub key: String,
+    pub row: u32,
+    /// Column of the value, or of the cell right of the key when empty.
+    pub col: u32,
+    pub value: &'s Value,
+}
+
+pub fn key_values(sheet: &Sheet) -> Vec<KeyValue<'_>> {
+    let mut out = Vec::new();
+    let Some(last) = sheet.last_row() else {
+        return out;
+    };
+    let first_row = sheet.cells().next().map_or(0, |((r, _), _)| r);
+    for row in first_row..=last {
+        let mut cells = sheet.row(row).filter(|(_, c)| !c.value.is_empty());
+        let Some((key_col, key_cell)) = cells.next() else {
+            continue;
+        };
+        let key = crate::text::label_key(&key_cell.value.text());
+        match cells.next() {
+            Some((col, cell)) => out.push(KeyValue {
+                key,
+                row,
+                col,
+                value: &cell.value,
+            }),
+            None => out.push(KeyValue {
+                key,
+                row,
+                col: key_col + 1,
+                value: &EMPTY,
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_workbooks_without_panicking() {
+        assert_eq!(
+            read_bytes(b"hello, world".to_vec()).unwrap_err(),
+            OpenError::NotAWorkbook
+        );
+        assert_eq!(read_bytes(Vec::new()).unwrap_err(), OpenError::NotAWorkbook);
+        assert!(matches!(
+            read_bytes(b"PK\x03\x04truncated".to_vec()).unwrap_err(),
+            OpenError::Corrupt(_)
+        ));
+    }
+
+    #[test]
+    fn merged_value_looks_through_to_top_left() {
+        let mut sheet = Sheet::new("x");
+        sheet.insert(
+            0,
+            0,
+            Cell {
+                value: Value::Text("Điểm".into()),
+                formula: None,
+                percent: false,
+            },
+        );
+        sheet.merges.push(Dimensions::new((0, 0), (0, 2)));
+        assert_eq!(sheet.merged_value(0, 2), &Value::Text("Điểm".into()));
+        assert_eq!(sheet.merged_value(1, 2), &Value::Empty);
+    }
+}
