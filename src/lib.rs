@@ -12,3 +12,4 @@ pub mod text;
 pub mod finding;
 pub mod messages;
 pub mod workbook;
+pub mod plan;

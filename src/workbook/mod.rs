@@ -19,8 +19,8 @@ use std::path::Path;
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 
 use crate::finding::{Code, Finding};
-use crate::text::number::{date_from_serial, format_date, format_vi};
-use crate::text::{clean, fold};
+use crate::text::number::{NumberText, date_from_serial, format_date, format_vi, parse_number};
+use crate::text::{clean, label_key};
 
 /// Files above this size are refused before reading (64 MiB; a bloc's
 /// workbook is a few hundred KiB).
@@ -72,6 +72,36 @@ impl Value {
     pub fn text(&self) -> String {
         clean(&self.display())
     }
+
+    /// Reads the value as a number, saying how it was written.
+    pub fn as_number(&self) -> NumberCell {
+        match self {
+            Value::Empty => NumberCell::Empty,
+            Value::Number(n) => NumberCell::Number(*n),
+            Value::Bool(_) | Value::Duration(_) | Value::Error(_) | Value::DateText(_) => {
+                NumberCell::Other
+            }
+            Value::Date(serial) => NumberCell::Date(*serial),
+            Value::Text(t) => match parse_number(t) {
+                Some(n) => NumberCell::Text(n),
+                None => NumberCell::Other,
+            },
+        }
+    }
+}
+
+/// A cell read as a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberCell {
+    Empty,
+    /// A numeric cell.
+    Number(f64),
+    /// A number typed as text (`9,5`, `96%`), possibly ambiguous.
+    Text(NumberText),
+    /// A number shown as a date: Excel turned `1,10` into 01/10.
+    Date(f64),
+    /// Anything else.
+    Other,
 }
 
 /// One cell: its value (the cached value for a formula), the formula text
@@ -185,8 +215,8 @@ impl Book {
     /// Finds a sheet by any of its names, compared folded (case, diacritics,
     /// `đ`, spaces): `Tự chấm điểm`, `TU CHAM DIEM` and ` tu cham diem` match.
     pub fn sheet(&self, names: &[&str]) -> Option<&Sheet> {
-        let keys: Vec<String> = names.iter().map(|n| fold(n)).collect();
-        self.sheets.iter().find(|s| keys.contains(&fold(&s.name)))
+        let keys: Vec<String> = names.iter().map(|n| label_key(n)).collect();
+        self.sheets.iter().find(|s| keys.contains(&label_key(&s.name)))
     }
 }
 
@@ -521,7 +551,7 @@ pub fn key_values(sheet: &Sheet) -> Vec<KeyValue<'_>> {
         let Some((key_col, key_cell)) = cells.next() else {
             continue;
         };
-        let key = crate::text::label_key(&key_cell.value.text());
+        let key = label_key(&key_cell.value.text());
         match cells.next() {
             Some((col, cell)) => out.push(KeyValue {
                 key,

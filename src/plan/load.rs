@@ -1,0 +1,835 @@
+//! Loading the plan workbook: each sheet of PRODUCT.md 3.1 read through the
+//! header finder, every problem recorded as a finding with its cell.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::rule::{RULE_NAMES, RuleError, parse_rule};
+use super::{
+    Adjustment, AdjustmentKind, Aggregate, Award, GradeThreshold, Indicator, Period, Plan, Quota,
+    Rule, ScoreSource, Section, TieBreak, Unit, code_key,
+};
+use crate::finding::{Code, Finding, a1};
+use crate::text::number::{date_from_serial, format_date, format_vi, parse_date_text};
+use crate::text::target::{Target, parse_target};
+use crate::text::words::{Grade, parse_done, parse_grade};
+use crate::text::{clean, label_key};
+use crate::workbook::table::{self, ColumnSpec};
+use crate::workbook::{Book, NumberCell, OpenError, Sheet, Value, key_values};
+
+/// A plan as loaded, with everything wrong in it.
+#[derive(Debug, Clone)]
+pub struct PlanLoad {
+    pub plan: Plan,
+    pub findings: Vec<Finding>,
+}
+
+impl PlanLoad {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+}
+
+/// Opens and loads a plan workbook. `Err` only when the file cannot be read
+/// as a workbook at all.
+pub fn load(path: &Path) -> Result<PlanLoad, OpenError> {
+    let book = crate::workbook::open(path)?;
+    Ok(load_book(&book, &path.display().to_string()))
+}
+
+pub const INFO_SHEET: &[&str] = &["Thông tin", "Thông tin chung"];
+pub const UNITS_SHEET: &[&str] = &["Đơn vị", "Danh sách đơn vị", "Đơn vị thành viên"];
+pub const INDICATORS_SHEET: &[&str] = &["Tiêu chí", "Bảng tiêu chí", "Chỉ tiêu"];
+pub const ADJUSTMENTS_SHEET: &[&str] = &["Thưởng - Trừ", "Điểm thưởng - trừ", "Thưởng trừ"];
+pub const PERIODS_SHEET: &[&str] = &["Kỳ báo cáo", "Kỳ"];
+pub const GRADES_SHEET: &[&str] = &["Xếp loại"];
+pub const AWARDS_SHEET: &[&str] = &["Khen thưởng"];
+
+const fn col(label: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnSpec {
+    ColumnSpec {
+        label,
+        aliases,
+        required,
+    }
+}
+
+const UNIT_COLUMNS: &[ColumnSpec] = &[
+    col("Mã đơn vị", &["ma don vi", "ma dv", "ma"], true),
+    col("Tên đơn vị", &["ten don vi", "ten", "don vi"], true),
+    col("Số CBCCVC", &["so cbccvc", "cbccvc", "bien che", "so bien che", "so nguoi"], false),
+    col("Tên khác", &["ten khac", "ten goi khac", "ten viet tat"], false),
+];
+
+pub(crate) const INDICATOR_COLUMNS: &[ColumnSpec] = &[
+    col("Mục", &["muc", "phan"], false),
+    col("Mã", &["ma", "ma tieu chi", "ma so"], true),
+    col("Nội dung", &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"], true),
+    col("Đơn vị tính", &["don vi tinh", "dvt"], false),
+    col("Chỉ tiêu", &["chi tieu", "chi tieu ke hoach", "muc tieu"], true),
+    col("Điểm tối đa", &["diem toi da", "diem chuan", "toi da", "diem"], true),
+    col("Cách chấm", &["cach cham", "cach tinh diem", "phuong phap cham"], false),
+    col("Bước điểm", &["buoc diem", "buoc"], false),
+    col("Đăng ký riêng", &["dang ky rieng"], false),
+    col("Tổng hợp khối", &["tong hop khoi", "tong hop"], false),
+];
+
+const ADJUSTMENT_COLUMNS: &[ColumnSpec] = &[
+    col("Mã", &["ma"], true),
+    col("Nội dung", &["noi dung"], true),
+    col("Loại", &["loai"], true),
+    col("Điểm mỗi lần", &["diem moi lan", "diem"], true),
+    col("Tối đa", &["toi da", "diem toi da"], false),
+    col("Loại khỏi khen thưởng", &["loai khoi khen thuong"], false),
+];
+
+const PERIOD_COLUMNS: &[ColumnSpec] = &[
+    col("Mã kỳ", &["ma ky", "ma"], true),
+    col("Tên kỳ", &["ten ky", "ky", "ten"], true),
+    col("Từ ngày", &["tu ngay"], false),
+    col("Đến ngày", &["den ngay"], false),
+    col("Hạn nộp", &["han nop", "thoi han nop"], true),
+];
+
+const GRADE_COLUMNS: &[ColumnSpec] = &[
+    col("Xếp loại", &["xep loai", "muc xep loai"], true),
+    col("Điểm từ", &["diem tu", "tu diem", "diem toi thieu"], true),
+];
+
+const AWARD_COLUMNS: &[ColumnSpec] = &[
+    col("Hình thức", &["hinh thuc", "hinh thuc khen thuong", "danh hieu"], true),
+    col("Số lượng", &["so luong"], true),
+    col("Xếp loại tối thiểu", &["xep loai toi thieu"], false),
+];
+
+/// Reads one plan workbook already open.
+pub fn load_book(book: &Book, file: &str) -> PlanLoad {
+    let mut ctx = Ctx {
+        file,
+        findings: Vec::new(),
+    };
+    let mut plan = Plan {
+        code: String::new(),
+        bloc: String::new(),
+        year: None,
+        scale: 100.0,
+        leader: None,
+        tie_break: Vec::new(),
+        score_order: vec![
+            ScoreSource::Reviewed,
+            ScoreSource::Computed,
+            ScoreSource::SelfScore,
+        ],
+        units: Vec::new(),
+        sections: Vec::new(),
+        indicators: Vec::new(),
+        adjustments: Vec::new(),
+        periods: Vec::new(),
+        grades: Vec::new(),
+        awards: Vec::new(),
+    };
+    if let Some(sheet) = ctx.sheet(book, INFO_SHEET) {
+        read_info(&mut ctx, sheet, &mut plan);
+    }
+    if let Some(sheet) = ctx.sheet(book, UNITS_SHEET) {
+        read_units(&mut ctx, sheet, &mut plan);
+    }
+    if let Some(sheet) = ctx.sheet(book, INDICATORS_SHEET) {
+        read_indicators(&mut ctx, sheet, &mut plan);
+    }
+    if let Some(sheet) = book.sheet(ADJUSTMENTS_SHEET) {
+        read_adjustments(&mut ctx, sheet, &mut plan);
+    }
+    if let Some(sheet) = ctx.sheet(book, PERIODS_SHEET) {
+        read_periods(&mut ctx, sheet, &mut plan);
+    }
+    if let Some(sheet) = ctx.sheet(book, GRADES_SHEET) {
+        read_grades(&mut ctx, sheet, &mut plan);
+    }
+    if let Some(sheet) = book.sheet(AWARDS_SHEET) {
+        read_awards(&mut ctx, sheet, &mut plan);
+    }
+    cross_checks(&mut ctx, &plan);
+    PlanLoad {
+        plan,
+        findings: ctx.findings,
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn finding(&self, code: Code) -> Finding {
+        Finding::new(code, self.file)
+    }
+
+    fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    fn sheet<'b>(&mut self, book: &'b Book, names: &[&str]) -> Option<&'b Sheet> {
+        let found = book.sheet(names);
+        if found.is_none() {
+            let f = self.finding(Code::MissingSheet).expected(names[0]);
+            self.push(f);
+        }
+        found
+    }
+
+    /// Finds a table; reports missing columns (or the whole header) once.
+    fn table(&mut self, sheet: &Sheet, spec: &[ColumnSpec]) -> Option<table::Table> {
+        match table::find(sheet, spec, 0) {
+            Some(t) => {
+                for label in &t.missing {
+                    let f = self
+                        .finding(Code::MissingColumn)
+                        .sheet(&sheet.name)
+                        .cell(a1(t.header_row, 0))
+                        .expected(*label);
+                    self.push(f);
+                }
+                t.missing.is_empty().then_some(t)
+            }
+            None => {
+                for s in spec.iter().filter(|s| s.required) {
+                    let f = self
+                        .finding(Code::MissingColumn)
+                        .sheet(&sheet.name)
+                        .expected(s.label);
+                    self.push(f);
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads a number cell; text numbers are accepted silently in the plan
+    /// (the leader wrote them), anything else is a `bad-number` finding.
+    fn number(&mut self, sheet: &Sheet, row: u32, col: u32, what: &str) -> Option<f64> {
+        let value = sheet.value(row, col);
+        match value.as_number() {
+            NumberCell::Number(n) => Some(n),
+            NumberCell::Text(t) if !t.percent => Some(t.value),
+            NumberCell::Empty => None,
+            _ => {
+                let f = self
+                    .finding(Code::BadNumber)
+                    .at(&sheet.name, row, col)
+                    .found(value.display())
+                    .expected(what.to_string());
+                self.push(f);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, sheet: &Sheet, row: u32, col: u32) -> Option<NaiveDate> {
+        let value = sheet.value(row, col);
+        let date = match value {
+            Value::Empty => return None,
+            Value::Date(serial) | Value::Number(serial) => date_from_serial(*serial),
+            Value::Text(t) | Value::DateText(t) => parse_date_text(t),
+            _ => None,
+        };
+        if date.is_none() {
+            let f = self
+                .finding(Code::BadDate)
+                .at(&sheet.name, row, col)
+                .found(value.display());
+            self.push(f);
+        }
+        date
+    }
+}
+
+/// Text of a code cell. Excel turns a typed `1.2` into the number 1.2; it
+/// is read back with a dot, the way codes are written.
+pub(crate) fn code_text(value: &Value) -> String {
+    match value {
+        Value::Number(n) => {
+            let s = format!("{n}");
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        }
+        other => clean(&other.text()),
+    }
+}
+
+fn read_info(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let pairs = key_values(sheet);
+    let get = |keys: &[&str]| pairs.iter().find(|kv| keys.contains(&kv.key.as_str()));
+    match get(&["ma ke hoach", "ma"]) {
+        Some(kv) if !kv.value.is_empty() => plan.code = clean(&kv.value.text()),
+        _ => {
+            let f = ctx.finding(Code::MissingInfo).sheet(&sheet.name).expected("Mã kế hoạch");
+            ctx.push(f);
+        }
+    }
+    if let Some(kv) = get(&["ten khoi", "khoi", "ten khoi thi dua"]) {
+        plan.bloc = clean(&kv.value.text());
+    }
+    if let Some(kv) = get(&["nam"]) {
+        plan.year = ctx
+            .number(sheet, kv.row, kv.col, "năm / year")
+            .map(|y| y as i32);
+    }
+    match get(&["thang diem"]) {
+        Some(kv) => {
+            if let Some(scale) = ctx.number(sheet, kv.row, kv.col, "> 0") {
+                if scale > 0.0 {
+                    plan.scale = scale;
+                } else {
+                    let f = ctx
+                        .finding(Code::BadNumber)
+                        .at(&sheet.name, kv.row, kv.col)
+                        .found(format_vi(scale))
+                        .expected("> 0");
+                    ctx.push(f);
+                }
+            }
+        }
+        None => {
+            let f = ctx.finding(Code::MissingInfo).sheet(&sheet.name).expected("Thang điểm");
+            ctx.push(f);
+        }
+    }
+    if let Some(kv) = get(&["khoi truong", "don vi khoi truong"]) {
+        let text = clean(&kv.value.text());
+        if !text.is_empty() {
+            plan.leader = Some(text);
+        }
+    }
+    if let Some(kv) = get(&["tieu chi phu", "tieu chi phu xep hang"]) {
+        let text = kv.value.text();
+        for part in text.split([';', ',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            let key = label_key(part);
+            let tie = if let Some(id) = key.strip_prefix("muc ") {
+                Some(TieBreak::Section(id.to_uppercase()))
+            } else {
+                match key.as_str() {
+                    "diem tru" | "it diem tru" => Some(TieBreak::Penalty),
+                    "diem thuong" | "nhieu diem thuong" => Some(TieBreak::Bonus),
+                    _ => None,
+                }
+            };
+            match tie {
+                Some(t) => plan.tie_break.push(t),
+                None => {
+                    let f = ctx
+                        .finding(Code::UnknownTieBreak)
+                        .at(&sheet.name, kv.row, kv.col)
+                        .found(part)
+                        .expected("Mục I; Điểm trừ; Điểm thưởng");
+                    ctx.push(f);
+                }
+            }
+        }
+    }
+    if let Some(kv) = get(&["thu tu diem"]) {
+        let text = kv.value.text();
+        let mut order = Vec::new();
+        for part in text.split([';', ',', '>', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            let source = match label_key(part).as_str() {
+                "tham dinh" | "diem tham dinh" | "khoi cham" | "diem khoi cham" => {
+                    Some(ScoreSource::Reviewed)
+                }
+                "tinh" | "diem tinh" | "tinh toan" => Some(ScoreSource::Computed),
+                "tu cham" | "diem tu cham" => Some(ScoreSource::SelfScore),
+                _ => None,
+            };
+            match source {
+                Some(s) if !order.contains(&s) => order.push(s),
+                Some(_) => {}
+                None => {
+                    let f = ctx
+                        .finding(Code::UnknownScoreSource)
+                        .at(&sheet.name, kv.row, kv.col)
+                        .found(part)
+                        .expected("Thẩm định; Tính; Tự chấm");
+                    ctx.push(f);
+                }
+            }
+        }
+        if !order.is_empty() {
+            plan.score_order = order;
+        }
+    }
+}
+
+fn read_units(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let Some(t) = ctx.table(sheet, UNIT_COLUMNS) else {
+        return;
+    };
+    let last = sheet.last_row().unwrap_or(0);
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for row in t.header_row + 1..=last {
+        let code = t.col(0).map(|c| code_text(sheet.value(row, c))).unwrap_or_default();
+        let name = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
+        if code.is_empty() && name.is_empty() {
+            continue;
+        }
+        if code.is_empty() {
+            let f = ctx
+                .finding(Code::MissingCode)
+                .at(&sheet.name, row, t.col(0).unwrap_or(0))
+                .found(name);
+            ctx.push(f);
+            continue;
+        }
+        if let Some(first) = seen.insert(label_key(&code), row) {
+            let f = ctx
+                .finding(Code::DuplicateUnit)
+                .at(&sheet.name, row, t.col(0).unwrap_or(0))
+                .found(code.clone())
+                .expected(a1(first, t.col(0).unwrap_or(0)));
+            ctx.push(f);
+            continue;
+        }
+        let headcount = t
+            .col(2)
+            .and_then(|c| ctx.number(sheet, row, c, "số người / headcount"));
+        let aliases = t
+            .col(3)
+            .map(|c| sheet.text(row, c))
+            .unwrap_or_default()
+            .split(';')
+            .map(clean)
+            .filter(|a| !a.is_empty())
+            .collect();
+        plan.units.push(Unit {
+            code,
+            name,
+            headcount,
+            aliases,
+        });
+    }
+}
+
+fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let Some(t) = ctx.table(sheet, INDICATOR_COLUMNS) else {
+        return;
+    };
+    let last = sheet.last_row().unwrap_or(0);
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut section = String::new();
+    let c = |i: usize| t.col(i);
+    for row in t.header_row + 1..=last {
+        let text = |i: usize| c(i).map(|col| sheet.text(row, col)).unwrap_or_default();
+        let section_cell = text(0);
+        let code = c(1).map(|col| code_text(sheet.value(row, col))).unwrap_or_default();
+        let content = text(2);
+        let points_empty = c(5).is_none_or(|col| sheet.value(row, col).is_empty());
+        if code.is_empty() {
+            if content.is_empty() && section_cell.is_empty() {
+                continue;
+            }
+            let key = label_key(&content);
+            if key.starts_with("ghi chu") || key.starts_with("tong") || key.starts_with("cong") {
+                continue;
+            }
+            if points_empty || !section_cell.is_empty() {
+                // A section row: `I | Thực hiện nhiệm vụ chính trị`.
+                let id = if section_cell.is_empty() {
+                    format!("{}", plan.sections.len() + 1)
+                } else {
+                    section_cell.clone()
+                };
+                section = id.clone();
+                if !plan.sections.iter().any(|s| s.id == id) {
+                    plan.sections.push(crate::plan::Section { id, title: content });
+                }
+                continue;
+            }
+            let f = ctx
+                .finding(Code::MissingCode)
+                .at(&sheet.name, row, c(1).unwrap_or(0))
+                .found(content);
+            ctx.push(f);
+            continue;
+        }
+        if !section_cell.is_empty() && section_cell != section {
+            section = section_cell.clone();
+            if !plan.sections.iter().any(|s| s.id == section) {
+                plan.sections.push(Section {
+                    id: section.clone(),
+                    title: String::new(),
+                });
+            }
+        }
+        let code_col = c(1).unwrap_or(0);
+        if let Some(first) = seen.insert(code_key(&code), row) {
+            let f = ctx
+                .finding(Code::DuplicateCode)
+                .at(&sheet.name, row, code_col)
+                .found(code.clone())
+                .expected(a1(first, code_col));
+            ctx.push(f);
+            continue;
+        }
+        let points_col = c(5).unwrap_or(0);
+        let max_points = match ctx.number(sheet, row, points_col, "điểm ≥ 0 / points ≥ 0") {
+            Some(p) if p >= 0.0 => p,
+            Some(p) => {
+                let f = ctx
+                    .finding(Code::BadNumber)
+                    .at(&sheet.name, row, points_col)
+                    .indicator(&code)
+                    .found(format_vi(p))
+                    .expected("≥ 0");
+                ctx.push(f);
+                0.0
+            }
+            None => {
+                let f = ctx
+                    .finding(Code::BadNumber)
+                    .at(&sheet.name, row, points_col)
+                    .indicator(&code)
+                    .found("")
+                    .expected("điểm tối đa / maximum points");
+                ctx.push(f);
+                0.0
+            }
+        };
+        let rule_text = text(6);
+        let rule = match parse_rule(&rule_text) {
+            Ok(r) => r,
+            Err(RuleError::Unknown) => {
+                let f = ctx
+                    .finding(Code::UnknownRule)
+                    .at(&sheet.name, row, c(6).unwrap_or(0))
+                    .indicator(&code)
+                    .found(rule_text.clone())
+                    .expected(RULE_NAMES.join(", "));
+                ctx.push(f);
+                Rule::Pass
+            }
+            Err(RuleError::BadBand(band)) => {
+                let f = ctx
+                    .finding(Code::UnknownRule)
+                    .at(&sheet.name, row, c(6).unwrap_or(0))
+                    .indicator(&code)
+                    .found(band)
+                    .expected("Theo mức: ≥ 98%: 5; ≥ 97%: 4");
+                ctx.push(f);
+                Rule::Pass
+            }
+        };
+        let target_col = c(4).unwrap_or(0);
+        let target_text = sheet.text(row, target_col);
+        let target = match parse_target(&target_text) {
+            Ok(t) => t,
+            Err(_) => {
+                let f = ctx
+                    .finding(Code::UnreadableTarget)
+                    .at(&sheet.name, row, target_col)
+                    .indicator(&code)
+                    .found(target_text.clone());
+                ctx.push(f);
+                Target::None
+            }
+        };
+        let target_missing = target_text.is_empty()
+            && !matches!(rule, Rule::SelfScored | Rule::Bands(_));
+        if target_missing {
+            let f = ctx
+                .finding(Code::MissingTarget)
+                .at(&sheet.name, row, target_col)
+                .indicator(&code);
+            ctx.push(f);
+        }
+        let misfit = match &rule {
+            Rule::Proportional | Rule::Leading => {
+                !target_text.is_empty() && target.reference().is_none_or(|r| r <= 0.0)
+            }
+            Rule::Bands(bands) => bands.iter().any(|b| b.points > max_points),
+            _ => false,
+        };
+        if misfit && !target_missing {
+            let f = ctx
+                .finding(Code::RuleTarget)
+                .at(&sheet.name, row, c(6).unwrap_or(0))
+                .indicator(&code)
+                .found(rule_text.clone())
+                .expected(target.describe(false));
+            ctx.push(f);
+        }
+        let step = c(7)
+            .and_then(|col| ctx.number(sheet, row, col, "bước điểm > 0 / step > 0"))
+            .filter(|s| *s > 0.0);
+        let own_target = c(8).is_some_and(|col| parse_done(&sheet.text(row, col)) == Some(true));
+        let aggregate = c(9).and_then(|col| {
+            let raw = sheet.text(row, col);
+            match label_key(&raw).as_str() {
+                "" => None,
+                "tong" | "tong cong" => Some(Aggregate::Sum),
+                "binh quan theo bien che" | "binh quan" | "trung binh theo bien che" => {
+                    Some(Aggregate::HeadcountAverage)
+                }
+                "so don vi dat" => Some(Aggregate::UnitsMet),
+                _ => {
+                    let f = ctx
+                        .finding(Code::UnknownRule)
+                        .at(&sheet.name, row, col)
+                        .indicator(&code)
+                        .found(raw)
+                        .expected("Tổng, Bình quân theo biên chế, Số đơn vị đạt");
+                    ctx.push(f);
+                    None
+                }
+            }
+        });
+        plan.indicators.push(Indicator {
+            section: section.clone(),
+            code,
+            content,
+            unit_label: text(3),
+            target_text,
+            target,
+            max_points,
+            rule,
+            step,
+            own_target,
+            aggregate,
+            row,
+        });
+    }
+}
+
+fn read_adjustments(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let Some(t) = ctx.table(sheet, ADJUSTMENT_COLUMNS) else {
+        return;
+    };
+    let last = sheet.last_row().unwrap_or(0);
+    for row in t.header_row + 1..=last {
+        let code_col = t.col(0).unwrap_or(0);
+        let code = code_text(sheet.value(row, code_col));
+        let content = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
+        if code.is_empty() {
+            if !content.is_empty() && !label_key(&content).starts_with("ghi chu") {
+                let f = ctx
+                    .finding(Code::MissingCode)
+                    .at(&sheet.name, row, code_col)
+                    .found(content);
+                ctx.push(f);
+            }
+            continue;
+        }
+        let taken = plan.indicator(&code).is_some() || plan.adjustment(&code).is_some();
+        if taken {
+            let f = ctx
+                .finding(Code::DuplicateCode)
+                .at(&sheet.name, row, code_col)
+                .found(code);
+            ctx.push(f);
+            continue;
+        }
+        let kind_col = t.col(2).unwrap_or(0);
+        let kind_text = sheet.text(row, kind_col);
+        let kind = match label_key(&kind_text).as_str() {
+            "thuong" | "cong" | "diem thuong" | "cong diem" => AdjustmentKind::Bonus,
+            "tru" | "diem tru" | "tru diem" => AdjustmentKind::Penalty,
+            _ => {
+                let f = ctx
+                    .finding(Code::UnknownRule)
+                    .at(&sheet.name, row, kind_col)
+                    .indicator(&code)
+                    .found(kind_text)
+                    .expected("Thưởng, Trừ");
+                ctx.push(f);
+                continue;
+            }
+        };
+        let points_col = t.col(3).unwrap_or(0);
+        let points_each = ctx
+            .number(sheet, row, points_col, "điểm / points")
+            .map(f64::abs)
+            .unwrap_or(0.0);
+        let cap = t
+            .col(4)
+            .and_then(|c| ctx.number(sheet, row, c, "điểm / points"))
+            .map(f64::abs);
+        let bars_award = t
+            .col(5)
+            .is_some_and(|c| parse_done(&sheet.text(row, c)) == Some(true));
+        plan.adjustments.push(Adjustment {
+            code,
+            content,
+            kind,
+            points_each,
+            cap,
+            bars_award,
+        });
+    }
+}
+
+fn read_periods(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let Some(t) = ctx.table(sheet, PERIOD_COLUMNS) else {
+        return;
+    };
+    let last = sheet.last_row().unwrap_or(0);
+    for row in t.header_row + 1..=last {
+        let code = t.col(0).map(|c| code_text(sheet.value(row, c))).unwrap_or_default();
+        if code.is_empty() {
+            continue;
+        }
+        let name = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
+        let from = t.col(2).and_then(|c| ctx.date(sheet, row, c));
+        let to = t.col(3).and_then(|c| ctx.date(sheet, row, c));
+        let deadline_col = t.col(4).unwrap_or(0);
+        let deadline = ctx.date(sheet, row, deadline_col);
+        if let (Some(d), Some(f), Some(to)) = (deadline, from, to)
+            && (d < f || d > to)
+        {
+            let finding = ctx
+                .finding(Code::DeadlineOutsidePeriod)
+                .at(&sheet.name, row, deadline_col)
+                .found(format_date(d))
+                .expected(format!("{} – {}", format_date(f), format_date(to)));
+            ctx.push(finding);
+        }
+        if plan.period(&code).is_some() {
+            let f = ctx
+                .finding(Code::DuplicateCode)
+                .at(&sheet.name, row, t.col(0).unwrap_or(0))
+                .found(code);
+            ctx.push(f);
+            continue;
+        }
+        plan.periods.push(Period {
+            code,
+            name,
+            from,
+            to,
+            deadline,
+        });
+    }
+}
+
+/// Reads a grade name as the plan writes it (`Hoàn thành xuất sắc`).
+fn grade_cell(ctx: &mut Ctx, sheet: &Sheet, row: u32, col: u32) -> Option<Grade> {
+    let text = sheet.text(row, col);
+    if text.is_empty() {
+        return None;
+    }
+    let grade = parse_grade(&text);
+    if grade.is_none() {
+        let f = ctx
+            .finding(Code::UnknownGrade)
+            .at(&sheet.name, row, col)
+            .found(text)
+            .expected(
+                Grade::ALL
+                    .iter()
+                    .map(|g| g.name_vi())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        ctx.push(f);
+    }
+    grade
+}
+
+fn read_grades(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let Some(t) = ctx.table(sheet, GRADE_COLUMNS) else {
+        return;
+    };
+    let last = sheet.last_row().unwrap_or(0);
+    for row in t.header_row + 1..=last {
+        let grade_col = t.col(0).unwrap_or(0);
+        if sheet.value(row, grade_col).is_empty() {
+            continue;
+        }
+        let Some(grade) = grade_cell(ctx, sheet, row, grade_col) else {
+            continue;
+        };
+        let min = t
+            .col(1)
+            .and_then(|c| ctx.number(sheet, row, c, "điểm / points"))
+            .unwrap_or(0.0);
+        plan.grades.push(GradeThreshold { grade, min });
+    }
+    plan.grades.sort_by(|a, b| b.min.total_cmp(&a.min));
+}
+
+fn read_awards(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
+    let Some(t) = ctx.table(sheet, AWARD_COLUMNS) else {
+        return;
+    };
+    let last = sheet.last_row().unwrap_or(0);
+    for row in t.header_row + 1..=last {
+        let name = t.col(0).map(|c| sheet.text(row, c)).unwrap_or_default();
+        if name.is_empty() {
+            continue;
+        }
+        let quota_col = t.col(1).unwrap_or(0);
+        let quota = match sheet.value(row, quota_col).as_number() {
+            NumberCell::Number(n) if n >= 0.0 => Quota::Count(n as u32),
+            NumberCell::Text(n) if n.percent && n.value >= 0.0 => Quota::Share(n.value),
+            NumberCell::Text(n) if n.value >= 0.0 => Quota::Count(n.value as u32),
+            _ => {
+                let f = ctx
+                    .finding(Code::BadNumber)
+                    .at(&sheet.name, row, quota_col)
+                    .found(sheet.value(row, quota_col).display())
+                    .expected("1, 2 … hoặc 20%");
+                ctx.push(f);
+                continue;
+            }
+        };
+        let min_grade = t.col(2).and_then(|c| grade_cell(ctx, sheet, row, c));
+        plan.awards.push(Award {
+            name,
+            quota,
+            min_grade,
+        });
+    }
+}
+
+/// Checks that need more than one sheet.
+fn cross_checks(ctx: &mut Ctx, plan: &Plan) {
+    if plan.indicators.is_empty() {
+        let f = ctx.finding(Code::NoIndicators).sheet(INDICATORS_SHEET[0]);
+        ctx.push(f);
+    } else {
+        let total = plan.max_total();
+        if (total - plan.scale).abs() > 1e-6 {
+            let f = ctx
+                .finding(Code::PointsTotal)
+                .sheet(INDICATORS_SHEET[0])
+                .found(format_vi(total))
+                .expected(format_vi(plan.scale));
+            ctx.push(f);
+        }
+    }
+    if let Some(leader) = &plan.leader
+        && plan.unit(leader).is_none()
+        && plan.unit_by_any_name(leader).is_none()
+    {
+        let f = ctx
+            .finding(Code::UnknownLeader)
+            .sheet(INFO_SHEET[0])
+            .found(leader.clone());
+        ctx.push(f);
+    }
+    for tie in &plan.tie_break {
+        if let TieBreak::Section(id) = tie
+            && !plan.sections.iter().any(|s| label_key(&s.id) == label_key(id))
+        {
+            let f = ctx
+                .finding(Code::UnknownTieBreak)
+                .sheet(INFO_SHEET[0])
+                .found(format!("Mục {id}"))
+                .expected(
+                    plan.sections
+                        .iter()
+                        .map(|s| format!("Mục {}", s.id))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            ctx.push(f);
+        }
+    }
+}
