@@ -13,3 +13,4 @@ pub mod finding;
 pub mod messages;
 pub mod workbook;
 pub mod plan;
+pub mod report;

@@ -1,0 +1,189 @@
+//! The annotated copy of a checked workbook: every sheet's values rewritten
+//! (rust_xlsxwriter cannot edit a file, and the original is never touched),
+//! each problem cell highlighted with a note giving its findings, and a `Lỗi`
+//! sheet listing every finding with a link to its cell. Formats and merges
+//! of the original are not carried over; values and formulas are.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_xlsxwriter::{Formula, Note, Workbook, Worksheet, XlsxError};
+
+use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use crate::finding::{Finding, parse_a1};
+use crate::messages::{Lang, message, severity_label};
+use crate::workbook::{Book, Value};
+
+/// Excel's limit on a sheet name.
+const SHEET_NAME_MAX: usize = 31;
+
+/// A name Excel accepts: forbidden characters replaced, at most 31 chars.
+fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(SHEET_NAME_MAX)
+        .collect();
+    let trimmed = cleaned.trim_matches('\'').to_string();
+    if trimmed.is_empty() { "Sheet".into() } else { trimmed }
+}
+
+pub fn write(
+    book: &Book,
+    findings: &[Finding],
+    lang: Lang,
+    path: &Path,
+    overwrite: bool,
+) -> Result<(), WriteError> {
+    let err = xlsx_err(path);
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties("thidua – kiểm tra"));
+    let mut names = Vec::new();
+    for sheet in &book.sheets {
+        let mut name = sheet_name(&sheet.name);
+        // Two sheets may clean to one name.
+        let mut n = 2;
+        while names.contains(&name) {
+            let suffix = format!(" ({n})");
+            name = format!(
+                "{}{suffix}",
+                name.chars().take(SHEET_NAME_MAX - suffix.chars().count()).collect::<String>()
+            );
+            n += 1;
+        }
+        names.push(name.clone());
+        let ws = wb.add_worksheet();
+        ws.set_name(&name).map_err(&err)?;
+        // Notes by cell for this sheet.
+        let mut notes: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
+        for f in findings.iter().filter(|f| f.sheet.as_deref() == Some(sheet.name.as_str())) {
+            if let Some(pos) = f.cell.as_deref().and_then(parse_a1) {
+                notes.entry(pos).or_default().push(format!(
+                    "[{}] {}: {}",
+                    severity_label(f.severity, lang),
+                    f.code,
+                    message(f, lang)
+                ));
+            }
+        }
+        for ((row, col), cell) in sheet.cells() {
+            let Ok(col16) = u16::try_from(col) else { continue };
+            let problem = notes.contains_key(&(row, col));
+            write_cell(ws, row, col16, &cell.value, cell.formula.as_deref(), problem, &styles)
+                .map_err(&err)?;
+        }
+        for ((row, col), lines) in &notes {
+            let Ok(col16) = u16::try_from(*col) else { continue };
+            if sheet.cell(*row, *col).is_none() {
+                ws.write_blank(*row, col16, &styles.problem).map_err(&err)?;
+            }
+            let note = Note::new(lines.join("\n"))
+                .set_author("thidua")
+                .set_width(360)
+                .set_height(120);
+            ws.insert_note(*row, col16, &note).map_err(&err)?;
+        }
+    }
+    write_error_sheet(wb.add_worksheet(), book, findings, lang, &names, &styles).map_err(&err)?;
+    save(&mut wb, path, overwrite)
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &Value,
+    formula: Option<&str>,
+    problem: bool,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let format = if problem { &styles.problem } else { &styles.plain };
+    if let Some(text) = formula {
+        let text = if text.starts_with('=') { text.to_string() } else { format!("={text}") };
+        let f = Formula::new(text).set_result(value.display());
+        ws.write_formula_with_format(row, col, f, format)?;
+        return Ok(());
+    }
+    match value {
+        Value::Empty => {
+            if problem {
+                ws.write_blank(row, col, format)?;
+            }
+        }
+        Value::Number(n) => {
+            ws.write_number_with_format(row, col, *n, format)?;
+        }
+        Value::Date(serial) => {
+            let date = if problem { &styles.problem } else { &styles.date };
+            ws.write_number_with_format(row, col, *serial, date)?;
+        }
+        Value::Bool(b) => {
+            ws.write_boolean_with_format(row, col, *b, format)?;
+        }
+        // Text is always written as text: a value starting with `=` never
+        // becomes a formula.
+        Value::Text(t) | Value::DateText(t) | Value::Duration(t) | Value::Error(t) => {
+            ws.write_string_with_format(row, col, t, format)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_error_sheet(
+    ws: &mut Worksheet,
+    book: &Book,
+    findings: &[Finding],
+    lang: Lang,
+    names: &[String],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Lỗi")?;
+    let header = [
+        lang.pick("Mức độ", "Severity"),
+        lang.pick("Mã lỗi", "Code"),
+        lang.pick("Trang", "Sheet"),
+        lang.pick("Ô", "Cell"),
+        lang.pick("Tiêu chí", "Indicator"),
+        lang.pick("Giá trị", "Found"),
+        lang.pick("Cần", "Expected"),
+        lang.pick("Nội dung", "Message"),
+    ];
+    for (c, label) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *label, &styles.header)?;
+    }
+    for (c, w) in [10, 20, 18, 8, 10, 18, 18, 70].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, f) in findings.iter().enumerate() {
+        let row = 1 + i as u32;
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        ws.write_string_with_format(row, 0, severity_label(f.severity, lang), &styles.text)?;
+        ws.write_string_with_format(row, 1, f.code.as_str(), &styles.text)?;
+        ws.write_string_with_format(row, 2, text(&f.sheet), &styles.text)?;
+        // Link to the cell in the copy, when the sheet is there.
+        let target = f.sheet.as_ref().and_then(|s| {
+            book.sheets
+                .iter()
+                .position(|sh| &sh.name == s)
+                .map(|i| names[i].clone())
+        });
+        match (&f.cell, target) {
+            (Some(cell), Some(sheet)) => {
+                let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{cell}"))
+                    .set_text(cell);
+                ws.write_url_with_format(row, 3, url, &styles.text)?;
+            }
+            (cell, _) => {
+                ws.write_string_with_format(row, 3, text(cell), &styles.text)?;
+            }
+        }
+        ws.write_string_with_format(row, 4, text(&f.indicator), &styles.text)?;
+        ws.write_string_with_format(row, 5, text(&f.found), &styles.text)?;
+        ws.write_string_with_format(row, 6, text(&f.expected), &styles.text)?;
+        ws.write_string_with_format(row, 7, message(f, lang), &styles.text)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, Some(0));
+    Ok(())
+}

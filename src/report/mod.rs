@@ -1,0 +1,172 @@
+//! The only user of rust_xlsxwriter: every workbook the tool writes (the
+//! blank plan, the units' templates, annotated copies) is built here, with
+//! one set of formats per workbook and saved atomically.
+
+pub mod annotate;
+pub mod plan_book;
+pub mod template;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
+
+/// Why a workbook could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("`{0}` already exists; use --force to replace it")]
+    Exists(PathBuf),
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot build the workbook `{path}`: {source}")]
+    Xlsx {
+        path: PathBuf,
+        source: rust_xlsxwriter::XlsxError,
+    },
+}
+
+/// Saves a workbook through a temporary file in the target folder renamed
+/// into place, so a crash leaves the old file or the new one, never half.
+pub fn save(workbook: &mut Workbook, path: &Path, overwrite: bool) -> Result<(), WriteError> {
+    let bytes = workbook.save_to_buffer().map_err(|source| WriteError::Xlsx {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    write_atomic(path, &bytes, overwrite)
+}
+
+/// Writes bytes atomically; refuses to replace an existing file unless told.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
+    let io = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !overwrite && path.exists() {
+        return Err(WriteError::Exists(path.to_path_buf()));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".thidua-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
+            _ => io(e.error),
+        })?;
+    }
+    Ok(())
+}
+
+/// Document properties with a fixed creation time, so the same inputs give
+/// the same file.
+pub fn properties(title: &str) -> DocProperties {
+    let fixed = ExcelDateTime::from_ymd(2000, 1, 1).expect("valid fixed date");
+    DocProperties::new()
+        .set_title(title)
+        .set_author("thidua")
+        .set_creation_datetime(&fixed)
+}
+
+/// The formats of one workbook, built once (Times New Roman, as Vietnamese
+/// administrative documents use).
+pub struct Styles {
+    pub title: Format,
+    pub subtitle: Format,
+    pub header: Format,
+    pub text: Format,
+    pub text_bold: Format,
+    pub number: Format,
+    pub number_bold: Format,
+    pub percent: Format,
+    pub date: Format,
+    pub input_text: Format,
+    pub input_number: Format,
+    pub input_percent: Format,
+    pub input_date: Format,
+    pub problem: Format,
+    pub plain: Format,
+}
+
+const FONT: &str = "Times New Roman";
+const INPUT_FILL: u32 = 0xFFF9DB;
+
+impl Styles {
+    pub fn new() -> Self {
+        let base = Format::new().set_font_name(FONT).set_font_size(12);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let input = cell.clone().set_unlocked().set_background_color(Color::RGB(INPUT_FILL));
+        Styles {
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center),
+            subtitle: base.clone().set_italic().set_align(FormatAlign::Center),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xDDEBF7)),
+            text: cell.clone(),
+            text_bold: cell.clone().set_bold(),
+            number: cell.clone().set_num_format("#,##0.##"),
+            number_bold: cell.clone().set_bold().set_num_format("#,##0.##"),
+            percent: cell.clone().set_num_format("0.##%"),
+            date: cell.clone().set_num_format("dd/mm/yyyy"),
+            input_text: input.clone(),
+            input_number: input.clone().set_num_format("#,##0.##"),
+            input_percent: input.clone().set_num_format("0.##%"),
+            input_date: input.set_num_format("dd/mm/yyyy"),
+            problem: cell
+                .clone()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006)),
+            plain: base,
+        }
+    }
+}
+
+impl Default for Styles {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A4 landscape, fit to the page width, with the header row repeated.
+pub fn print_setup(sheet: &mut Worksheet, header_row: Option<u32>) {
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    if let Some(row) = header_row {
+        // Only fails for rows beyond the sheet, which a header never is.
+        let _ = sheet.set_repeat_rows(row, row);
+    }
+}
+
+/// Wraps an xlsx error with the file it was for.
+pub(crate) fn xlsx_err(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
+    move |source| WriteError::Xlsx {
+        path: path.to_path_buf(),
+        source,
+    }
+}

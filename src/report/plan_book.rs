@@ -1,0 +1,333 @@
+//! Writes a plan workbook (kế hoạch) from a [`PlanDraft`]: the blank plan
+//! of `thidua init` (with a `Hướng dẫn` sheet and example rows) and the
+//! sample plans. The sheet and column names are the contract of PRODUCT.md
+//! 3.1, the same ones the plan loader looks for.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Workbook, Worksheet};
+
+use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use crate::text::number::serial_from_date;
+
+/// One cell of a draft.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draft {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+pub fn t(text: &str) -> Draft {
+    Draft::Text(text.to_string())
+}
+
+pub fn n(value: f64) -> Draft {
+    Draft::Number(value)
+}
+
+pub fn d(year: i32, month: u32, day: u32) -> Draft {
+    NaiveDate::from_ymd_opt(year, month, day).map_or(Draft::Empty, Draft::Date)
+}
+
+/// A plan's content, sheet by sheet, rows in the column order of the
+/// `*_HEADER` constants.
+#[derive(Debug, Clone, Default)]
+pub struct PlanDraft {
+    pub info: Vec<(&'static str, Draft)>,
+    pub units: Vec<Vec<Draft>>,
+    pub indicators: Vec<Vec<Draft>>,
+    pub adjustments: Vec<Vec<Draft>>,
+    pub periods: Vec<Vec<Draft>>,
+    pub grades: Vec<Vec<Draft>>,
+    pub awards: Vec<Vec<Draft>>,
+}
+
+pub const UNITS_HEADER: &[&str] = &["Mã đơn vị", "Tên đơn vị", "Số CBCCVC", "Tên khác"];
+pub const INDICATORS_HEADER: &[&str] = &[
+    "Mục",
+    "Mã",
+    "Nội dung",
+    "Đơn vị tính",
+    "Chỉ tiêu",
+    "Điểm tối đa",
+    "Cách chấm",
+    "Bước điểm",
+    "Đăng ký riêng",
+    "Tổng hợp khối",
+];
+pub const ADJUSTMENTS_HEADER: &[&str] = &[
+    "Mã",
+    "Nội dung",
+    "Loại",
+    "Điểm mỗi lần",
+    "Tối đa",
+    "Loại khỏi khen thưởng",
+];
+pub const PERIODS_HEADER: &[&str] = &["Mã kỳ", "Tên kỳ", "Từ ngày", "Đến ngày", "Hạn nộp"];
+pub const GRADES_HEADER: &[&str] = &["Xếp loại", "Điểm từ"];
+pub const AWARDS_HEADER: &[&str] = &["Hình thức", "Số lượng", "Xếp loại tối thiểu"];
+
+/// Rows of free space given validation lists below the examples.
+const INPUT_ROWS: u32 = 300;
+
+/// Writes the draft as a plan workbook; with `guide`, adds `Hướng dẫn`.
+pub fn write(draft: &PlanDraft, path: &Path, guide: bool, overwrite: bool) -> Result<(), WriteError> {
+    let err = xlsx_err(path);
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let code = draft
+        .info
+        .iter()
+        .find(|(k, _)| *k == "Mã kế hoạch")
+        .map(|(_, v)| match v {
+            Draft::Text(t) => t.clone(),
+            _ => String::new(),
+        })
+        .unwrap_or_default();
+    wb.set_properties(&properties(&format!("Kế hoạch thi đua {code}")));
+
+    if guide {
+        write_guide(wb.add_worksheet(), &styles).map_err(&err)?;
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Thông tin").map_err(&err)?;
+        ws.write_string_with_format(0, 0, "THÔNG TIN KẾ HOẠCH THI ĐUA", &styles.title)
+            .map_err(&err)?;
+        ws.set_column_width(0, 24).map_err(&err)?;
+        ws.set_column_width(1, 50).map_err(&err)?;
+        for (i, (key, value)) in draft.info.iter().enumerate() {
+            let row = 2 + i as u32;
+            ws.write_string_with_format(row, 0, *key, &styles.text_bold)
+                .map_err(&err)?;
+            write_draft(ws, row, 1, value, &styles).map_err(&err)?;
+        }
+        print_setup(ws, None);
+    }
+    let sheets: [(&str, &[&str], &Vec<Vec<Draft>>); 6] = [
+        ("Đơn vị", UNITS_HEADER, &draft.units),
+        ("Tiêu chí", INDICATORS_HEADER, &draft.indicators),
+        ("Thưởng - Trừ", ADJUSTMENTS_HEADER, &draft.adjustments),
+        ("Kỳ báo cáo", PERIODS_HEADER, &draft.periods),
+        ("Xếp loại", GRADES_HEADER, &draft.grades),
+        ("Khen thưởng", AWARDS_HEADER, &draft.awards),
+    ];
+    for (name, header, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).map_err(&err)?;
+        for (c, label) in header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *label, &styles.header)
+                .map_err(&err)?;
+            let width = match *label {
+                "Nội dung" | "Tên đơn vị" => 48,
+                "Chỉ tiêu" | "Cách chấm" | "Tên khác" => 30,
+                _ => 14,
+            };
+            ws.set_column_width(c as u16, width).map_err(&err)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                write_draft(ws, 1 + r as u32, c as u16, value, &styles).map_err(&err)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(&err)?;
+        add_lists(ws, header).map_err(&err)?;
+        print_setup(ws, Some(0));
+    }
+    save(&mut wb, path, overwrite)
+}
+
+fn write_draft(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &Draft,
+    styles: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match value {
+        Draft::Empty => ws.write_blank(row, col, &styles.text).map(|_| ()),
+        Draft::Text(text) => ws.write_string_with_format(row, col, text, &styles.text).map(|_| ()),
+        Draft::Number(n) => ws.write_number_with_format(row, col, *n, &styles.number).map(|_| ()),
+        Draft::Date(d) => ws
+            .write_number_with_format(row, col, serial_from_date(*d), &styles.date)
+            .map(|_| ()),
+    }
+}
+
+/// Drop-down lists for the columns that take one of a few words.
+fn add_lists(ws: &mut Worksheet, header: &[&str]) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, label) in header.iter().enumerate() {
+        let (choices, strict): (&[&str], bool) = match *label {
+            // `Theo mức: …` is free text, so other values only warn.
+            "Cách chấm" => (&["Đạt", "Tỷ lệ", "Tự chấm", "Dẫn đầu", "Theo mức: "], false),
+            "Loại" => (&["Thưởng", "Trừ"], true),
+            "Đăng ký riêng" | "Loại khỏi khen thưởng" => (&["Có", "Không"], true),
+            "Tổng hợp khối" => (&["Tổng", "Bình quân theo biên chế", "Số đơn vị đạt"], true),
+            "Xếp loại" | "Xếp loại tối thiểu" => (
+                &[
+                    "Hoàn thành xuất sắc nhiệm vụ",
+                    "Hoàn thành tốt nhiệm vụ",
+                    "Hoàn thành nhiệm vụ",
+                    "Không hoàn thành nhiệm vụ",
+                ],
+                true,
+            ),
+            _ => continue,
+        };
+        let mut dv = DataValidation::new().allow_list_strings(choices)?;
+        if !strict {
+            dv = dv.set_error_style(DataValidationErrorStyle::Information);
+        }
+        ws.add_data_validation(1, c as u16, INPUT_ROWS, c as u16, &dv)?;
+    }
+    Ok(())
+}
+
+/// The `Hướng dẫn` sheet: what each sheet and column means.
+fn write_guide(ws: &mut Worksheet, styles: &Styles) -> Result<(), rust_xlsxwriter::XlsxError> {
+    ws.set_name("Hướng dẫn")?;
+    ws.write_string_with_format(0, 0, "HƯỚNG DẪN LẬP KẾ HOẠCH THI ĐUA", &styles.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Các dòng có sẵn là ví dụ: sửa hoặc xóa rồi điền kế hoạch của khối. Kiểm tra bằng lệnh `thidua plan`.",
+        &styles.plain,
+    )?;
+    for (c, label) in ["Trang", "Cột", "Ý nghĩa và cách ghi"].iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *label, &styles.header)?;
+    }
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 24)?;
+    ws.set_column_width(2, 90)?;
+    for (i, (sheet, column, help)) in GUIDE.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_string_with_format(row, 0, *sheet, &styles.text)?;
+        ws.write_string_with_format(row, 1, *column, &styles.text_bold)?;
+        ws.write_string_with_format(row, 2, *help, &styles.text)?;
+    }
+    print_setup(ws, Some(3));
+    Ok(())
+}
+
+const GUIDE: &[(&str, &str, &str)] = &[
+    ("Thông tin", "Mã kế hoạch", "Mã duy nhất của kế hoạch, ví dụ KTKT-2022. Mẫu báo cáo của đơn vị mang mã này."),
+    ("Thông tin", "Tên khối", "Tên khối thi đua, ví dụ Khối Kinh tế kỹ thuật."),
+    ("Thông tin", "Năm", "Năm thi đua."),
+    ("Thông tin", "Thang điểm", "Tổng điểm tối đa của bảng tiêu chí (100, 1000 …); điểm quy đổi tính theo thang này."),
+    ("Thông tin", "Khối trưởng", "Mã đơn vị khối trưởng (phải có trong trang Đơn vị)."),
+    ("Thông tin", "Tiêu chí phụ", "Thứ tự phân định khi bằng điểm, cách nhau bởi dấu ;  ví dụ: Mục I; Điểm trừ."),
+    ("Thông tin", "Thứ tự điểm", "Điểm nào được dùng khi có nhiều điểm; mặc định: Thẩm định; Tính; Tự chấm."),
+    ("Đơn vị", "Mã đơn vị", "Mã ngắn, không trùng (ví dụ SCT); dùng để đặt tên tệp mẫu."),
+    ("Đơn vị", "Tên đơn vị", "Tên đầy đủ của đơn vị."),
+    ("Đơn vị", "Số CBCCVC", "Số cán bộ, công chức, viên chức; dùng làm trọng số khi tổng hợp tỷ lệ của khối."),
+    ("Đơn vị", "Tên khác", "Các tên gọi khác, cách nhau bởi dấu ; (để nhận ra đơn vị từ tên tệp)."),
+    ("Tiêu chí", "Mục", "Số La Mã của mục (I, II, III). Dòng mục chỉ ghi Mục và Nội dung, không ghi Mã."),
+    ("Tiêu chí", "Mã", "Mã tiêu chí duy nhất, ví dụ 1.1. Nên định dạng ô là Văn bản để Excel không đổi 1.10 thành 1.1."),
+    ("Tiêu chí", "Nội dung", "Nội dung tiêu chí."),
+    ("Tiêu chí", "Đơn vị tính", "%, xã, cá nhân, sáng kiến …"),
+    ("Tiêu chí", "Chỉ tiêu", "Ghi như thường ghi: 96%; > 82%; Trên 90%; Ít nhất 15%; Từ 07 đến 09; Tối đa 2; Không có; Tăng từ 02 bậc trở lên; Cao hơn năm 2021; Hoàn thành; Hoàn thành tốt nhiệm vụ trở lên. Tiêu chí Tự chấm có thể để trống."),
+    ("Tiêu chí", "Điểm tối đa", "Điểm chuẩn của tiêu chí."),
+    ("Tiêu chí", "Cách chấm", "Đạt (mặc định): đạt chỉ tiêu được điểm tối đa. Tỷ lệ: điểm tối đa × kết quả/chỉ tiêu. Tự chấm: đơn vị tự chấm. Theo mức: ≥ 98%: 5; ≥ 97%: 4. Dẫn đầu: so với đơn vị vượt chỉ tiêu nhiều nhất."),
+    ("Tiêu chí", "Bước điểm", "Điểm tự chấm phải là bội số của bước này, ví dụ 0,5 (không bắt buộc)."),
+    ("Tiêu chí", "Đăng ký riêng", "Có: mỗi đơn vị đăng ký chỉ tiêu riêng, không thấp hơn chỉ tiêu kế hoạch."),
+    ("Tiêu chí", "Tổng hợp khối", "Tổng; Bình quân theo biên chế; Số đơn vị đạt — cách tính số liệu của cả khối."),
+    ("Thưởng - Trừ", "Loại", "Thưởng hoặc Trừ."),
+    ("Thưởng - Trừ", "Điểm mỗi lần", "Điểm cộng hoặc trừ cho mỗi lần."),
+    ("Thưởng - Trừ", "Tối đa", "Tổng điểm tối đa của mục (để trống nếu không giới hạn)."),
+    ("Thưởng - Trừ", "Loại khỏi khen thưởng", "Có: đơn vị có mục này không được đề nghị khen thưởng."),
+    ("Kỳ báo cáo", "Mã kỳ", "Q1, 6T, 9T, NAM …; kỳ cuối cùng là kỳ mặc định khi kiểm tra."),
+    ("Kỳ báo cáo", "Hạn nộp", "Ngày dd/mm/yyyy, nằm trong kỳ."),
+    ("Xếp loại", "Điểm từ", "Tổng điểm tối thiểu để đạt xếp loại."),
+    ("Khen thưởng", "Số lượng", "Số đơn vị (1, 2) hoặc tỷ lệ thành viên (20%, làm tròn xuống)."),
+    ("Khen thưởng", "Xếp loại tối thiểu", "Xếp loại thấp nhất được đề nghị hình thức này."),
+];
+
+/// The example content of `thidua init`: a small plan that loads cleanly.
+pub fn example() -> PlanDraft {
+    PlanDraft {
+        info: vec![
+            ("Mã kế hoạch", t("KHOI-2026")),
+            ("Tên khối", t("Khối thi đua (ví dụ)")),
+            ("Năm", n(2026.0)),
+            ("Thang điểm", n(100.0)),
+            ("Khối trưởng", t("DV01")),
+            ("Tiêu chí phụ", t("Mục I; Điểm trừ")),
+            ("Thứ tự điểm", t("Thẩm định; Tính; Tự chấm")),
+        ],
+        units: vec![
+            vec![t("DV01"), t("Sở Công Thương"), n(120.0), t("SCT; Công Thương")],
+            vec![t("DV02"), t("Sở Xây dựng"), n(95.0), t("SXD")],
+        ],
+        indicators: vec![
+            vec![t("I"), Draft::Empty, t("Thực hiện nhiệm vụ chuyên môn")],
+            vec![
+                t("I"),
+                t("1.1"),
+                t("Tỷ lệ cung cấp dịch vụ công trực tuyến mức độ 4"),
+                t("%"),
+                t("> 82%"),
+                n(40.0),
+                t("Đạt"),
+                Draft::Empty,
+                t("Không"),
+                t("Bình quân theo biên chế"),
+            ],
+            vec![
+                t("I"),
+                t("1.2"),
+                t("Sáng kiến cấp cơ sở được công nhận"),
+                t("sáng kiến"),
+                t("Từ 07 đến 09 sáng kiến"),
+                n(40.0),
+                t("Tỷ lệ"),
+                n(0.5),
+                t("Không"),
+                t("Tổng"),
+            ],
+            vec![t("II"), Draft::Empty, t("Công tác thi đua, khen thưởng")],
+            vec![
+                t("II"),
+                t("2.1"),
+                t("Báo cáo thi đua đúng hạn"),
+                Draft::Empty,
+                Draft::Empty,
+                n(20.0),
+                t("Tự chấm"),
+                n(0.5),
+            ],
+        ],
+        adjustments: vec![
+            vec![t("T1"), t("Sáng kiến cấp tỉnh được công nhận"), t("Thưởng"), n(0.5), n(2.0), t("Không")],
+            vec![t("TR1"), t("Cá nhân bị kỷ luật từ khiển trách trở lên"), t("Trừ"), n(2.0), n(5.0), t("Có")],
+        ],
+        periods: standard_periods(2026),
+        grades: standard_grades(),
+        awards: vec![
+            vec![t("Cờ thi đua"), n(1.0), t("Hoàn thành xuất sắc nhiệm vụ")],
+            vec![t("Bằng khen"), t("20%"), t("Hoàn thành tốt nhiệm vụ")],
+        ],
+    }
+}
+
+/// The four reporting periods of seed 003 (section III.4) for a year.
+pub fn standard_periods(year: i32) -> Vec<Vec<Draft>> {
+    vec![
+        vec![t("Q1"), t("Quý I"), d(year, 1, 1), d(year, 3, 31), d(year, 3, 25)],
+        vec![t("6T"), t("6 tháng"), d(year, 1, 1), d(year, 6, 30), d(year, 6, 25)],
+        vec![t("9T"), t("9 tháng"), d(year, 1, 1), d(year, 9, 30), d(year, 9, 25)],
+        vec![t("NAM"), t("Năm"), d(year, 1, 1), d(year, 12, 31), d(year, 12, 15)],
+    ]
+}
+
+/// The usual grade thresholds on a 100 scale.
+pub fn standard_grades() -> Vec<Vec<Draft>> {
+    vec![
+        vec![t("Hoàn thành xuất sắc nhiệm vụ"), n(90.0)],
+        vec![t("Hoàn thành tốt nhiệm vụ"), n(70.0)],
+        vec![t("Hoàn thành nhiệm vụ"), n(50.0)],
+        vec![t("Không hoàn thành nhiệm vụ"), n(0.0)],
+    ]
+}

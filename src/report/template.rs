@@ -1,0 +1,533 @@
+//! Writes a unit's workbook (one per unit and period) from the plan:
+//! `Thông tin` pre-filled, `Đăng ký chỉ tiêu`, and `Tự chấm điểm` with the
+//! plan's rows and the bonus/penalty rows. Sheets are protected with only the
+//! input cells unlocked; scores carry data validation and done/grade cells
+//! drop-down lists. A [`UnitFill`] writes values into the input cells, which
+//! is how the samples and tests make filled workbooks, including the ways
+//! hand-made ones differ ([`Layout`]).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationRule, Formula, Workbook, Worksheet, XlsxError,
+};
+
+use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use crate::plan::{AdjustmentKind, Indicator, Period, Plan, Rule, Unit};
+use crate::text::number::{format_vi, serial_from_date};
+use crate::text::target::Target;
+use crate::text::words::{DONE_CHOICES, Grade};
+
+/// Custom document property carrying the plan code.
+pub const PROP_PLAN: &str = "thidua-plan";
+/// Custom document property carrying the indicator table's fingerprint.
+pub const PROP_FINGERPRINT: &str = "thidua-fingerprint";
+
+pub const INFO_SHEET: &str = "Thông tin";
+pub const REGISTRATION_SHEET: &str = "Đăng ký chỉ tiêu";
+pub const SCORE_SHEET: &str = "Tự chấm điểm";
+
+/// Columns of the `Tự chấm điểm` table, in the order the template writes them.
+pub const SCORE_HEADER: [&str; 10] = [
+    "STT",
+    "Mã",
+    "Nội dung",
+    "Đơn vị tính",
+    "Chỉ tiêu",
+    "Kết quả năm trước",
+    "Kết quả thực hiện",
+    "Điểm tối đa",
+    "Điểm tự chấm",
+    "Minh chứng / Ghi chú",
+];
+/// Columns of the bonus/penalty table below it.
+pub const ADJUSTMENT_HEADER: [&str; 9] = [
+    "STT",
+    "Mã",
+    "Nội dung",
+    "Loại",
+    "Điểm mỗi lần",
+    "Tối đa",
+    "Số lần",
+    "Điểm tự chấm",
+    "Ghi chú",
+];
+pub const REGISTRATION_HEADER: [&str; 7] = [
+    "STT",
+    "Mã",
+    "Nội dung",
+    "Đơn vị tính",
+    "Chỉ tiêu kế hoạch",
+    "Chỉ tiêu đăng ký",
+    "Ghi chú",
+];
+
+/// A value to write into an input cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FillValue {
+    Number(f64),
+    Text(String),
+    /// A date-formatted cell, as Excel makes of `1,10` typed in some locales.
+    Date(NaiveDate),
+}
+
+/// One indicator row's inputs.
+#[derive(Debug, Clone, Default)]
+pub struct RowFill {
+    pub baseline: Option<FillValue>,
+    pub achieved: Option<FillValue>,
+    pub self_score: Option<FillValue>,
+    pub note: String,
+}
+
+/// How a filled workbook departs from the template, to stand for workbooks
+/// that units rebuilt or edited by hand.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Leave out the `Thông tin` sheet.
+    pub no_info_sheet: bool,
+    /// Write the headers and sheet names without diacritics, in capitals.
+    pub ascii_headers: bool,
+    /// Write the score table's columns in this order (indices into
+    /// [`SCORE_HEADER`]); `None` keeps the template's order.
+    pub column_order: Option<Vec<usize>>,
+    /// Extra title rows above the score table.
+    pub extra_title_rows: u32,
+    /// Indicator rows left out.
+    pub drop_rows: Vec<String>,
+    /// Indicator rows whose code cell is left empty.
+    pub blank_codes: Vec<String>,
+    /// Write this number as the indicators' total instead of a formula.
+    pub typed_total: Option<f64>,
+    /// Do not protect the sheets.
+    pub unprotected: bool,
+}
+
+/// Everything a unit writes into its workbook.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFill {
+    pub report_date: Option<NaiveDate>,
+    pub author: String,
+    pub rows: BTreeMap<String, RowFill>,
+    /// Registered targets (Chỉ tiêu đăng ký) by indicator code.
+    pub registered: BTreeMap<String, String>,
+    /// Số lần of bonus/penalty items by code.
+    pub counts: BTreeMap<String, FillValue>,
+    pub layout: Layout,
+}
+
+/// The file name of a unit's workbook: `SCT_NAM.xlsx`.
+pub fn file_name(unit: &Unit, period: &Period) -> String {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+            .collect()
+    };
+    format!("{}_{}.xlsx", safe(&unit.code), safe(&period.code))
+}
+
+/// Writes one unit's workbook.
+pub fn write(
+    plan: &Plan,
+    unit: &Unit,
+    period: &Period,
+    fill: Option<&UnitFill>,
+    path: &Path,
+    overwrite: bool,
+) -> Result<(), WriteError> {
+    let err = xlsx_err(path);
+    let empty = UnitFill::default();
+    let fill = fill.unwrap_or(&empty);
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let props = properties(&format!("Báo cáo thi đua {} – {}", unit.name, period.name))
+        .set_custom_property(PROP_PLAN, &plan.code)
+        .set_custom_property(PROP_FINGERPRINT, plan.fingerprint());
+    wb.set_properties(&props);
+    let names = SheetNames::new(fill.layout.ascii_headers);
+    if !fill.layout.no_info_sheet {
+        write_info(wb.add_worksheet(), plan, unit, period, fill, &styles, &names).map_err(&err)?;
+    }
+    write_registration(wb.add_worksheet(), plan, fill, &styles, &names).map_err(&err)?;
+    write_scores(wb.add_worksheet(), plan, unit, period, fill, &styles, &names).map_err(&err)?;
+    save(&mut wb, path, overwrite)
+}
+
+struct SheetNames {
+    ascii: bool,
+}
+
+impl SheetNames {
+    fn new(ascii: bool) -> Self {
+        SheetNames { ascii }
+    }
+
+    /// A label as written: as is, or folded to capitals without diacritics.
+    fn label(&self, text: &str) -> String {
+        if self.ascii {
+            crate::text::fold(text).to_uppercase()
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn protect(ws: &mut Worksheet, fill: &UnitFill) {
+    if !fill.layout.unprotected {
+        ws.protect();
+    }
+}
+
+fn write_fill(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<&FillValue>,
+    percent: bool,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let number_format = if percent {
+        &styles.input_percent
+    } else {
+        &styles.input_number
+    };
+    match value {
+        None => ws.write_blank(row, col, number_format).map(|_| ()),
+        Some(FillValue::Number(n)) => {
+            let stored = if percent { n / 100.0 } else { *n };
+            ws.write_number_with_format(row, col, stored, number_format)
+                .map(|_| ())
+        }
+        Some(FillValue::Text(t)) => ws
+            .write_string_with_format(row, col, t, &styles.input_text)
+            .map(|_| ()),
+        Some(FillValue::Date(d)) => ws
+            .write_number_with_format(row, col, serial_from_date(*d), &styles.input_date)
+            .map(|_| ()),
+    }
+}
+
+fn write_info(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    unit: &Unit,
+    period: &Period,
+    fill: &UnitFill,
+    styles: &Styles,
+    names: &SheetNames,
+) -> Result<(), XlsxError> {
+    ws.set_name(names.label(INFO_SHEET))?;
+    ws.write_string_with_format(0, 0, names.label("THÔNG TIN BÁO CÁO THI ĐUA"), &styles.title)?;
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 56)?;
+    let fixed = [
+        ("Mã kế hoạch", plan.code.as_str()),
+        ("Mã đơn vị", unit.code.as_str()),
+        ("Tên đơn vị", unit.name.as_str()),
+        ("Kỳ báo cáo", period.code.as_str()),
+    ];
+    for (i, (key, value)) in fixed.iter().enumerate() {
+        let row = 2 + i as u32;
+        ws.write_string_with_format(row, 0, names.label(key), &styles.text_bold)?;
+        ws.write_string_with_format(row, 1, *value, &styles.text)?;
+    }
+    ws.write_string_with_format(6, 0, names.label("Ngày báo cáo"), &styles.text_bold)?;
+    match fill.report_date {
+        Some(d) => ws.write_number_with_format(6, 1, serial_from_date(d), &styles.input_date)?,
+        None => ws.write_blank(6, 1, &styles.input_date)?,
+    };
+    let date_rule = DataValidation::new()
+        .allow_date(DataValidationRule::GreaterThan(
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?,
+        ))
+        .set_error_message("Nhập ngày dạng dd/mm/yyyy")?;
+    ws.add_data_validation(6, 1, 6, 1, &date_rule)?;
+    ws.write_string_with_format(7, 0, names.label("Người lập"), &styles.text_bold)?;
+    ws.write_string_with_format(7, 1, &fill.author, &styles.input_text)?;
+    ws.write_string_with_format(
+        9,
+        0,
+        format!("Tên kỳ: {} — hạn nộp {}", period.name, period
+            .deadline
+            .map(crate::text::number::format_date)
+            .unwrap_or_default()),
+        &styles.plain,
+    )?;
+    print_setup(ws, None);
+    protect(ws, fill);
+    Ok(())
+}
+
+fn write_registration(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    fill: &UnitFill,
+    styles: &Styles,
+    names: &SheetNames,
+) -> Result<(), XlsxError> {
+    ws.set_name(names.label(REGISTRATION_SHEET))?;
+    ws.write_string_with_format(0, 0, names.label("ĐĂNG KÝ CHỈ TIÊU THI ĐUA"), &styles.title)?;
+    let header_row = 2;
+    for (c, label) in REGISTRATION_HEADER.iter().enumerate() {
+        ws.write_string_with_format(header_row, c as u16, names.label(label), &styles.header)?;
+    }
+    for (c, w) in [6, 8, 50, 12, 26, 26, 24].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let mut row = header_row + 1;
+    for (i, ind) in plan
+        .indicators
+        .iter()
+        .filter(|i| i.target != Target::None)
+        .enumerate()
+    {
+        ws.write_number_with_format(row, 0, (i + 1) as f64, &styles.text)?;
+        ws.write_string_with_format(row, 1, &ind.code, &styles.text)?;
+        ws.write_string_with_format(row, 2, &ind.content, &styles.text)?;
+        ws.write_string_with_format(row, 3, &ind.unit_label, &styles.text)?;
+        ws.write_string_with_format(row, 4, &ind.target_text, &styles.text)?;
+        let registered = fill.registered.get(&ind.code).map(String::as_str).unwrap_or("");
+        ws.write_string_with_format(row, 5, registered, &styles.input_text)?;
+        let note = if ind.own_target { "Đăng ký riêng" } else { "" };
+        ws.write_string_with_format(row, 6, note, &styles.input_text)?;
+        row += 1;
+    }
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    print_setup(ws, Some(header_row));
+    protect(ws, fill);
+    Ok(())
+}
+
+/// Drop-down choices for an achieved-value cell, by target kind.
+fn achieved_choices(ind: &Indicator) -> Option<Vec<&'static str>> {
+    match ind.target {
+        Target::Done => Some(DONE_CHOICES.iter().copied().chain(["Không giao"]).collect()),
+        Target::Grade { .. } => Some(
+            Grade::ALL
+                .iter()
+                .map(|g| g.name_vi())
+                .chain(["Không giao"])
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn score_validation(ind: &Indicator, cell: &str) -> Result<DataValidation, XlsxError> {
+    let max = ind.max_points;
+    let dv = match ind.step {
+        Some(step) => DataValidation::new().allow_custom(Formula::new(format!(
+            "=AND({cell}>=0,{cell}<={max},ABS({cell}/{step}-ROUND({cell}/{step},0))<0.000001)"
+        ))),
+        None => DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, max)),
+    };
+    let step_text = ind
+        .step
+        .map(|s| format!(", bước {}", format_vi(s)))
+        .unwrap_or_default();
+    dv.set_error_title("Điểm không hợp lệ")?
+        .set_error_message(format!("Điểm từ 0 đến {}{step_text}", format_vi(max)))
+}
+
+fn write_scores(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    unit: &Unit,
+    period: &Period,
+    fill: &UnitFill,
+    styles: &Styles,
+    names: &SheetNames,
+) -> Result<(), XlsxError> {
+    let layout = &fill.layout;
+    ws.set_name(names.label(SCORE_SHEET))?;
+    let order: Vec<usize> = layout
+        .column_order
+        .clone()
+        .unwrap_or_else(|| (0..SCORE_HEADER.len()).collect());
+    // Column of each logical field.
+    let mut col_of = [0u16; 10];
+    for (pos, field) in order.iter().enumerate() {
+        col_of[*field] = pos as u16;
+    }
+    let last_col = (order.len() - 1) as u16;
+    let title = format!(
+        "BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM {}",
+        plan.year.map(|y| y.to_string()).unwrap_or_default()
+    );
+    let top = layout.extra_title_rows;
+    for r in 0..top {
+        ws.write_string_with_format(r, 0, names.label("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), &styles.plain)?;
+    }
+    ws.merge_range(top, 0, top, last_col, &names.label(&title), &styles.title)?;
+    ws.merge_range(
+        top + 1,
+        0,
+        top + 1,
+        last_col,
+        &format!("{} — {} — {}", plan.bloc, unit.name, period.name),
+        &styles.subtitle,
+    )?;
+    let header_row = top + 3;
+    for (pos, field) in order.iter().enumerate() {
+        ws.write_string_with_format(header_row, pos as u16, names.label(SCORE_HEADER[*field]), &styles.header)?;
+        let width = [6, 8, 46, 10, 18, 14, 16, 10, 10, 28][*field];
+        ws.set_column_width(pos as u16, width)?;
+    }
+    let mut row = header_row + 1;
+    let mut first_item = None;
+    let mut last_item = row;
+    let mut score_sum = 0.0;
+    let mut number = 0;
+    for section in &plan.sections {
+        ws.write_string_with_format(row, col_of[0], &section.id, &styles.text_bold)?;
+        ws.write_string_with_format(row, col_of[2], &section.title, &styles.text_bold)?;
+        let section_max: f64 = plan
+            .indicators
+            .iter()
+            .filter(|i| i.section == section.id)
+            .map(|i| i.max_points)
+            .sum();
+        ws.write_number_with_format(row, col_of[7], section_max, &styles.number_bold)?;
+        row += 1;
+        for ind in plan.indicators.iter().filter(|i| i.section == section.id) {
+            if layout.drop_rows.contains(&ind.code) {
+                continue;
+            }
+            number += 1;
+            let inputs = fill.rows.get(&ind.code);
+            ws.write_number_with_format(row, col_of[0], number as f64, &styles.text)?;
+            let code = if layout.blank_codes.contains(&ind.code) { "" } else { ind.code.as_str() };
+            ws.write_string_with_format(row, col_of[1], code, &styles.text)?;
+            ws.write_string_with_format(row, col_of[2], &ind.content, &styles.text)?;
+            ws.write_string_with_format(row, col_of[3], &ind.unit_label, &styles.text)?;
+            ws.write_string_with_format(row, col_of[4], &ind.target_text, &styles.text)?;
+            let percent = ind.is_percent();
+            write_fill(ws, row, col_of[5], inputs.and_then(|f| f.baseline.as_ref()), percent, styles)?;
+            write_fill(ws, row, col_of[6], inputs.and_then(|f| f.achieved.as_ref()), percent, styles)?;
+            ws.write_number_with_format(row, col_of[7], ind.max_points, &styles.number)?;
+            let score = inputs.and_then(|f| f.self_score.as_ref());
+            if let Some(FillValue::Number(n)) = score {
+                score_sum += n;
+            }
+            write_fill(ws, row, col_of[8], score, false, styles)?;
+            let note = inputs.map(|f| f.note.as_str()).unwrap_or("");
+            ws.write_string_with_format(row, col_of[9], note, &styles.input_text)?;
+            let score_cell = crate::finding::a1(row, col_of[8] as u32);
+            ws.add_data_validation(row, col_of[8], row, col_of[8], &score_validation(ind, &score_cell)?)?;
+            if let Some(choices) = achieved_choices(ind) {
+                let dv = DataValidation::new().allow_list_strings(&choices)?;
+                ws.add_data_validation(row, col_of[6], row, col_of[6], &dv)?;
+            }
+            if matches!(ind.rule, Rule::SelfScored) && ind.target == Target::None {
+                ws.write_string_with_format(row, col_of[4], "(tự chấm)", &styles.text)?;
+            }
+            first_item.get_or_insert(row);
+            last_item = row;
+            row += 1;
+        }
+    }
+    let total_row = row;
+    ws.write_string_with_format(total_row, col_of[2], names.label("Cộng điểm tiêu chí"), &styles.text_bold)?;
+    ws.write_number_with_format(total_row, col_of[7], plan.max_total(), &styles.number_bold)?;
+    let score_col = crate::finding::column_name(col_of[8] as u32);
+    let first = first_item.unwrap_or(header_row + 1);
+    match layout.typed_total {
+        Some(typed) => {
+            ws.write_number_with_format(total_row, col_of[8], typed, &styles.number_bold)?;
+        }
+        None => {
+            let f = Formula::new(format!("=SUM({score_col}{}:{score_col}{})", first + 1, last_item + 1))
+                .set_result(score_sum.to_string());
+            ws.write_formula_with_format(total_row, col_of[8], f, &styles.number_bold)?;
+        }
+    }
+
+    // Bonus and penalty items.
+    let adj_header = total_row + 2;
+    ws.write_string_with_format(adj_header - 1, 2, names.label("ĐIỂM THƯỞNG, ĐIỂM TRỪ"), &styles.text_bold)?;
+    for (c, label) in ADJUSTMENT_HEADER.iter().enumerate() {
+        ws.write_string_with_format(adj_header, c as u16, names.label(label), &styles.header)?;
+    }
+    let mut row = adj_header + 1;
+    let mut bonus_cells = Vec::new();
+    let mut penalty_cells = Vec::new();
+    for (i, adj) in plan.adjustments.iter().enumerate() {
+        ws.write_number_with_format(row, 0, (i + 1) as f64, &styles.text)?;
+        ws.write_string_with_format(row, 1, &adj.code, &styles.text)?;
+        ws.write_string_with_format(row, 2, &adj.content, &styles.text)?;
+        let kind = match adj.kind {
+            AdjustmentKind::Bonus => "Thưởng",
+            AdjustmentKind::Penalty => "Trừ",
+        };
+        ws.write_string_with_format(row, 3, kind, &styles.text)?;
+        ws.write_number_with_format(row, 4, adj.points_each, &styles.number)?;
+        match adj.cap {
+            Some(cap) => ws.write_number_with_format(row, 5, cap, &styles.number)?,
+            None => ws.write_blank(row, 5, &styles.text)?,
+        };
+        let count = fill.counts.get(&adj.code);
+        write_fill(ws, row, 6, count, false, styles)?;
+        let count_value = match count {
+            Some(FillValue::Number(n)) => *n,
+            _ => 0.0,
+        };
+        let points = (count_value * adj.points_each).min(adj.cap.unwrap_or(f64::INFINITY));
+        let cell = crate::finding::a1(row, 6);
+        let cap = adj.cap.map(|c| c.to_string()).unwrap_or_else(|| "1E+99".into());
+        let formula = Formula::new(format!("=MIN({cell}*{},{cap})", adj.points_each))
+            .set_result(points.to_string());
+        ws.write_formula_with_format(row, 7, formula, &styles.number)?;
+        let count_rule = DataValidation::new()
+            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+            .set_error_message("Số lần là số nguyên ≥ 0")?;
+        ws.add_data_validation(row, 6, row, 6, &count_rule)?;
+        ws.write_string_with_format(row, 8, "", &styles.input_text)?;
+        match adj.kind {
+            AdjustmentKind::Bonus => bonus_cells.push(crate::finding::a1(row, 7)),
+            AdjustmentKind::Penalty => penalty_cells.push(crate::finding::a1(row, 7)),
+        }
+        row += 1;
+    }
+    let bonus_total: f64 = adjustment_points(plan, fill, AdjustmentKind::Bonus);
+    let penalty_total: f64 = adjustment_points(plan, fill, AdjustmentKind::Penalty);
+    let grand_value = layout.typed_total.unwrap_or(score_sum) + bonus_total - penalty_total;
+    let grand = row + 1;
+    ws.write_string_with_format(grand, 2, names.label("TỔNG ĐIỂM (tiêu chí + thưởng − trừ)"), &styles.text_bold)?;
+    let sum = |cells: &[String]| {
+        if cells.is_empty() {
+            "0".to_string()
+        } else {
+            cells.join("+")
+        }
+    };
+    let total_cell = crate::finding::a1(total_row, col_of[8] as u32);
+    let formula = Formula::new(format!(
+        "={total_cell}+({})-({})",
+        sum(&bonus_cells),
+        sum(&penalty_cells)
+    ))
+    .set_result(grand_value.to_string());
+    ws.write_formula_with_format(grand, 7, formula, &styles.number_bold)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    print_setup(ws, Some(header_row));
+    protect(ws, fill);
+    Ok(())
+}
+
+/// The capped points of the filled bonus or penalty items, for the cached
+/// value of the template's formulas.
+fn adjustment_points(plan: &Plan, fill: &UnitFill, kind: AdjustmentKind) -> f64 {
+    plan.adjustments
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(|a| {
+            let count = match fill.counts.get(&a.code) {
+                Some(FillValue::Number(n)) => *n,
+                _ => 0.0,
+            };
+            (count * a.points_each).min(a.cap.unwrap_or(f64::INFINITY))
+        })
+        .sum()
+}
