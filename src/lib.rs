@@ -14,3 +14,5 @@ pub mod messages;
 pub mod workbook;
 pub mod plan;
 pub mod report;
+pub mod score;
+pub mod submission;

@@ -248,7 +248,7 @@ impl Ctx<'_> {
 
 /// Text of a code cell. Excel turns a typed `1.2` into the number 1.2; it
 /// is read back with a dot, the way codes are written.
-pub(crate) fn code_text(value: &Value) -> String {
+pub fn code_text(value: &Value) -> String {
     match value {
         Value::Number(n) => {
             let s = format!("{n}");

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use load::{PlanLoad, load, load_book};
+pub use load::{PlanLoad, code_text, load, load_book};
 pub use rule::{Band, Rule};
 
 use crate::text::fold;

@@ -1,0 +1,376 @@
+//! Reading the input cells of a unit's workbook: achieved values by the
+//! indicator's kind, baselines, self scores and counts. Each reading records
+//! its findings (text numbers, ambiguous numbers, scores turned into dates,
+//! formula errors, out-of-range scores) with the cell's position.
+
+use chrono::NaiveDate;
+
+use crate::finding::{Code, Finding};
+use crate::plan::Indicator;
+use crate::score::Achieved;
+use crate::text::number::{NumberText, date_from_serial, format_date, format_vi, parse_date_text};
+use crate::text::target::Target;
+use crate::text::words::{is_not_assigned, parse_done, parse_grade};
+use crate::workbook::{NumberCell, Sheet, Value};
+
+/// Collects findings for one file.
+pub struct Reader<'a> {
+    file: &'a str,
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(file: &'a str) -> Self {
+        Reader {
+            file,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn finding(&self, code: Code) -> Finding {
+        Finding::new(code, self.file)
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Reads a text number, warning that it is text and, when it has two
+    /// readings, which one was taken. `fits` picks the reading when only one
+    /// of the two is plausible for the cell.
+    fn text_number(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        raw: &str,
+        n: NumberText,
+        indicator: &str,
+        fits: impl Fn(f64) -> bool,
+    ) -> f64 {
+        let value = match n.alternative {
+            Some(other) if !fits(n.value) && fits(other) => other,
+            _ => n.value,
+        };
+        let shown = if n.percent {
+            format!("{}%", format_vi(value))
+        } else {
+            format_vi(value)
+        };
+        let code = if n.alternative.is_some() {
+            Code::AmbiguousNumber
+        } else {
+            Code::TextNumber
+        };
+        self.push(
+            self.finding(code)
+                .at(&sheet.name, row, col)
+                .indicator(indicator)
+                .found(raw.to_string())
+                .expected(shown),
+        );
+        value
+    }
+
+    fn formula_error(&mut self, sheet: &Sheet, row: u32, col: u32, indicator: &str, text: &str) {
+        self.push(
+            self.finding(Code::FormulaError)
+                .at(&sheet.name, row, col)
+                .indicator(indicator)
+                .found(text.to_string()),
+        );
+    }
+
+    fn unreadable(&mut self, sheet: &Sheet, row: u32, col: u32, indicator: &str, found: String, expected: &str) {
+        self.push(
+            self.finding(Code::UnreadableValue)
+                .at(&sheet.name, row, col)
+                .indicator(indicator)
+                .found(found)
+                .expected(expected.to_string()),
+        );
+    }
+
+    /// Reads Kết quả thực hiện by the kind of the target in force.
+    pub fn achieved(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        ind: &Indicator,
+        target: &Target,
+    ) -> Achieved {
+        let cell = sheet.cell(row, col);
+        let value = cell.map_or(&Value::Empty, |c| &c.value);
+        if value.is_empty() {
+            if ind.target != Target::None {
+                self.push(
+                    self.finding(Code::MissingAchieved)
+                        .at(&sheet.name, row, col)
+                        .indicator(&ind.code),
+                );
+            }
+            return Achieved::Missing;
+        }
+        if let Value::Error(e) = value {
+            self.formula_error(sheet, row, col, &ind.code, e);
+            return Achieved::Unreadable;
+        }
+        let text = value.text();
+        if is_not_assigned(&text) {
+            self.push(
+                self.finding(Code::NotAssigned)
+                    .at(&sheet.name, row, col)
+                    .indicator(&ind.code)
+                    .found(text),
+            );
+            return Achieved::NotAssigned;
+        }
+        match target {
+            Target::Done => {
+                let done = match value {
+                    Value::Bool(b) => Some(*b),
+                    Value::Number(n) if *n == 1.0 || *n == 0.0 => Some(*n == 1.0),
+                    _ => parse_done(&text),
+                };
+                match done {
+                    Some(d) => Achieved::Done(d),
+                    None => {
+                        self.unreadable(sheet, row, col, &ind.code, text, "Hoàn thành / Chưa hoàn thành, Có / Không");
+                        Achieved::Unreadable
+                    }
+                }
+            }
+            Target::Grade { .. } => match parse_grade(&text) {
+                Some(g) => Achieved::Grade(g),
+                None => {
+                    self.unreadable(sheet, row, col, &ind.code, text, "HTXSNV, HTTNV, HTNV, KHTNV");
+                    Achieved::Unreadable
+                }
+            },
+            Target::None if !matches!(ind.rule, crate::plan::Rule::Bands(_)) => {
+                match value.as_number() {
+                    NumberCell::Number(n) => Achieved::Number(n),
+                    _ => Achieved::Text(text),
+                }
+            }
+            _ => self.achieved_number(sheet, row, col, ind, target, value, &text),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // one cell's full context; split would only add a struct
+    fn achieved_number(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        ind: &Indicator,
+        target: &Target,
+        value: &Value,
+        text: &str,
+    ) -> Achieved {
+        let percent_cell = sheet.cell(row, col).is_some_and(|c| c.percent);
+        let percent = ind.is_percent();
+        let reference = target.reference().unwrap_or(0.0);
+        match value.as_number() {
+            NumberCell::Number(n) => {
+                if percent && percent_cell {
+                    Achieved::Number(n * 100.0)
+                } else if percent && n > 0.0 && n <= 1.0 && reference > 1.0 {
+                    // 0,96 typed into a plain cell for a `96%` target.
+                    self.push(
+                        self.finding(Code::PercentAsFraction)
+                            .at(&sheet.name, row, col)
+                            .indicator(&ind.code)
+                            .found(format_vi(n))
+                            .expected(format!("{}%", format_vi(n * 100.0))),
+                    );
+                    Achieved::Number(n * 100.0)
+                } else {
+                    Achieved::Number(n)
+                }
+            }
+            NumberCell::Text(n) => {
+                let v = self.text_number(sheet, row, col, text, n, &ind.code, |_| true);
+                Achieved::Number(v)
+            }
+            NumberCell::Date(serial) if !percent => {
+                // Some indicators are deadlines; a date is then a value.
+                self.unreadable(
+                    sheet,
+                    row,
+                    col,
+                    &ind.code,
+                    date_from_serial(serial).map(format_date).unwrap_or_default(),
+                    "số / a number",
+                );
+                Achieved::Unreadable
+            }
+            _ => {
+                // `Không có` for a zero-tolerance target means none happened.
+                if (*target == Target::Zero && parse_done(text) == Some(false))
+                    || crate::text::label_key(text).starts_with("khong co")
+                {
+                    return Achieved::Number(0.0);
+                }
+                let expected = if percent { "tỷ lệ % / a percentage" } else { "số / a number" };
+                self.unreadable(sheet, row, col, &ind.code, text.to_string(), expected);
+                Achieved::Unreadable
+            }
+        }
+    }
+
+    /// Reads Kết quả năm trước, which a rank or previous-year target needs.
+    pub fn baseline(&mut self, sheet: &Sheet, row: u32, col: u32, ind: &Indicator) -> Option<f64> {
+        let value = sheet.value(row, col);
+        let percent_cell = sheet.cell(row, col).is_some_and(|c| c.percent);
+        let read = match value.as_number() {
+            NumberCell::Number(n) if percent_cell && ind.is_percent() => Some(n * 100.0),
+            NumberCell::Number(n) => Some(n),
+            NumberCell::Text(n) => {
+                let text = value.text();
+                Some(self.text_number(sheet, row, col, &text, n, &ind.code, |_| true))
+            }
+            _ => None,
+        };
+        if read.is_none() {
+            self.push(
+                self.finding(Code::MissingBaseline)
+                    .at(&sheet.name, row, col)
+                    .indicator(&ind.code)
+                    .found(value.display()),
+            );
+        }
+        read
+    }
+
+    /// Reads Điểm tự chấm and checks it: present, not negative, within the
+    /// maximum, on the step. `None` when empty or unreadable (not summed).
+    pub fn score(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        ind: &Indicator,
+        not_assigned: bool,
+    ) -> Option<f64> {
+        let value = sheet.value(row, col);
+        let max = ind.max_points;
+        let fits = |v: f64| (0.0..=max).contains(&v);
+        let score = match value.as_number() {
+            NumberCell::Empty => {
+                if let Some(formula) = sheet.cell(row, col).and_then(|c| c.formula.clone()) {
+                    self.push(
+                        self.finding(Code::FormulaNoValue)
+                            .at(&sheet.name, row, col)
+                            .indicator(&ind.code)
+                            .found(formula),
+                    );
+                } else if !not_assigned {
+                    self.push(self.finding(Code::MissingScore).at(&sheet.name, row, col).indicator(&ind.code));
+                }
+                return None;
+            }
+            NumberCell::Number(n) => n,
+            NumberCell::Text(n) => {
+                let text = value.text();
+                self.text_number(sheet, row, col, &text, n, &ind.code, fits)
+            }
+            NumberCell::Date(serial) => {
+                // `1,10` typed where Excel reads dates becomes 01/10.
+                let (shown, typed) = match date_from_serial(serial) {
+                    Some(d) => {
+                        use chrono::Datelike;
+                        (format_date(d), format!("{},{:02}", d.day(), d.month()))
+                    }
+                    None => (format_vi(serial), String::new()),
+                };
+                self.push(
+                    self.finding(Code::ScoreAsDate)
+                        .at(&sheet.name, row, col)
+                        .indicator(&ind.code)
+                        .found(shown)
+                        .expected(typed),
+                );
+                return None;
+            }
+            NumberCell::Other => {
+                if let Value::Error(e) = value {
+                    self.formula_error(sheet, row, col, &ind.code, e);
+                } else {
+                    self.unreadable(sheet, row, col, &ind.code, value.display(), "điểm / a score");
+                }
+                return None;
+            }
+        };
+        if score < 0.0 {
+            self.push(
+                self.finding(Code::NegativeScore)
+                    .at(&sheet.name, row, col)
+                    .indicator(&ind.code)
+                    .found(format_vi(score)),
+            );
+        } else if score > max + 1e-9 {
+            self.push(
+                self.finding(Code::AboveMax)
+                    .at(&sheet.name, row, col)
+                    .indicator(&ind.code)
+                    .found(format_vi(score))
+                    .expected(format_vi(max)),
+            );
+        }
+        if let Some(step) = ind.step {
+            let ratio = score / step;
+            if (ratio - ratio.round()).abs() > 1e-6 {
+                self.push(
+                    self.finding(Code::OffStep)
+                        .at(&sheet.name, row, col)
+                        .indicator(&ind.code)
+                        .found(format_vi(score))
+                        .expected(format_vi(step)),
+                );
+            }
+        }
+        Some(score)
+    }
+
+    /// Reads a Số lần cell: a whole number ≥ 0; empty counts as 0.
+    pub fn count(&mut self, sheet: &Sheet, row: u32, col: u32, code: &str) -> Option<f64> {
+        let value = sheet.value(row, col);
+        let n = match value.as_number() {
+            NumberCell::Empty => return Some(0.0),
+            NumberCell::Number(n) => n,
+            NumberCell::Text(n) => {
+                let text = value.text();
+                self.text_number(sheet, row, col, &text, n, code, |v| v.fract() == 0.0)
+            }
+            _ => {
+                if parse_done(&value.text()) == Some(false) {
+                    return Some(0.0);
+                }
+                self.unreadable(sheet, row, col, code, value.display(), "số lần ≥ 0 / a count ≥ 0");
+                return None;
+            }
+        };
+        if n < 0.0 || n.fract() != 0.0 {
+            self.unreadable(sheet, row, col, code, format_vi(n), "số nguyên ≥ 0 / a whole number ≥ 0");
+            return None;
+        }
+        Some(n)
+    }
+
+    /// Reads a date cell: an Excel date, a serial, or `dd/mm/yyyy` text.
+    pub fn date(&mut self, sheet: &Sheet, row: u32, col: u32) -> Option<NaiveDate> {
+        let value = sheet.value(row, col);
+        let date = match value {
+            Value::Empty => return None,
+            Value::Date(serial) | Value::Number(serial) => date_from_serial(*serial),
+            Value::Text(t) | Value::DateText(t) => parse_date_text(t),
+            _ => None,
+        };
+        if date.is_none() {
+            self.push(self.finding(Code::BadDate).at(&sheet.name, row, col).found(value.display()));
+        }
+        date
+    }
+}
