@@ -62,7 +62,7 @@ codes! {
     BadDate = "bad-date", Error;
     PointsTotal = "points-total", Warning;
     UnknownLeader = "unknown-leader", Error;
-    DeadlineOutsidePeriod = "deadline-outside-period", Error;
+    DeadlineOutsidePeriod = "deadline-outside-period", Warning;
     DuplicateUnit = "duplicate-unit", Error;
     UnknownGrade = "unknown-grade", Error;
     UnknownTieBreak = "unknown-tie-break", Error;

@@ -16,3 +16,5 @@ pub mod plan;
 pub mod report;
 pub mod score;
 pub mod submission;
+pub mod cli;
+pub mod commands;

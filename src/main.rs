@@ -1,1 +1,24 @@
-fn main() {}
+//! The `thidua` binary: parse arguments, run the command, map the outcome
+//! to an exit code (0 clean, 1 problems in the inputs, 2 could not run).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = thidua::cli::Cli::parse();
+    match thidua::commands::run(cli) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            // A closed pipe (`thidua plan … | head`) is not a failure.
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("thidua: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -427,7 +427,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 continue;
             }
             let key = label_key(&content);
-            if key.starts_with("ghi chu") || key.starts_with("tong") || key.starts_with("cong") {
+            if key.starts_with("ghi chu") || crate::text::words::is_total_label(&key) {
                 continue;
             }
             if points_empty || !section_cell.is_empty() {

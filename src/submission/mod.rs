@@ -349,7 +349,7 @@ fn read_scores(r: &mut Reader, sheet: &Sheet, plan: &Plan, sub: &mut Submission)
         if code.is_empty() && content_key.starts_with("ghi chu") {
             continue;
         }
-        if code.is_empty() && (content_key.starts_with("tong") || content_key.starts_with("cong")) {
+        if code.is_empty() && crate::text::words::is_total_label(&content_key) {
             total_rows.push(row);
             continue;
         }

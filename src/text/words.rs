@@ -161,3 +161,26 @@ mod tests {
         assert!(!is_not_assigned("Không"));
     }
 }
+
+/// True for the label of a total row (`Tổng cộng`, `Cộng điểm tiêu chí`,
+/// `TỔNG ĐIỂM`), given its label key; `Công tác …` is not one.
+pub fn is_total_label(key: &str) -> bool {
+    matches!(key, "tong" | "cong" | "tong cong" | "tong so" | "cong diem" | "tong diem")
+        || ["tong cong ", "tong diem ", "cong diem ", "cong muc ", "cong tieu chi", "tong so diem"]
+            .iter()
+            .any(|p| key.starts_with(p))
+}
+
+#[cfg(test)]
+mod total_tests {
+    use super::*;
+
+    #[test]
+    fn total_labels() {
+        assert!(is_total_label("tong cong"));
+        assert!(is_total_label("cong diem tieu chi"));
+        assert!(is_total_label("tong diem tieu chi thuong tru"));
+        assert!(!is_total_label("cong tac thi dua khen thuong"));
+        assert!(!is_total_label("tong hop bao cao"));
+    }
+}

@@ -1,0 +1,97 @@
+//! Command-line arguments (clap derive): one struct per subcommand, English
+//! names with Vietnamese aliases, doc comments as help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::messages::Lang;
+
+/// Check, score and consolidate the workbooks of an emulation bloc (khối thi đua).
+#[derive(Debug, Parser)]
+#[command(name = "thidua", version, about)]
+pub struct Cli {
+    /// Language of messages: vi (Vietnamese) or en (English).
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a blank plan workbook to fill in (khởi tạo).
+    #[command(alias = "khoi-tao")]
+    Init(InitArgs),
+    /// Check a plan and print how every target and rule was read (kế hoạch).
+    #[command(alias = "ke-hoach")]
+    Plan(PlanArgs),
+    /// Write the units' workbooks from the plan, one per unit (mẫu).
+    #[command(alias = "mau")]
+    Template(TemplateArgs),
+    /// Check units' workbooks against the plan (kiểm tra).
+    #[command(alias = "kiem-tra")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write `ke-hoach.xlsx` into (created if missing).
+    pub dir: PathBuf,
+    /// Replace an existing `ke-hoach.xlsx`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The plan workbook (xlsx, xls or ods).
+    pub plan: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// Folder to write the workbooks into.
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// Only these units (codes); all units by default.
+    #[arg(long = "unit")]
+    pub units: Vec<String>,
+    /// Reporting period code or name (default: the plan's last, the year-end report).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// Units' workbooks, or folders searched for xlsx/xlsm/xls/ods files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Reporting period being checked (default: the plan's last).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Write, for each file, a copy with the problem cells marked and a `Lỗi` sheet.
+    #[arg(long)]
+    pub annotate: Option<PathBuf>,
+}

@@ -1,0 +1,210 @@
+//! `thidua check --plan PLAN FILE...`: reads each unit workbook against the
+//! plan and reports every problem by file, sheet and cell; one bad file
+//! never stops the batch. Optionally writes annotated copies.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use super::{Status, expand_inputs, finding_line, load_valid_plan};
+use crate::cli::{CheckArgs, OutputFormat};
+use crate::finding::{Code, Finding, Severity};
+use crate::messages::Lang;
+use crate::plan::Plan;
+use crate::report::annotate;
+use crate::submission::{self, Expect, Submission};
+
+/// Everything learnt about one file.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<Submission>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotated: Option<String>,
+}
+
+pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
+    let plan = load_valid_plan(&args.plan, lang)?;
+    if let Some(p) = &args.period
+        && plan.period(p).is_none()
+    {
+        bail!(
+            "{} `{p}`; {}: {}",
+            lang.pick("không có kỳ báo cáo", "no reporting period"),
+            lang.pick("các kỳ", "periods"),
+            plan.periods.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let files = expand_inputs(&args.files)?;
+    if files.is_empty() {
+        bail!("{}", lang.pick("không có tệp bảng tính nào để kiểm tra", "no workbook files to check"));
+    }
+    if let Some(dir) = &args.annotate {
+        std::fs::create_dir_all(dir)?;
+    }
+    let expect = Expect {
+        period: args.period.as_deref(),
+    };
+    let mut reports = Vec::with_capacity(files.len());
+    let show_progress = files.len() > 20;
+    for (i, path) in files.iter().enumerate() {
+        if show_progress {
+            eprintln!("[{}/{}] {}", i + 1, files.len(), path.display());
+        }
+        reports.push(check_file(path, &plan, &expect, args.annotate.as_deref(), lang));
+    }
+    let status = Status::from_findings(reports.iter().flat_map(|r| &r.findings));
+    let period = args
+        .period
+        .as_deref()
+        .and_then(|p| plan.period(p))
+        .or_else(|| plan.last_period())
+        .map(|p| p.code.clone())
+        .unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            let doc = serde_json::json!({
+                "schema": "thidua/check/1",
+                "plan": plan.code,
+                "fingerprint": plan.fingerprint(),
+                "period": period,
+                "summary": {
+                    "files": reports.len(),
+                    "files_with_errors": reports.iter().filter(|r| r.errors > 0).count(),
+                    "errors": reports.iter().map(|r| r.errors).sum::<usize>(),
+                    "warnings": reports.iter().map(|r| r.warnings).sum::<usize>(),
+                },
+                "files": reports,
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Text => print_text(&mut out, &plan, &period, &reports, lang)?,
+    }
+    Ok(status)
+}
+
+/// Checks one file; never fails: an unreadable file is a finding.
+fn check_file(
+    path: &Path,
+    plan: &Plan,
+    expect: &Expect,
+    annotate_dir: Option<&Path>,
+    lang: Lang,
+) -> FileReport {
+    let file = path.display().to_string();
+    let (book, submission, mut findings) = match crate::workbook::open(path) {
+        Ok(book) => {
+            let (sub, findings) = submission::read(&book, &file, plan, expect);
+            (Some(book), Some(sub), findings)
+        }
+        Err(e) => (None, None, vec![e.to_finding(&file)]),
+    };
+    let mut annotated = None;
+    if let (Some(dir), Some(book)) = (annotate_dir, &book) {
+        match annotated_path(dir, path) {
+            Some(out) => match annotate::write(book, &findings, lang, &out, true) {
+                Ok(()) => annotated = Some(out.display().to_string()),
+                Err(e) => findings.push(
+                    Finding::new(Code::UnreadableFile, out.display().to_string()).found(e.to_string()),
+                ),
+            },
+            None => findings.push(
+                Finding::new(Code::UnreadableFile, &file)
+                    .found("the annotated copy would replace the original; choose another --annotate folder"),
+            ),
+        }
+    }
+    let unit_name = submission
+        .as_ref()
+        .and_then(|s| s.unit.as_deref())
+        .and_then(|u| plan.unit(u))
+        .map(|u| u.name.clone());
+    FileReport {
+        file,
+        unit_name,
+        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
+        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+        findings,
+        submission,
+        annotated,
+    }
+}
+
+/// `DIR/<stem>.kiem-tra.xlsx`, or `None` when that is the input itself.
+fn annotated_path(dir: &Path, input: &Path) -> Option<PathBuf> {
+    let stem = input.file_stem()?.to_string_lossy();
+    let out = dir.join(format!("{stem}.kiem-tra.xlsx"));
+    let same = match (out.canonicalize(), input.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    (!same).then_some(out)
+}
+
+fn print_text(
+    out: &mut impl Write,
+    plan: &Plan,
+    period: &str,
+    reports: &[FileReport],
+    lang: Lang,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} {} ({} {})",
+        lang.pick("Kiểm tra theo kế hoạch", "Checked against plan"),
+        plan.code,
+        lang.pick("kỳ", "period"),
+        period
+    )?;
+    for r in reports {
+        writeln!(out)?;
+        let who = match (&r.submission, &r.unit_name) {
+            (Some(s), Some(name)) => format!(
+                " — {} {name}{}",
+                s.unit.as_deref().unwrap_or(""),
+                s.period.as_ref().map(|p| format!(" — {} {p}", lang.pick("kỳ", "period"))).unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
+        writeln!(out, "{}{who}", r.file)?;
+        if r.findings.is_empty() {
+            writeln!(out, "  ✓ {}", lang.pick("không có vấn đề", "no problems"))?;
+        }
+        let mut sorted: Vec<&Finding> = r.findings.iter().collect();
+        sorted.sort_by_key(|f| f.severity);
+        for f in sorted {
+            writeln!(out, "{}", finding_line(f, lang))?;
+        }
+        if let Some(a) = &r.annotated {
+            writeln!(out, "  → {}: {a}", lang.pick("bản đánh dấu", "annotated copy"))?;
+        }
+    }
+    let errors: usize = reports.iter().map(|r| r.errors).sum();
+    let warnings: usize = reports.iter().map(|r| r.warnings).sum();
+    let bad = reports.iter().filter(|r| r.errors > 0).count();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        match lang {
+            Lang::Vi => format!(
+                "Tổng: {} tệp; {bad} tệp có lỗi; {errors} lỗi, {warnings} cảnh báo.",
+                reports.len()
+            ),
+            Lang::En => format!(
+                "Total: {} files; {bad} with errors; {errors} errors, {warnings} warnings.",
+                reports.len()
+            ),
+        }
+    )
+}

@@ -1,0 +1,148 @@
+//! One file per subcommand. Commands sequence the stages and print; the
+//! logic lives in the library modules. Shared set-up (loading the plan,
+//! finding input files) is here so no command repeats it.
+
+mod check;
+mod init;
+mod plan;
+mod template;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{Cli, Command};
+use crate::finding::Finding;
+use crate::messages::{Lang, message, severity_label};
+use crate::plan::{Plan, PlanLoad};
+
+/// How a command ended when it could run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No errors (warnings allowed).
+    Clean,
+    /// Problems with severity error were found in the inputs.
+    Problems,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        match s {
+            Status::Clean => ExitCode::SUCCESS,
+            Status::Problems => ExitCode::from(1),
+        }
+    }
+}
+
+impl Status {
+    pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Status {
+        if findings.into_iter().any(Finding::is_error) {
+            Status::Problems
+        } else {
+            Status::Clean
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Status> {
+    let lang = cli.lang;
+    match cli.command {
+        Command::Init(args) => init::run(&args, lang),
+        Command::Plan(args) => plan::run(&args, lang),
+        Command::Template(args) => template::run(&args, lang),
+        Command::Check(args) => check::run(&args, lang),
+    }
+}
+
+/// Loads the plan for a command that needs a valid one: a plan that cannot
+/// be read or has errors stops the command (exit 2) after its findings are
+/// printed.
+pub fn load_valid_plan(path: &Path, lang: Lang) -> Result<Plan> {
+    let loaded = load_plan(path)?;
+    if loaded.has_errors() {
+        let mut err = std::io::stderr().lock();
+        for f in loaded.findings.iter().filter(|f| f.is_error()) {
+            writeln!(err, "{}", finding_line(f, lang))?;
+        }
+        bail!(
+            "{}",
+            lang.pick(
+                &format!("kế hoạch `{}` có lỗi; xem `thidua plan {}`", path.display(), path.display()),
+                &format!("the plan `{}` has errors; see `thidua plan {}`", path.display(), path.display()),
+            )
+        );
+    }
+    Ok(loaded.plan)
+}
+
+pub fn load_plan(path: &Path) -> Result<PlanLoad> {
+    crate::plan::load(path).map_err(|e| {
+        let f = e.to_finding(&path.display().to_string());
+        anyhow::anyhow!("{}: {}", path.display(), message(&f, Lang::En))
+    })
+    .with_context(|| format!("cannot read the plan `{}`", path.display()))
+}
+
+/// One finding on one line: `lỗi  Tự chấm điểm!I9  [1.1] above-max: …`.
+pub fn finding_line(f: &Finding, lang: Lang) -> String {
+    let place = match (&f.sheet, &f.cell) {
+        (Some(s), Some(c)) => format!("{s}!{c}"),
+        (Some(s), None) => s.clone(),
+        (None, _) => String::new(),
+    };
+    let indicator = f
+        .indicator
+        .as_ref()
+        .map(|i| format!("[{i}] "))
+        .unwrap_or_default();
+    format!(
+        "  {:<9} {:<22} {indicator}{}: {}",
+        severity_label(f.severity, lang),
+        place,
+        f.code,
+        message(f, lang)
+    )
+}
+
+/// Workbook files named on the command line: files as given, folders
+/// searched recursively for xlsx/xlsm/xls/ods, skipping Office lock files
+/// (`~$…`) and hidden files. Sorted, so the order of arguments and of the
+/// file system does not change results.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            walk(input, &mut files)
+                .with_context(|| format!("cannot read the folder `{}`", input.display()))?;
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name.starts_with("~$") || name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if is_workbook_name(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn is_workbook_name(path: &Path) -> bool {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .is_some_and(|e| matches!(e.as_str(), "xlsx" | "xlsm" | "xls" | "ods"))
+}
