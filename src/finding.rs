@@ -210,7 +210,9 @@ pub fn parse_a1(text: &str) -> Option<(u32, u32)> {
     }
     let mut col: u64 = 0;
     for c in letters.chars() {
-        col = col.checked_mul(26)?.checked_add((c as u8 - b'A' + 1) as u64)?;
+        col = col
+            .checked_mul(26)?
+            .checked_add((c as u8 - b'A' + 1) as u64)?;
     }
     let row: u64 = digits.parse().ok()?;
     if row == 0 || col == 0 || row > u32::MAX as u64 || col > u32::MAX as u64 {

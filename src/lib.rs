@@ -8,13 +8,13 @@
 //! workbooks (blank plan, unit templates, annotated copies); [`commands`]
 //! sequence those stages for each subcommand and print.
 
-pub mod text;
+pub mod cli;
+pub mod commands;
 pub mod finding;
 pub mod messages;
-pub mod workbook;
 pub mod plan;
 pub mod report;
 pub mod score;
 pub mod submission;
-pub mod cli;
-pub mod commands;
+pub mod text;
+pub mod workbook;

@@ -51,7 +51,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "trang tính quá lớn ({found} ô); giới hạn {expected}",
             "the sheet is too large ({found} cells); the limit is {expected}",
         ),
-        UnreadableFile => ("không mở được tệp: {found}", "cannot open the file: {found}"),
+        UnreadableFile => (
+            "không mở được tệp: {found}",
+            "cannot open the file: {found}",
+        ),
         ReaderCrash => (
             "bộ đọc bảng tính gặp lỗi khi đọc tệp này: {found}",
             "the spreadsheet reader failed on this file: {found}",
@@ -129,7 +132,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "thứ tự điểm không rõ: `{found}`; dùng {expected}",
             "unknown score source `{found}`; use {expected}",
         ),
-        NoIndicators => ("kế hoạch không có tiêu chí nào", "the plan has no indicators"),
+        NoIndicators => (
+            "kế hoạch không có tiêu chí nào",
+            "the plan has no indicators",
+        ),
         NoInfoSheet => (
             "không có trang Thông tin; nhận đơn vị `{found}` theo tên tệp và kỳ `{expected}`",
             "no information sheet; unit `{found}` taken from the file name and period `{expected}`",
@@ -178,10 +184,7 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "không đọc được kết quả `{found}`; cần {expected}",
             "cannot read the achieved value `{found}`; expected {expected}",
         ),
-        MissingAchieved => (
-            "chưa nhập kết quả thực hiện",
-            "the achieved value is empty",
-        ),
+        MissingAchieved => ("chưa nhập kết quả thực hiện", "the achieved value is empty"),
         MissingBaseline => (
             "chỉ tiêu cần kết quả năm trước nhưng ô trống hoặc không đọc được `{found}`",
             "the target needs last year's value but the cell is empty or unreadable `{found}`",
@@ -275,7 +278,9 @@ mod tests {
 
     #[test]
     fn pins_the_above_max_message() {
-        let f = Finding::new(Code::AboveMax, "a.xlsx").found("12").expected("10");
+        let f = Finding::new(Code::AboveMax, "a.xlsx")
+            .found("12")
+            .expected("10");
         assert_eq!(message(&f, Lang::Vi), "điểm 12 vượt điểm tối đa 10");
         assert_eq!(message(&f, Lang::En), "score 12 is above the maximum 10");
     }

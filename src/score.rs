@@ -206,32 +206,74 @@ mod tests {
     fn outcomes_per_target_kind() {
         let t = |s: &str| parse_target(s).unwrap();
         assert_eq!(outcome(&t("96%"), &num(96.0), None), Some(Outcome::Met));
-        assert_eq!(outcome(&t("96%"), &num(97.0), None), Some(Outcome::Exceeded));
+        assert_eq!(
+            outcome(&t("96%"), &num(97.0), None),
+            Some(Outcome::Exceeded)
+        );
         assert_eq!(outcome(&t("96%"), &num(95.9), None), Some(Outcome::NotMet));
-        assert_eq!(outcome(&t("> 82%"), &num(82.0), None), Some(Outcome::NotMet));
+        assert_eq!(
+            outcome(&t("> 82%"), &num(82.0), None),
+            Some(Outcome::NotMet)
+        );
         assert_eq!(outcome(&t("> 82%"), &num(82.5), None), Some(Outcome::Met));
-        assert_eq!(outcome(&t("> 82%"), &num(85.0), None), Some(Outcome::Exceeded));
-        assert_eq!(outcome(&t("Từ 07 đến 09"), &num(7.0), None), Some(Outcome::Met));
-        assert_eq!(outcome(&t("Từ 07 đến 09"), &num(9.0), None), Some(Outcome::Met));
-        assert_eq!(outcome(&t("Từ 07 đến 09"), &num(10.0), None), Some(Outcome::Exceeded));
-        assert_eq!(outcome(&t("Từ 07 đến 09"), &num(6.0), None), Some(Outcome::NotMet));
+        assert_eq!(
+            outcome(&t("> 82%"), &num(85.0), None),
+            Some(Outcome::Exceeded)
+        );
+        assert_eq!(
+            outcome(&t("Từ 07 đến 09"), &num(7.0), None),
+            Some(Outcome::Met)
+        );
+        assert_eq!(
+            outcome(&t("Từ 07 đến 09"), &num(9.0), None),
+            Some(Outcome::Met)
+        );
+        assert_eq!(
+            outcome(&t("Từ 07 đến 09"), &num(10.0), None),
+            Some(Outcome::Exceeded)
+        );
+        assert_eq!(
+            outcome(&t("Từ 07 đến 09"), &num(6.0), None),
+            Some(Outcome::NotMet)
+        );
         assert_eq!(outcome(&t("Tối đa 2"), &num(2.0), None), Some(Outcome::Met));
-        assert_eq!(outcome(&t("Tối đa 2"), &num(3.0), None), Some(Outcome::NotMet));
+        assert_eq!(
+            outcome(&t("Tối đa 2"), &num(3.0), None),
+            Some(Outcome::NotMet)
+        );
         assert_eq!(outcome(&t("Không có"), &num(0.0), None), Some(Outcome::Met));
-        assert_eq!(outcome(&t("Không có"), &num(1.0), None), Some(Outcome::NotMet));
+        assert_eq!(
+            outcome(&t("Không có"), &num(1.0), None),
+            Some(Outcome::NotMet)
+        );
         // Rank 12 last year, 9 this year: up three places.
         let rank = t("Tăng từ 02 bậc trở lên");
-        assert_eq!(outcome(&rank, &num(9.0), Some(12.0)), Some(Outcome::Exceeded));
+        assert_eq!(
+            outcome(&rank, &num(9.0), Some(12.0)),
+            Some(Outcome::Exceeded)
+        );
         assert_eq!(outcome(&rank, &num(10.0), Some(12.0)), Some(Outcome::Met));
-        assert_eq!(outcome(&rank, &num(11.0), Some(12.0)), Some(Outcome::NotMet));
+        assert_eq!(
+            outcome(&rank, &num(11.0), Some(12.0)),
+            Some(Outcome::NotMet)
+        );
         assert_eq!(outcome(&rank, &num(11.0), None), None);
         let prev = t("Cao hơn năm 2021");
         assert_eq!(outcome(&prev, &num(5.1), Some(5.0)), Some(Outcome::Met));
         assert_eq!(outcome(&prev, &num(5.0), Some(5.0)), Some(Outcome::NotMet));
         let good = t("Hoàn thành tốt nhiệm vụ trở lên");
-        assert_eq!(outcome(&good, &Achieved::Grade(Grade::Excellent), None), Some(Outcome::Exceeded));
-        assert_eq!(outcome(&good, &Achieved::Grade(Grade::Complete), None), Some(Outcome::NotMet));
-        assert_eq!(outcome(&t("Hoàn thành"), &Achieved::Done(true), None), Some(Outcome::Met));
+        assert_eq!(
+            outcome(&good, &Achieved::Grade(Grade::Excellent), None),
+            Some(Outcome::Exceeded)
+        );
+        assert_eq!(
+            outcome(&good, &Achieved::Grade(Grade::Complete), None),
+            Some(Outcome::NotMet)
+        );
+        assert_eq!(
+            outcome(&t("Hoàn thành"), &Achieved::Done(true), None),
+            Some(Outcome::Met)
+        );
         assert_eq!(outcome(&t("96%"), &Achieved::NotAssigned, None), None);
         assert_eq!(outcome(&t("96%"), &Achieved::Done(true), None), None);
     }
@@ -239,15 +281,33 @@ mod tests {
     #[test]
     fn pass_and_proportional_rules() {
         let pass = indicator(Rule::Pass, "Trên 90%", 5.0);
-        assert_eq!(computed_score(&pass, &pass.target, &num(91.0), None), Some(5.0));
-        assert_eq!(computed_score(&pass, &pass.target, &num(90.0), None), Some(0.0));
+        assert_eq!(
+            computed_score(&pass, &pass.target, &num(91.0), None),
+            Some(5.0)
+        );
+        assert_eq!(
+            computed_score(&pass, &pass.target, &num(90.0), None),
+            Some(0.0)
+        );
         let prop = indicator(Rule::Proportional, "Ít nhất 15%", 5.0);
-        assert_eq!(computed_score(&prop, &prop.target, &num(12.0), None), Some(4.0));
-        assert_eq!(computed_score(&prop, &prop.target, &num(30.0), None), Some(5.0));
+        assert_eq!(
+            computed_score(&prop, &prop.target, &num(12.0), None),
+            Some(4.0)
+        );
+        assert_eq!(
+            computed_score(&prop, &prop.target, &num(30.0), None),
+            Some(5.0)
+        );
         // Proportional on a ceiling target behaves as `Đạt`.
         let cap = indicator(Rule::Proportional, "Tối đa 2", 3.0);
-        assert_eq!(computed_score(&cap, &cap.target, &num(1.0), None), Some(3.0));
-        assert_eq!(computed_score(&cap, &cap.target, &num(3.0), None), Some(0.0));
+        assert_eq!(
+            computed_score(&cap, &cap.target, &num(1.0), None),
+            Some(3.0)
+        );
+        assert_eq!(
+            computed_score(&cap, &cap.target, &num(3.0), None),
+            Some(0.0)
+        );
         let own = indicator(Rule::SelfScored, "", 2.0);
         assert_eq!(computed_score(&own, &own.target, &num(1.0), None), None);
     }
@@ -255,21 +315,45 @@ mod tests {
     #[test]
     fn bands_take_the_first_reached() {
         let bands = Rule::Bands(vec![
-            Band { target: parse_target("≥ 98%").unwrap(), points: 5.0 },
-            Band { target: parse_target("≥ 97%").unwrap(), points: 4.0 },
-            Band { target: parse_target("≥ 96%").unwrap(), points: 3.0 },
+            Band {
+                target: parse_target("≥ 98%").unwrap(),
+                points: 5.0,
+            },
+            Band {
+                target: parse_target("≥ 97%").unwrap(),
+                points: 4.0,
+            },
+            Band {
+                target: parse_target("≥ 96%").unwrap(),
+                points: 3.0,
+            },
         ]);
         let ind = indicator(bands, "≥ 98%", 5.0);
-        assert_eq!(computed_score(&ind, &ind.target, &num(99.0), None), Some(5.0));
-        assert_eq!(computed_score(&ind, &ind.target, &num(97.5), None), Some(4.0));
-        assert_eq!(computed_score(&ind, &ind.target, &num(96.0), None), Some(3.0));
-        assert_eq!(computed_score(&ind, &ind.target, &num(95.0), None), Some(0.0));
+        assert_eq!(
+            computed_score(&ind, &ind.target, &num(99.0), None),
+            Some(5.0)
+        );
+        assert_eq!(
+            computed_score(&ind, &ind.target, &num(97.5), None),
+            Some(4.0)
+        );
+        assert_eq!(
+            computed_score(&ind, &ind.target, &num(96.0), None),
+            Some(3.0)
+        );
+        assert_eq!(
+            computed_score(&ind, &ind.target, &num(95.0), None),
+            Some(0.0)
+        );
     }
 
     #[test]
     fn leading_formula() {
         // Targets 25; achieved 20 (below), 25 (at), 30 (+20%), 35 (+40%, best).
-        let scores = leading_scores(10.0, &[(20.0, 25.0), (25.0, 25.0), (30.0, 25.0), (35.0, 25.0)]);
+        let scores = leading_scores(
+            10.0,
+            &[(20.0, 25.0), (25.0, 25.0), (30.0, 25.0), (35.0, 25.0)],
+        );
         assert_eq!(scores, vec![Some(4.0), Some(5.0), Some(7.5), Some(10.0)]);
     }
 

@@ -40,12 +40,22 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
             "{} `{p}`; {}: {}",
             lang.pick("không có kỳ báo cáo", "no reporting period"),
             lang.pick("các kỳ", "periods"),
-            plan.periods.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")
+            plan.periods
+                .iter()
+                .map(|p| p.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let files = expand_inputs(&args.files)?;
     if files.is_empty() {
-        bail!("{}", lang.pick("không có tệp bảng tính nào để kiểm tra", "no workbook files to check"));
+        bail!(
+            "{}",
+            lang.pick(
+                "không có tệp bảng tính nào để kiểm tra",
+                "no workbook files to check"
+            )
+        );
     }
     if let Some(dir) = &args.annotate {
         std::fs::create_dir_all(dir)?;
@@ -59,7 +69,13 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
         if show_progress {
             eprintln!("[{}/{}] {}", i + 1, files.len(), path.display());
         }
-        reports.push(check_file(path, &plan, &expect, args.annotate.as_deref(), lang));
+        reports.push(check_file(
+            path,
+            &plan,
+            &expect,
+            args.annotate.as_deref(),
+            lang,
+        ));
     }
     let status = Status::from_findings(reports.iter().flat_map(|r| &r.findings));
     let period = args
@@ -115,13 +131,13 @@ fn check_file(
             Some(out) => match annotate::write(book, &findings, lang, &out, true) {
                 Ok(()) => annotated = Some(out.display().to_string()),
                 Err(e) => findings.push(
-                    Finding::new(Code::UnreadableFile, out.display().to_string()).found(e.to_string()),
+                    Finding::new(Code::UnreadableFile, out.display().to_string())
+                        .found(e.to_string()),
                 ),
             },
-            None => findings.push(
-                Finding::new(Code::UnreadableFile, &file)
-                    .found("the annotated copy would replace the original; choose another --annotate folder"),
-            ),
+            None => findings.push(Finding::new(Code::UnreadableFile, &file).found(
+                "the annotated copy would replace the original; choose another --annotate folder",
+            )),
         }
     }
     let unit_name = submission
@@ -132,8 +148,14 @@ fn check_file(
     FileReport {
         file,
         unit_name,
-        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
-        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
         findings,
         submission,
         annotated,
@@ -172,7 +194,10 @@ fn print_text(
             (Some(s), Some(name)) => format!(
                 " — {} {name}{}",
                 s.unit.as_deref().unwrap_or(""),
-                s.period.as_ref().map(|p| format!(" — {} {p}", lang.pick("kỳ", "period"))).unwrap_or_default()
+                s.period
+                    .as_ref()
+                    .map(|p| format!(" — {} {p}", lang.pick("kỳ", "period")))
+                    .unwrap_or_default()
             ),
             _ => String::new(),
         };
@@ -186,7 +211,11 @@ fn print_text(
             writeln!(out, "{}", finding_line(f, lang))?;
         }
         if let Some(a) = &r.annotated {
-            writeln!(out, "  → {}: {a}", lang.pick("bản đánh dấu", "annotated copy"))?;
+            writeln!(
+                out,
+                "  → {}: {a}",
+                lang.pick("bản đánh dấu", "annotated copy")
+            )?;
         }
     }
     let errors: usize = reports.iter().map(|r| r.errors).sum();

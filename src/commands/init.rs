@@ -10,11 +10,7 @@ use crate::report::plan_book;
 pub fn run(args: &InitArgs, lang: Lang) -> Result<Status> {
     let path = args.dir.join("ke-hoach.xlsx");
     plan_book::write(&plan_book::example(), &path, true, args.force)?;
-    println!(
-        "{} {}",
-        lang.pick("Đã tạo", "Wrote"),
-        path.display()
-    );
+    println!("{} {}", lang.pick("Đã tạo", "Wrote"), path.display());
     println!(
         "{}",
         lang.pick(

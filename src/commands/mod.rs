@@ -69,8 +69,16 @@ pub fn load_valid_plan(path: &Path, lang: Lang) -> Result<Plan> {
         bail!(
             "{}",
             lang.pick(
-                &format!("kế hoạch `{}` có lỗi; xem `thidua plan {}`", path.display(), path.display()),
-                &format!("the plan `{}` has errors; see `thidua plan {}`", path.display(), path.display()),
+                &format!(
+                    "kế hoạch `{}` có lỗi; xem `thidua plan {}`",
+                    path.display(),
+                    path.display()
+                ),
+                &format!(
+                    "the plan `{}` has errors; see `thidua plan {}`",
+                    path.display(),
+                    path.display()
+                ),
             )
         );
     }
@@ -78,11 +86,12 @@ pub fn load_valid_plan(path: &Path, lang: Lang) -> Result<Plan> {
 }
 
 pub fn load_plan(path: &Path) -> Result<PlanLoad> {
-    crate::plan::load(path).map_err(|e| {
-        let f = e.to_finding(&path.display().to_string());
-        anyhow::anyhow!("{}: {}", path.display(), message(&f, Lang::En))
-    })
-    .with_context(|| format!("cannot read the plan `{}`", path.display()))
+    crate::plan::load(path)
+        .map_err(|e| {
+            let f = e.to_finding(&path.display().to_string());
+            anyhow::anyhow!("{}: {}", path.display(), message(&f, Lang::En))
+        })
+        .with_context(|| format!("cannot read the plan `{}`", path.display()))
 }
 
 /// One finding on one line: `lỗi  Tự chấm điểm!I9  [1.1] above-max: …`.
@@ -128,7 +137,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name.starts_with("~$") || name.starts_with('.') {
             continue;
         }

@@ -83,7 +83,9 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
         .map(|t| match t {
             TieBreak::Section(id) => format!("{} {id}", lang.pick("Mục", "section")),
             TieBreak::Penalty => lang.pick("ít điểm trừ hơn", "fewer penalty points").into(),
-            TieBreak::Bonus => lang.pick("nhiều điểm thưởng hơn", "more bonus points").into(),
+            TieBreak::Bonus => lang
+                .pick("nhiều điểm thưởng hơn", "more bonus points")
+                .into(),
         })
         .collect();
     let order: Vec<&str> = plan
@@ -99,7 +101,11 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
         out,
         "{}: {}. {}: {}",
         lang.pick("Tiêu chí phụ", "Tie-break"),
-        if ties.is_empty() { "—".into() } else { ties.join("; ") },
+        if ties.is_empty() {
+            "—".into()
+        } else {
+            ties.join("; ")
+        },
         lang.pick("Thứ tự điểm", "Score precedence"),
         order.join(" > ")
     )?;
@@ -118,7 +124,14 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
         writeln!(out, "  {:<8} {}{head}{aliases}", u.code, u.name)?;
     }
 
-    writeln!(out, "\n{}:", lang.pick("Tiêu chí (chỉ tiêu được hiểu là)", "Indicators (targets as understood)"))?;
+    writeln!(
+        out,
+        "\n{}:",
+        lang.pick(
+            "Tiêu chí (chỉ tiêu được hiểu là)",
+            "Indicators (targets as understood)"
+        )
+    )?;
     for section in &plan.sections {
         writeln!(out, "{}. {}", section.id, section.title)?;
         for i in plan.indicators.iter().filter(|i| i.section == section.id) {
@@ -130,7 +143,11 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
                 num(i.max_points),
                 lang.pick("điểm", "points")
             )?;
-            let written = if i.target_text.is_empty() { "—" } else { &i.target_text };
+            let written = if i.target_text.is_empty() {
+                "—"
+            } else {
+                &i.target_text
+            };
             writeln!(
                 out,
                 "         {}: \"{written}\" → {}",
@@ -142,9 +159,16 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
                 extras.push(format!("{} {}", lang.pick("bước", "step"), num(step)));
             }
             if i.own_target {
-                extras.push(lang.pick("đơn vị đăng ký riêng", "units register their own").into());
+                extras.push(
+                    lang.pick("đơn vị đăng ký riêng", "units register their own")
+                        .into(),
+                );
             }
-            let extras = if extras.is_empty() { String::new() } else { format!(" ({})", extras.join(", ")) };
+            let extras = if extras.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", extras.join(", "))
+            };
             writeln!(
                 out,
                 "         {}: {}{extras}",
@@ -198,7 +222,11 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
 
     writeln!(out, "\n{}:", lang.pick("Xếp loại", "Grades"))?;
     for g in &plan.grades {
-        let name = if en { g.grade.name_en() } else { g.grade.name_vi() };
+        let name = if en {
+            g.grade.name_en()
+        } else {
+            g.grade.name_vi()
+        };
         writeln!(out, "  ≥ {:<6} {name}", num(g.min))?;
     }
     if !plan.awards.is_empty() {
@@ -210,7 +238,13 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
             };
             let min = a
                 .min_grade
-                .map(|g| format!(", {} {}", lang.pick("từ", "at least"), if en { g.name_en() } else { g.name_vi() }))
+                .map(|g| {
+                    format!(
+                        ", {} {}",
+                        lang.pick("từ", "at least"),
+                        if en { g.name_en() } else { g.name_vi() }
+                    )
+                })
                 .unwrap_or_default();
             writeln!(out, "  {}: {quota}{min}", a.name)?;
         }

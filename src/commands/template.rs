@@ -16,12 +16,22 @@ pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Status> {
                 "{} `{p}`; {}: {}",
                 lang.pick("không có kỳ báo cáo", "no reporting period"),
                 lang.pick("các kỳ", "periods"),
-                plan.periods.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")
+                plan.periods
+                    .iter()
+                    .map(|p| p.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         },
         None => match plan.last_period() {
             Some(p) => p,
-            None => bail!("{}", lang.pick("kế hoạch không có kỳ báo cáo", "the plan has no reporting periods")),
+            None => bail!(
+                "{}",
+                lang.pick(
+                    "kế hoạch không có kỳ báo cáo",
+                    "the plan has no reporting periods"
+                )
+            ),
         },
     };
     let mut units = Vec::new();
@@ -38,7 +48,12 @@ pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Status> {
     for unit in units {
         let path = args.out.join(template::file_name(unit, period));
         template::write(&plan, unit, period, None, &path, args.force)?;
-        println!("{} {} — {}", lang.pick("Đã tạo", "Wrote"), path.display(), unit.name);
+        println!(
+            "{} {} — {}",
+            lang.pick("Đã tạo", "Wrote"),
+            path.display(),
+            unit.name
+        );
     }
     Ok(Status::Clean)
 }

@@ -58,18 +58,42 @@ const fn col(label: &'static str, aliases: &'static [&'static str], required: bo
 const UNIT_COLUMNS: &[ColumnSpec] = &[
     col("Mã đơn vị", &["ma don vi", "ma dv", "ma"], true),
     col("Tên đơn vị", &["ten don vi", "ten", "don vi"], true),
-    col("Số CBCCVC", &["so cbccvc", "cbccvc", "bien che", "so bien che", "so nguoi"], false),
-    col("Tên khác", &["ten khac", "ten goi khac", "ten viet tat"], false),
+    col(
+        "Số CBCCVC",
+        &["so cbccvc", "cbccvc", "bien che", "so bien che", "so nguoi"],
+        false,
+    ),
+    col(
+        "Tên khác",
+        &["ten khac", "ten goi khac", "ten viet tat"],
+        false,
+    ),
 ];
 
 pub(crate) const INDICATOR_COLUMNS: &[ColumnSpec] = &[
     col("Mục", &["muc", "phan"], false),
     col("Mã", &["ma", "ma tieu chi", "ma so"], true),
-    col("Nội dung", &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"], true),
+    col(
+        "Nội dung",
+        &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"],
+        true,
+    ),
     col("Đơn vị tính", &["don vi tinh", "dvt"], false),
-    col("Chỉ tiêu", &["chi tieu", "chi tieu ke hoach", "muc tieu"], true),
-    col("Điểm tối đa", &["diem toi da", "diem chuan", "toi da", "diem"], true),
-    col("Cách chấm", &["cach cham", "cach tinh diem", "phuong phap cham"], false),
+    col(
+        "Chỉ tiêu",
+        &["chi tieu", "chi tieu ke hoach", "muc tieu"],
+        true,
+    ),
+    col(
+        "Điểm tối đa",
+        &["diem toi da", "diem chuan", "toi da", "diem"],
+        true,
+    ),
+    col(
+        "Cách chấm",
+        &["cach cham", "cach tinh diem", "phuong phap cham"],
+        false,
+    ),
     col("Bước điểm", &["buoc diem", "buoc"], false),
     col("Đăng ký riêng", &["dang ky rieng"], false),
     col("Tổng hợp khối", &["tong hop khoi", "tong hop"], false),
@@ -98,7 +122,11 @@ const GRADE_COLUMNS: &[ColumnSpec] = &[
 ];
 
 const AWARD_COLUMNS: &[ColumnSpec] = &[
-    col("Hình thức", &["hinh thuc", "hinh thuc khen thuong", "danh hieu"], true),
+    col(
+        "Hình thức",
+        &["hinh thuc", "hinh thuc khen thuong", "danh hieu"],
+        true,
+    ),
     col("Số lượng", &["so luong"], true),
     col("Xếp loại tối thiểu", &["xep loai toi thieu"], false),
 ];
@@ -264,7 +292,10 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     match get(&["ma ke hoach", "ma"]) {
         Some(kv) if !kv.value.is_empty() => plan.code = clean(&kv.value.text()),
         _ => {
-            let f = ctx.finding(Code::MissingInfo).sheet(&sheet.name).expected("Mã kế hoạch");
+            let f = ctx
+                .finding(Code::MissingInfo)
+                .sheet(&sheet.name)
+                .expected("Mã kế hoạch");
             ctx.push(f);
         }
     }
@@ -292,7 +323,10 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             }
         }
         None => {
-            let f = ctx.finding(Code::MissingInfo).sheet(&sheet.name).expected("Thang điểm");
+            let f = ctx
+                .finding(Code::MissingInfo)
+                .sheet(&sheet.name)
+                .expected("Thang điểm");
             ctx.push(f);
         }
     }
@@ -304,7 +338,11 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     }
     if let Some(kv) = get(&["tieu chi phu", "tieu chi phu xep hang"]) {
         let text = kv.value.text();
-        for part in text.split([';', ',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in text
+            .split([';', ',', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let key = label_key(part);
             let tie = if let Some(id) = key.strip_prefix("muc ") {
                 Some(TieBreak::Section(id.to_uppercase()))
@@ -331,7 +369,11 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     if let Some(kv) = get(&["thu tu diem"]) {
         let text = kv.value.text();
         let mut order = Vec::new();
-        for part in text.split([';', ',', '>', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in text
+            .split([';', ',', '>', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let source = match label_key(part).as_str() {
                 "tham dinh" | "diem tham dinh" | "khoi cham" | "diem khoi cham" => {
                     Some(ScoreSource::Reviewed)
@@ -366,7 +408,10 @@ fn read_units(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     let last = sheet.last_row().unwrap_or(0);
     let mut seen: HashMap<String, u32> = HashMap::new();
     for row in t.header_row + 1..=last {
-        let code = t.col(0).map(|c| code_text(sheet.value(row, c))).unwrap_or_default();
+        let code = t
+            .col(0)
+            .map(|c| code_text(sheet.value(row, c)))
+            .unwrap_or_default();
         let name = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
         if code.is_empty() && name.is_empty() {
             continue;
@@ -419,7 +464,9 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     for row in t.header_row + 1..=last {
         let text = |i: usize| c(i).map(|col| sheet.text(row, col)).unwrap_or_default();
         let section_cell = text(0);
-        let code = c(1).map(|col| code_text(sheet.value(row, col))).unwrap_or_default();
+        let code = c(1)
+            .map(|col| code_text(sheet.value(row, col)))
+            .unwrap_or_default();
         let content = text(2);
         let points_empty = c(5).is_none_or(|col| sheet.value(row, col).is_empty());
         if code.is_empty() {
@@ -439,7 +486,8 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 };
                 section = id.clone();
                 if !plan.sections.iter().any(|s| s.id == id) {
-                    plan.sections.push(crate::plan::Section { id, title: content });
+                    plan.sections
+                        .push(crate::plan::Section { id, title: content });
                 }
                 continue;
             }
@@ -531,8 +579,8 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 Target::None
             }
         };
-        let target_missing = target_text.is_empty()
-            && !matches!(rule, Rule::SelfScored | Rule::Bands(_));
+        let target_missing =
+            target_text.is_empty() && !matches!(rule, Rule::SelfScored | Rule::Bands(_));
         if target_missing {
             let f = ctx
                 .finding(Code::MissingTarget)
@@ -671,7 +719,10 @@ fn read_periods(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     };
     let last = sheet.last_row().unwrap_or(0);
     for row in t.header_row + 1..=last {
-        let code = t.col(0).map(|c| code_text(sheet.value(row, c))).unwrap_or_default();
+        let code = t
+            .col(0)
+            .map(|c| code_text(sheet.value(row, c)))
+            .unwrap_or_default();
         if code.is_empty() {
             continue;
         }
@@ -816,7 +867,10 @@ fn cross_checks(ctx: &mut Ctx, plan: &Plan) {
     }
     for tie in &plan.tie_break {
         if let TieBreak::Section(id) = tie
-            && !plan.sections.iter().any(|s| label_key(&s.id) == label_key(id))
+            && !plan
+                .sections
+                .iter()
+                .any(|s| label_key(&s.id) == label_key(id))
         {
             let f = ctx
                 .finding(Code::UnknownTieBreak)

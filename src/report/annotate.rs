@@ -25,7 +25,11 @@ fn sheet_name(name: &str) -> String {
         .take(SHEET_NAME_MAX)
         .collect();
     let trimmed = cleaned.trim_matches('\'').to_string();
-    if trimmed.is_empty() { "Sheet".into() } else { trimmed }
+    if trimmed.is_empty() {
+        "Sheet".into()
+    } else {
+        trimmed
+    }
 }
 
 pub fn write(
@@ -48,7 +52,9 @@ pub fn write(
             let suffix = format!(" ({n})");
             name = format!(
                 "{}{suffix}",
-                name.chars().take(SHEET_NAME_MAX - suffix.chars().count()).collect::<String>()
+                name.chars()
+                    .take(SHEET_NAME_MAX - suffix.chars().count())
+                    .collect::<String>()
             );
             n += 1;
         }
@@ -57,7 +63,10 @@ pub fn write(
         ws.set_name(&name).map_err(&err)?;
         // Notes by cell for this sheet.
         let mut notes: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
-        for f in findings.iter().filter(|f| f.sheet.as_deref() == Some(sheet.name.as_str())) {
+        for f in findings
+            .iter()
+            .filter(|f| f.sheet.as_deref() == Some(sheet.name.as_str()))
+        {
             if let Some(pos) = f.cell.as_deref().and_then(parse_a1) {
                 notes.entry(pos).or_default().push(format!(
                     "[{}] {}: {}",
@@ -68,13 +77,25 @@ pub fn write(
             }
         }
         for ((row, col), cell) in sheet.cells() {
-            let Ok(col16) = u16::try_from(col) else { continue };
+            let Ok(col16) = u16::try_from(col) else {
+                continue;
+            };
             let problem = notes.contains_key(&(row, col));
-            write_cell(ws, row, col16, &cell.value, cell.formula.as_deref(), problem, &styles)
-                .map_err(&err)?;
+            write_cell(
+                ws,
+                row,
+                col16,
+                &cell.value,
+                cell.formula.as_deref(),
+                problem,
+                &styles,
+            )
+            .map_err(&err)?;
         }
         for ((row, col), lines) in &notes {
-            let Ok(col16) = u16::try_from(*col) else { continue };
+            let Ok(col16) = u16::try_from(*col) else {
+                continue;
+            };
             if sheet.cell(*row, *col).is_none() {
                 ws.write_blank(*row, col16, &styles.problem).map_err(&err)?;
             }
@@ -98,9 +119,17 @@ fn write_cell(
     problem: bool,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let format = if problem { &styles.problem } else { &styles.plain };
+    let format = if problem {
+        &styles.problem
+    } else {
+        &styles.plain
+    };
     if let Some(text) = formula {
-        let text = if text.starts_with('=') { text.to_string() } else { format!("={text}") };
+        let text = if text.starts_with('=') {
+            text.to_string()
+        } else {
+            format!("={text}")
+        };
         let f = Formula::new(text).set_result(value.display());
         ws.write_formula_with_format(row, col, f, format)?;
         return Ok(());
@@ -115,7 +144,11 @@ fn write_cell(
             ws.write_number_with_format(row, col, *n, format)?;
         }
         Value::Date(serial) => {
-            let date = if problem { &styles.problem } else { &styles.date };
+            let date = if problem {
+                &styles.problem
+            } else {
+                &styles.date
+            };
             ws.write_number_with_format(row, col, *serial, date)?;
         }
         Value::Bool(b) => {
@@ -170,8 +203,8 @@ fn write_error_sheet(
         });
         match (&f.cell, target) {
             (Some(cell), Some(sheet)) => {
-                let url = rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{cell}"))
-                    .set_text(cell);
+                let url =
+                    rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{cell}")).set_text(cell);
                 ws.write_url_with_format(row, 3, url, &styles.text)?;
             }
             (cell, _) => {

@@ -33,10 +33,12 @@ pub enum WriteError {
 /// Saves a workbook through a temporary file in the target folder renamed
 /// into place, so a crash leaves the old file or the new one, never half.
 pub fn save(workbook: &mut Workbook, path: &Path, overwrite: bool) -> Result<(), WriteError> {
-    let bytes = workbook.save_to_buffer().map_err(|source| WriteError::Xlsx {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = workbook
+        .save_to_buffer()
+        .map_err(|source| WriteError::Xlsx {
+            path: path.to_path_buf(),
+            source,
+        })?;
     write_atomic(path, &bytes, overwrite)
 }
 
@@ -64,10 +66,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Wr
     if overwrite {
         tmp.persist(path).map_err(|e| io(e.error))?;
     } else {
-        tmp.persist_noclobber(path).map_err(|e| match e.error.kind() {
-            std::io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
-            _ => io(e.error),
-        })?;
+        tmp.persist_noclobber(path)
+            .map_err(|e| match e.error.kind() {
+                std::io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
+                _ => io(e.error),
+            })?;
     }
     Ok(())
 }
@@ -113,7 +116,10 @@ impl Styles {
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter);
-        let input = cell.clone().set_unlocked().set_background_color(Color::RGB(INPUT_FILL));
+        let input = cell
+            .clone()
+            .set_unlocked()
+            .set_background_color(Color::RGB(INPUT_FILL));
         Styles {
             title: base
                 .clone()

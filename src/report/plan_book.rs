@@ -74,7 +74,12 @@ pub const AWARDS_HEADER: &[&str] = &["Hình thức", "Số lượng", "Xếp lo�
 const INPUT_ROWS: u32 = 300;
 
 /// Writes the draft as a plan workbook; with `guide`, adds `Hướng dẫn`.
-pub fn write(draft: &PlanDraft, path: &Path, guide: bool, overwrite: bool) -> Result<(), WriteError> {
+pub fn write(
+    draft: &PlanDraft,
+    path: &Path,
+    guide: bool,
+    overwrite: bool,
+) -> Result<(), WriteError> {
     let err = xlsx_err(path);
     let styles = Styles::new();
     let mut wb = Workbook::new();
@@ -149,8 +154,12 @@ fn write_draft(
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     match value {
         Draft::Empty => ws.write_blank(row, col, &styles.text).map(|_| ()),
-        Draft::Text(text) => ws.write_string_with_format(row, col, text, &styles.text).map(|_| ()),
-        Draft::Number(n) => ws.write_number_with_format(row, col, *n, &styles.number).map(|_| ()),
+        Draft::Text(text) => ws
+            .write_string_with_format(row, col, text, &styles.text)
+            .map(|_| ()),
+        Draft::Number(n) => ws
+            .write_number_with_format(row, col, *n, &styles.number)
+            .map(|_| ()),
         Draft::Date(d) => ws
             .write_number_with_format(row, col, serial_from_date(*d), &styles.date)
             .map(|_| ()),
@@ -213,36 +222,128 @@ fn write_guide(ws: &mut Worksheet, styles: &Styles) -> Result<(), rust_xlsxwrite
 }
 
 const GUIDE: &[(&str, &str, &str)] = &[
-    ("Thông tin", "Mã kế hoạch", "Mã duy nhất của kế hoạch, ví dụ KTKT-2022. Mẫu báo cáo của đơn vị mang mã này."),
-    ("Thông tin", "Tên khối", "Tên khối thi đua, ví dụ Khối Kinh tế kỹ thuật."),
+    (
+        "Thông tin",
+        "Mã kế hoạch",
+        "Mã duy nhất của kế hoạch, ví dụ KTKT-2022. Mẫu báo cáo của đơn vị mang mã này.",
+    ),
+    (
+        "Thông tin",
+        "Tên khối",
+        "Tên khối thi đua, ví dụ Khối Kinh tế kỹ thuật.",
+    ),
     ("Thông tin", "Năm", "Năm thi đua."),
-    ("Thông tin", "Thang điểm", "Tổng điểm tối đa của bảng tiêu chí (100, 1000 …); điểm quy đổi tính theo thang này."),
-    ("Thông tin", "Khối trưởng", "Mã đơn vị khối trưởng (phải có trong trang Đơn vị)."),
-    ("Thông tin", "Tiêu chí phụ", "Thứ tự phân định khi bằng điểm, cách nhau bởi dấu ;  ví dụ: Mục I; Điểm trừ."),
-    ("Thông tin", "Thứ tự điểm", "Điểm nào được dùng khi có nhiều điểm; mặc định: Thẩm định; Tính; Tự chấm."),
-    ("Đơn vị", "Mã đơn vị", "Mã ngắn, không trùng (ví dụ SCT); dùng để đặt tên tệp mẫu."),
+    (
+        "Thông tin",
+        "Thang điểm",
+        "Tổng điểm tối đa của bảng tiêu chí (100, 1000 …); điểm quy đổi tính theo thang này.",
+    ),
+    (
+        "Thông tin",
+        "Khối trưởng",
+        "Mã đơn vị khối trưởng (phải có trong trang Đơn vị).",
+    ),
+    (
+        "Thông tin",
+        "Tiêu chí phụ",
+        "Thứ tự phân định khi bằng điểm, cách nhau bởi dấu ;  ví dụ: Mục I; Điểm trừ.",
+    ),
+    (
+        "Thông tin",
+        "Thứ tự điểm",
+        "Điểm nào được dùng khi có nhiều điểm; mặc định: Thẩm định; Tính; Tự chấm.",
+    ),
+    (
+        "Đơn vị",
+        "Mã đơn vị",
+        "Mã ngắn, không trùng (ví dụ SCT); dùng để đặt tên tệp mẫu.",
+    ),
     ("Đơn vị", "Tên đơn vị", "Tên đầy đủ của đơn vị."),
-    ("Đơn vị", "Số CBCCVC", "Số cán bộ, công chức, viên chức; dùng làm trọng số khi tổng hợp tỷ lệ của khối."),
-    ("Đơn vị", "Tên khác", "Các tên gọi khác, cách nhau bởi dấu ; (để nhận ra đơn vị từ tên tệp)."),
-    ("Tiêu chí", "Mục", "Số La Mã của mục (I, II, III). Dòng mục chỉ ghi Mục và Nội dung, không ghi Mã."),
-    ("Tiêu chí", "Mã", "Mã tiêu chí duy nhất, ví dụ 1.1. Nên định dạng ô là Văn bản để Excel không đổi 1.10 thành 1.1."),
+    (
+        "Đơn vị",
+        "Số CBCCVC",
+        "Số cán bộ, công chức, viên chức; dùng làm trọng số khi tổng hợp tỷ lệ của khối.",
+    ),
+    (
+        "Đơn vị",
+        "Tên khác",
+        "Các tên gọi khác, cách nhau bởi dấu ; (để nhận ra đơn vị từ tên tệp).",
+    ),
+    (
+        "Tiêu chí",
+        "Mục",
+        "Số La Mã của mục (I, II, III). Dòng mục chỉ ghi Mục và Nội dung, không ghi Mã.",
+    ),
+    (
+        "Tiêu chí",
+        "Mã",
+        "Mã tiêu chí duy nhất, ví dụ 1.1. Nên định dạng ô là Văn bản để Excel không đổi 1.10 thành 1.1.",
+    ),
     ("Tiêu chí", "Nội dung", "Nội dung tiêu chí."),
     ("Tiêu chí", "Đơn vị tính", "%, xã, cá nhân, sáng kiến …"),
-    ("Tiêu chí", "Chỉ tiêu", "Ghi như thường ghi: 96%; > 82%; Trên 90%; Ít nhất 15%; Từ 07 đến 09; Tối đa 2; Không có; Tăng từ 02 bậc trở lên; Cao hơn năm 2021; Hoàn thành; Hoàn thành tốt nhiệm vụ trở lên. Tiêu chí Tự chấm có thể để trống."),
+    (
+        "Tiêu chí",
+        "Chỉ tiêu",
+        "Ghi như thường ghi: 96%; > 82%; Trên 90%; Ít nhất 15%; Từ 07 đến 09; Tối đa 2; Không có; Tăng từ 02 bậc trở lên; Cao hơn năm 2021; Hoàn thành; Hoàn thành tốt nhiệm vụ trở lên. Tiêu chí Tự chấm có thể để trống.",
+    ),
     ("Tiêu chí", "Điểm tối đa", "Điểm chuẩn của tiêu chí."),
-    ("Tiêu chí", "Cách chấm", "Đạt (mặc định): đạt chỉ tiêu được điểm tối đa. Tỷ lệ: điểm tối đa × kết quả/chỉ tiêu. Tự chấm: đơn vị tự chấm. Theo mức: ≥ 98%: 5; ≥ 97%: 4. Dẫn đầu: so với đơn vị vượt chỉ tiêu nhiều nhất."),
-    ("Tiêu chí", "Bước điểm", "Điểm tự chấm phải là bội số của bước này, ví dụ 0,5 (không bắt buộc)."),
-    ("Tiêu chí", "Đăng ký riêng", "Có: mỗi đơn vị đăng ký chỉ tiêu riêng, không thấp hơn chỉ tiêu kế hoạch."),
-    ("Tiêu chí", "Tổng hợp khối", "Tổng; Bình quân theo biên chế; Số đơn vị đạt — cách tính số liệu của cả khối."),
+    (
+        "Tiêu chí",
+        "Cách chấm",
+        "Đạt (mặc định): đạt chỉ tiêu được điểm tối đa. Tỷ lệ: điểm tối đa × kết quả/chỉ tiêu. Tự chấm: đơn vị tự chấm. Theo mức: ≥ 98%: 5; ≥ 97%: 4. Dẫn đầu: so với đơn vị vượt chỉ tiêu nhiều nhất.",
+    ),
+    (
+        "Tiêu chí",
+        "Bước điểm",
+        "Điểm tự chấm phải là bội số của bước này, ví dụ 0,5 (không bắt buộc).",
+    ),
+    (
+        "Tiêu chí",
+        "Đăng ký riêng",
+        "Có: mỗi đơn vị đăng ký chỉ tiêu riêng, không thấp hơn chỉ tiêu kế hoạch.",
+    ),
+    (
+        "Tiêu chí",
+        "Tổng hợp khối",
+        "Tổng; Bình quân theo biên chế; Số đơn vị đạt — cách tính số liệu của cả khối.",
+    ),
     ("Thưởng - Trừ", "Loại", "Thưởng hoặc Trừ."),
-    ("Thưởng - Trừ", "Điểm mỗi lần", "Điểm cộng hoặc trừ cho mỗi lần."),
-    ("Thưởng - Trừ", "Tối đa", "Tổng điểm tối đa của mục (để trống nếu không giới hạn)."),
-    ("Thưởng - Trừ", "Loại khỏi khen thưởng", "Có: đơn vị có mục này không được đề nghị khen thưởng."),
-    ("Kỳ báo cáo", "Mã kỳ", "Q1, 6T, 9T, NAM …; kỳ cuối cùng là kỳ mặc định khi kiểm tra."),
+    (
+        "Thưởng - Trừ",
+        "Điểm mỗi lần",
+        "Điểm cộng hoặc trừ cho mỗi lần.",
+    ),
+    (
+        "Thưởng - Trừ",
+        "Tối đa",
+        "Tổng điểm tối đa của mục (để trống nếu không giới hạn).",
+    ),
+    (
+        "Thưởng - Trừ",
+        "Loại khỏi khen thưởng",
+        "Có: đơn vị có mục này không được đề nghị khen thưởng.",
+    ),
+    (
+        "Kỳ báo cáo",
+        "Mã kỳ",
+        "Q1, 6T, 9T, NAM …; kỳ cuối cùng là kỳ mặc định khi kiểm tra.",
+    ),
     ("Kỳ báo cáo", "Hạn nộp", "Ngày dd/mm/yyyy, nằm trong kỳ."),
-    ("Xếp loại", "Điểm từ", "Tổng điểm tối thiểu để đạt xếp loại."),
-    ("Khen thưởng", "Số lượng", "Số đơn vị (1, 2) hoặc tỷ lệ thành viên (20%, làm tròn xuống)."),
-    ("Khen thưởng", "Xếp loại tối thiểu", "Xếp loại thấp nhất được đề nghị hình thức này."),
+    (
+        "Xếp loại",
+        "Điểm từ",
+        "Tổng điểm tối thiểu để đạt xếp loại.",
+    ),
+    (
+        "Khen thưởng",
+        "Số lượng",
+        "Số đơn vị (1, 2) hoặc tỷ lệ thành viên (20%, làm tròn xuống).",
+    ),
+    (
+        "Khen thưởng",
+        "Xếp loại tối thiểu",
+        "Xếp loại thấp nhất được đề nghị hình thức này.",
+    ),
 ];
 
 /// The example content of `thidua init`: a small plan that loads cleanly.
@@ -258,7 +359,12 @@ pub fn example() -> PlanDraft {
             ("Thứ tự điểm", t("Thẩm định; Tính; Tự chấm")),
         ],
         units: vec![
-            vec![t("DV01"), t("Sở Công Thương"), n(120.0), t("SCT; Công Thương")],
+            vec![
+                t("DV01"),
+                t("Sở Công Thương"),
+                n(120.0),
+                t("SCT; Công Thương"),
+            ],
             vec![t("DV02"), t("Sở Xây dựng"), n(95.0), t("SXD")],
         ],
         indicators: vec![
@@ -300,8 +406,22 @@ pub fn example() -> PlanDraft {
             ],
         ],
         adjustments: vec![
-            vec![t("T1"), t("Sáng kiến cấp tỉnh được công nhận"), t("Thưởng"), n(0.5), n(2.0), t("Không")],
-            vec![t("TR1"), t("Cá nhân bị kỷ luật từ khiển trách trở lên"), t("Trừ"), n(2.0), n(5.0), t("Có")],
+            vec![
+                t("T1"),
+                t("Sáng kiến cấp tỉnh được công nhận"),
+                t("Thưởng"),
+                n(0.5),
+                n(2.0),
+                t("Không"),
+            ],
+            vec![
+                t("TR1"),
+                t("Cá nhân bị kỷ luật từ khiển trách trở lên"),
+                t("Trừ"),
+                n(2.0),
+                n(5.0),
+                t("Có"),
+            ],
         ],
         periods: standard_periods(2026),
         grades: standard_grades(),
@@ -315,10 +435,34 @@ pub fn example() -> PlanDraft {
 /// The four reporting periods of seed 003 (section III.4) for a year.
 pub fn standard_periods(year: i32) -> Vec<Vec<Draft>> {
     vec![
-        vec![t("Q1"), t("Quý I"), d(year, 1, 1), d(year, 3, 31), d(year, 3, 25)],
-        vec![t("6T"), t("6 tháng"), d(year, 1, 1), d(year, 6, 30), d(year, 6, 25)],
-        vec![t("9T"), t("9 tháng"), d(year, 1, 1), d(year, 9, 30), d(year, 9, 25)],
-        vec![t("NAM"), t("Năm"), d(year, 1, 1), d(year, 12, 31), d(year, 12, 15)],
+        vec![
+            t("Q1"),
+            t("Quý I"),
+            d(year, 1, 1),
+            d(year, 3, 31),
+            d(year, 3, 25),
+        ],
+        vec![
+            t("6T"),
+            t("6 tháng"),
+            d(year, 1, 1),
+            d(year, 6, 30),
+            d(year, 6, 25),
+        ],
+        vec![
+            t("9T"),
+            t("9 tháng"),
+            d(year, 1, 1),
+            d(year, 9, 30),
+            d(year, 9, 25),
+        ],
+        vec![
+            t("NAM"),
+            t("Năm"),
+            d(year, 1, 1),
+            d(year, 12, 31),
+            d(year, 12, 15),
+        ],
     ]
 }
 

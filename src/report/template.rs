@@ -122,7 +122,13 @@ pub struct UnitFill {
 pub fn file_name(unit: &Unit, period: &Period) -> String {
     let safe = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect()
     };
     format!("{}_{}.xlsx", safe(&unit.code), safe(&period.code))
@@ -148,10 +154,28 @@ pub fn write(
     wb.set_properties(&props);
     let names = SheetNames::new(fill.layout.ascii_headers);
     if !fill.layout.no_info_sheet {
-        write_info(wb.add_worksheet(), plan, unit, period, fill, &styles, &names).map_err(&err)?;
+        write_info(
+            wb.add_worksheet(),
+            plan,
+            unit,
+            period,
+            fill,
+            &styles,
+            &names,
+        )
+        .map_err(&err)?;
     }
     write_registration(wb.add_worksheet(), plan, fill, &styles, &names).map_err(&err)?;
-    write_scores(wb.add_worksheet(), plan, unit, period, fill, &styles, &names).map_err(&err)?;
+    write_scores(
+        wb.add_worksheet(),
+        plan,
+        unit,
+        period,
+        fill,
+        &styles,
+        &names,
+    )
+    .map_err(&err)?;
     save(&mut wb, path, overwrite)
 }
 
@@ -219,7 +243,12 @@ fn write_info(
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
     ws.set_name(names.label(INFO_SHEET))?;
-    ws.write_string_with_format(0, 0, names.label("THÔNG TIN BÁO CÁO THI ĐUA"), &styles.title)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        names.label("THÔNG TIN BÁO CÁO THI ĐUA"),
+        &styles.title,
+    )?;
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 56)?;
     let fixed = [
@@ -249,10 +278,14 @@ fn write_info(
     ws.write_string_with_format(
         9,
         0,
-        format!("Tên kỳ: {} — hạn nộp {}", period.name, period
-            .deadline
-            .map(crate::text::number::format_date)
-            .unwrap_or_default()),
+        format!(
+            "Tên kỳ: {} — hạn nộp {}",
+            period.name,
+            period
+                .deadline
+                .map(crate::text::number::format_date)
+                .unwrap_or_default()
+        ),
         &styles.plain,
     )?;
     print_setup(ws, None);
@@ -288,9 +321,17 @@ fn write_registration(
         ws.write_string_with_format(row, 2, &ind.content, &styles.text)?;
         ws.write_string_with_format(row, 3, &ind.unit_label, &styles.text)?;
         ws.write_string_with_format(row, 4, &ind.target_text, &styles.text)?;
-        let registered = fill.registered.get(&ind.code).map(String::as_str).unwrap_or("");
+        let registered = fill
+            .registered
+            .get(&ind.code)
+            .map(String::as_str)
+            .unwrap_or("");
         ws.write_string_with_format(row, 5, registered, &styles.input_text)?;
-        let note = if ind.own_target { "Đăng ký riêng" } else { "" };
+        let note = if ind.own_target {
+            "Đăng ký riêng"
+        } else {
+            ""
+        };
         ws.write_string_with_format(row, 6, note, &styles.input_text)?;
         row += 1;
     }
@@ -358,7 +399,12 @@ fn write_scores(
     );
     let top = layout.extra_title_rows;
     for r in 0..top {
-        ws.write_string_with_format(r, 0, names.label("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), &styles.plain)?;
+        ws.write_string_with_format(
+            r,
+            0,
+            names.label("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            &styles.plain,
+        )?;
     }
     ws.merge_range(top, 0, top, last_col, &names.label(&title), &styles.title)?;
     ws.merge_range(
@@ -371,7 +417,12 @@ fn write_scores(
     )?;
     let header_row = top + 3;
     for (pos, field) in order.iter().enumerate() {
-        ws.write_string_with_format(header_row, pos as u16, names.label(SCORE_HEADER[*field]), &styles.header)?;
+        ws.write_string_with_format(
+            header_row,
+            pos as u16,
+            names.label(SCORE_HEADER[*field]),
+            &styles.header,
+        )?;
         let width = [6, 8, 46, 10, 18, 14, 16, 10, 10, 28][*field];
         ws.set_column_width(pos as u16, width)?;
     }
@@ -398,14 +449,32 @@ fn write_scores(
             number += 1;
             let inputs = fill.rows.get(&ind.code);
             ws.write_number_with_format(row, col_of[0], number as f64, &styles.text)?;
-            let code = if layout.blank_codes.contains(&ind.code) { "" } else { ind.code.as_str() };
+            let code = if layout.blank_codes.contains(&ind.code) {
+                ""
+            } else {
+                ind.code.as_str()
+            };
             ws.write_string_with_format(row, col_of[1], code, &styles.text)?;
             ws.write_string_with_format(row, col_of[2], &ind.content, &styles.text)?;
             ws.write_string_with_format(row, col_of[3], &ind.unit_label, &styles.text)?;
             ws.write_string_with_format(row, col_of[4], &ind.target_text, &styles.text)?;
             let percent = ind.is_percent();
-            write_fill(ws, row, col_of[5], inputs.and_then(|f| f.baseline.as_ref()), percent, styles)?;
-            write_fill(ws, row, col_of[6], inputs.and_then(|f| f.achieved.as_ref()), percent, styles)?;
+            write_fill(
+                ws,
+                row,
+                col_of[5],
+                inputs.and_then(|f| f.baseline.as_ref()),
+                percent,
+                styles,
+            )?;
+            write_fill(
+                ws,
+                row,
+                col_of[6],
+                inputs.and_then(|f| f.achieved.as_ref()),
+                percent,
+                styles,
+            )?;
             ws.write_number_with_format(row, col_of[7], ind.max_points, &styles.number)?;
             let score = inputs.and_then(|f| f.self_score.as_ref());
             if let Some(FillValue::Number(n)) = score {
@@ -415,7 +484,13 @@ fn write_scores(
             let note = inputs.map(|f| f.note.as_str()).unwrap_or("");
             ws.write_string_with_format(row, col_of[9], note, &styles.input_text)?;
             let score_cell = crate::finding::a1(row, col_of[8] as u32);
-            ws.add_data_validation(row, col_of[8], row, col_of[8], &score_validation(ind, &score_cell)?)?;
+            ws.add_data_validation(
+                row,
+                col_of[8],
+                row,
+                col_of[8],
+                &score_validation(ind, &score_cell)?,
+            )?;
             if let Some(choices) = achieved_choices(ind) {
                 let dv = DataValidation::new().allow_list_strings(&choices)?;
                 ws.add_data_validation(row, col_of[6], row, col_of[6], &dv)?;
@@ -429,7 +504,12 @@ fn write_scores(
         }
     }
     let total_row = row;
-    ws.write_string_with_format(total_row, col_of[2], names.label("Cộng điểm tiêu chí"), &styles.text_bold)?;
+    ws.write_string_with_format(
+        total_row,
+        col_of[2],
+        names.label("Cộng điểm tiêu chí"),
+        &styles.text_bold,
+    )?;
     ws.write_number_with_format(total_row, col_of[7], plan.max_total(), &styles.number_bold)?;
     let score_col = crate::finding::column_name(col_of[8] as u32);
     let first = first_item.unwrap_or(header_row + 1);
@@ -438,15 +518,24 @@ fn write_scores(
             ws.write_number_with_format(total_row, col_of[8], typed, &styles.number_bold)?;
         }
         None => {
-            let f = Formula::new(format!("=SUM({score_col}{}:{score_col}{})", first + 1, last_item + 1))
-                .set_result(score_sum.to_string());
+            let f = Formula::new(format!(
+                "=SUM({score_col}{}:{score_col}{})",
+                first + 1,
+                last_item + 1
+            ))
+            .set_result(score_sum.to_string());
             ws.write_formula_with_format(total_row, col_of[8], f, &styles.number_bold)?;
         }
     }
 
     // Bonus and penalty items.
     let adj_header = total_row + 2;
-    ws.write_string_with_format(adj_header - 1, 2, names.label("ĐIỂM THƯỞNG, ĐIỂM TRỪ"), &styles.text_bold)?;
+    ws.write_string_with_format(
+        adj_header - 1,
+        2,
+        names.label("ĐIỂM THƯỞNG, ĐIỂM TRỪ"),
+        &styles.text_bold,
+    )?;
     for (c, label) in ADJUSTMENT_HEADER.iter().enumerate() {
         ws.write_string_with_format(adj_header, c as u16, names.label(label), &styles.header)?;
     }
@@ -475,7 +564,10 @@ fn write_scores(
         };
         let points = (count_value * adj.points_each).min(adj.cap.unwrap_or(f64::INFINITY));
         let cell = crate::finding::a1(row, 6);
-        let cap = adj.cap.map(|c| c.to_string()).unwrap_or_else(|| "1E+99".into());
+        let cap = adj
+            .cap
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "1E+99".into());
         let formula = Formula::new(format!("=MIN({cell}*{},{cap})", adj.points_each))
             .set_result(points.to_string());
         ws.write_formula_with_format(row, 7, formula, &styles.number)?;
@@ -494,7 +586,12 @@ fn write_scores(
     let penalty_total: f64 = adjustment_points(plan, fill, AdjustmentKind::Penalty);
     let grand_value = layout.typed_total.unwrap_or(score_sum) + bonus_total - penalty_total;
     let grand = row + 1;
-    ws.write_string_with_format(grand, 2, names.label("TỔNG ĐIỂM (tiêu chí + thưởng − trừ)"), &styles.text_bold)?;
+    ws.write_string_with_format(
+        grand,
+        2,
+        names.label("TỔNG ĐIỂM (tiêu chí + thưởng − trừ)"),
+        &styles.text_bold,
+    )?;
     let sum = |cells: &[String]| {
         if cells.is_empty() {
             "0".to_string()

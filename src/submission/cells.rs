@@ -52,10 +52,18 @@ impl<'a> Reader<'a> {
             Some(other) if !fits(n.value) && fits(other) => other,
             _ => n.value,
         };
-        let shown = if n.percent {
-            format!("{}%", format_vi(value))
-        } else {
-            format_vi(value)
+        let percent = if n.percent { "%" } else { "" };
+        let shown = match n.alternative {
+            // Written without grouping, so `1500` cannot be misread again.
+            Some(_) => {
+                let other = if value == n.value {
+                    n.alternative.unwrap_or(value)
+                } else {
+                    n.value
+                };
+                format!("{value}{percent} (≠ {}{percent})", format_vi(other))
+            }
+            None => format!("{}{percent}", format_vi(value)),
         };
         let code = if n.alternative.is_some() {
             Code::AmbiguousNumber
@@ -81,7 +89,15 @@ impl<'a> Reader<'a> {
         );
     }
 
-    fn unreadable(&mut self, sheet: &Sheet, row: u32, col: u32, indicator: &str, found: String, expected: &str) {
+    fn unreadable(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        indicator: &str,
+        found: String,
+        expected: &str,
+    ) {
         self.push(
             self.finding(Code::UnreadableValue)
                 .at(&sheet.name, row, col)
@@ -136,7 +152,14 @@ impl<'a> Reader<'a> {
                 match done {
                     Some(d) => Achieved::Done(d),
                     None => {
-                        self.unreadable(sheet, row, col, &ind.code, text, "Hoàn thành / Chưa hoàn thành, Có / Không");
+                        self.unreadable(
+                            sheet,
+                            row,
+                            col,
+                            &ind.code,
+                            text,
+                            "Hoàn thành / Chưa hoàn thành, Có / Không",
+                        );
                         Achieved::Unreadable
                     }
                 }
@@ -144,7 +167,14 @@ impl<'a> Reader<'a> {
             Target::Grade { .. } => match parse_grade(&text) {
                 Some(g) => Achieved::Grade(g),
                 None => {
-                    self.unreadable(sheet, row, col, &ind.code, text, "HTXSNV, HTTNV, HTNV, KHTNV");
+                    self.unreadable(
+                        sheet,
+                        row,
+                        col,
+                        &ind.code,
+                        text,
+                        "HTXSNV, HTTNV, HTNV, KHTNV",
+                    );
                     Achieved::Unreadable
                 }
             },
@@ -201,7 +231,9 @@ impl<'a> Reader<'a> {
                     row,
                     col,
                     &ind.code,
-                    date_from_serial(serial).map(format_date).unwrap_or_default(),
+                    date_from_serial(serial)
+                        .map(format_date)
+                        .unwrap_or_default(),
                     "số / a number",
                 );
                 Achieved::Unreadable
@@ -213,7 +245,11 @@ impl<'a> Reader<'a> {
                 {
                     return Achieved::Number(0.0);
                 }
-                let expected = if percent { "tỷ lệ % / a percentage" } else { "số / a number" };
+                let expected = if percent {
+                    "tỷ lệ % / a percentage"
+                } else {
+                    "số / a number"
+                };
                 self.unreadable(sheet, row, col, &ind.code, text.to_string(), expected);
                 Achieved::Unreadable
             }
@@ -267,7 +303,11 @@ impl<'a> Reader<'a> {
                             .found(formula),
                     );
                 } else if !not_assigned {
-                    self.push(self.finding(Code::MissingScore).at(&sheet.name, row, col).indicator(&ind.code));
+                    self.push(
+                        self.finding(Code::MissingScore)
+                            .at(&sheet.name, row, col)
+                            .indicator(&ind.code),
+                    );
                 }
                 return None;
             }
@@ -298,7 +338,14 @@ impl<'a> Reader<'a> {
                 if let Value::Error(e) = value {
                     self.formula_error(sheet, row, col, &ind.code, e);
                 } else {
-                    self.unreadable(sheet, row, col, &ind.code, value.display(), "điểm / a score");
+                    self.unreadable(
+                        sheet,
+                        row,
+                        col,
+                        &ind.code,
+                        value.display(),
+                        "điểm / a score",
+                    );
                 }
                 return None;
             }
@@ -348,12 +395,26 @@ impl<'a> Reader<'a> {
                 if parse_done(&value.text()) == Some(false) {
                     return Some(0.0);
                 }
-                self.unreadable(sheet, row, col, code, value.display(), "số lần ≥ 0 / a count ≥ 0");
+                self.unreadable(
+                    sheet,
+                    row,
+                    col,
+                    code,
+                    value.display(),
+                    "số lần ≥ 0 / a count ≥ 0",
+                );
                 return None;
             }
         };
         if n < 0.0 || n.fract() != 0.0 {
-            self.unreadable(sheet, row, col, code, format_vi(n), "số nguyên ≥ 0 / a whole number ≥ 0");
+            self.unreadable(
+                sheet,
+                row,
+                col,
+                code,
+                format_vi(n),
+                "số nguyên ≥ 0 / a whole number ≥ 0",
+            );
             return None;
         }
         Some(n)
@@ -369,7 +430,11 @@ impl<'a> Reader<'a> {
             _ => None,
         };
         if date.is_none() {
-            self.push(self.finding(Code::BadDate).at(&sheet.name, row, col).found(value.display()));
+            self.push(
+                self.finding(Code::BadDate)
+                    .at(&sheet.name, row, col)
+                    .found(value.display()),
+            );
         }
         date
     }

@@ -17,9 +17,9 @@ use crate::finding::{Code, Finding, a1};
 use crate::plan::{Indicator, Plan, code_key};
 use crate::report::template::{PROP_FINGERPRINT, PROP_PLAN};
 use crate::score::{Achieved, Outcome, computed_score, outcome, round2};
+use crate::text::label_key;
 use crate::text::number::format_vi;
 use crate::text::target::{Target, parse_target};
-use crate::text::label_key;
 use crate::workbook::table::{self, ColumnSpec};
 use crate::workbook::{Book, Sheet, Value, key_values};
 use cells::Reader;
@@ -104,17 +104,39 @@ const fn col(label: &'static str, aliases: &'static [&'static str], required: bo
 
 const SCORE_COLUMNS: &[ColumnSpec] = &[
     col("Mã", &["ma", "ma tieu chi", "ma so"], true),
-    col("Nội dung", &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"], true),
-    col("Kết quả năm trước", &["ket qua nam truoc", "nam truoc", "thuc hien nam truoc"], false),
     col(
-        "Kết quả thực hiện",
-        &["ket qua thuc hien", "ket qua", "thuc hien", "ket qua dat duoc"],
+        "Nội dung",
+        &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"],
         true,
     ),
-    col("Điểm tối đa", &["diem toi da", "diem chuan", "diem toi da toi da", "toi da"], false),
+    col(
+        "Kết quả năm trước",
+        &["ket qua nam truoc", "nam truoc", "thuc hien nam truoc"],
+        false,
+    ),
+    col(
+        "Kết quả thực hiện",
+        &[
+            "ket qua thuc hien",
+            "ket qua",
+            "thuc hien",
+            "ket qua dat duoc",
+        ],
+        true,
+    ),
+    col(
+        "Điểm tối đa",
+        &["diem toi da", "diem chuan", "diem toi da toi da", "toi da"],
+        false,
+    ),
     col(
         "Điểm tự chấm",
-        &["diem tu cham", "tu cham", "diem tu cham diem", "diem tu danh gia"],
+        &[
+            "diem tu cham",
+            "tu cham",
+            "diem tu cham diem",
+            "diem tu danh gia",
+        ],
         true,
     ),
     col("Chỉ tiêu", &["chi tieu"], false),
@@ -135,7 +157,11 @@ const ADJUSTMENT_COLUMNS: &[ColumnSpec] = &[
 
 const REGISTRATION_COLUMNS: &[ColumnSpec] = &[
     col("Mã", &["ma", "ma tieu chi"], true),
-    col("Chỉ tiêu đăng ký", &["chi tieu dang ky", "dang ky", "chi tieu don vi dang ky"], true),
+    col(
+        "Chỉ tiêu đăng ký",
+        &["chi tieu dang ky", "dang ky", "chi tieu don vi dang ky"],
+        true,
+    ),
     col("Nội dung", &["noi dung"], false),
 ];
 
@@ -171,13 +197,21 @@ fn check_properties(r: &mut Reader, book: &Book, plan: &Plan) {
     if let Some(code) = book.properties.get(PROP_PLAN)
         && label_key(code) != label_key(&plan.code)
     {
-        r.push(r.finding(Code::WrongPlan).found(code.clone()).expected(plan.code.clone()));
+        r.push(
+            r.finding(Code::WrongPlan)
+                .found(code.clone())
+                .expected(plan.code.clone()),
+        );
         return;
     }
     if let Some(print) = book.properties.get(PROP_FINGERPRINT) {
         let current = plan.fingerprint();
         if *print != current {
-            r.push(r.finding(Code::TemplateVersion).found(print.clone()).expected(current));
+            r.push(
+                r.finding(Code::TemplateVersion)
+                    .found(print.clone())
+                    .expected(current),
+            );
         }
     }
 }
@@ -212,7 +246,11 @@ fn read_info(r: &mut Reader, sheet: &Sheet, plan: &Plan, expect: &Expect, sub: &
                     .expected(unit::suggest(plan, &text)),
             );
         }
-        (None, None) => r.push(r.finding(Code::MissingInfo).sheet(&sheet.name).expected("Mã đơn vị")),
+        (None, None) => r.push(
+            r.finding(Code::MissingInfo)
+                .sheet(&sheet.name)
+                .expected("Mã đơn vị"),
+        ),
     }
     match get(&["ky bao cao", "ky"]).filter(|kv| !kv.value.is_empty()) {
         Some(kv) => {
@@ -316,7 +354,11 @@ fn target_in_force(ind: &Indicator, sub: &Submission) -> Target {
 fn read_scores(r: &mut Reader, sheet: &Sheet, plan: &Plan, sub: &mut Submission) {
     let Some(t) = table::find(sheet, SCORE_COLUMNS, 0) else {
         for spec in SCORE_COLUMNS.iter().filter(|s| s.required) {
-            r.push(r.finding(Code::MissingColumn).sheet(&sheet.name).expected(spec.label));
+            r.push(
+                r.finding(Code::MissingColumn)
+                    .sheet(&sheet.name)
+                    .expected(spec.label),
+            );
         }
         return;
     };
@@ -331,10 +373,12 @@ fn read_scores(r: &mut Reader, sheet: &Sheet, plan: &Plan, sub: &mut Submission)
     if !t.missing.is_empty() {
         return;
     }
-    let adjustments = table::find(sheet, ADJUSTMENT_COLUMNS, t.header_row + 1)
+    let adjustments = table::find_within(sheet, ADJUSTMENT_COLUMNS, t.header_row + 1, u32::MAX)
         .filter(|a| a.missing.is_empty());
     let last = sheet.last_row().unwrap_or(0);
-    let end = adjustments.as_ref().map_or(last, |a| a.header_row.saturating_sub(1));
+    let end = adjustments
+        .as_ref()
+        .map_or(last, |a| a.header_row.saturating_sub(1));
     let c = |i: usize| t.col(i).unwrap_or(0);
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut score_sum = 0.0;
@@ -356,7 +400,9 @@ fn read_scores(r: &mut Reader, sheet: &Sheet, plan: &Plan, sub: &mut Submission)
         let is_section = plan.sections.iter().any(|s| {
             label_key(&s.id) == label_key(&code)
                 || (!content_key.is_empty() && label_key(&s.title) == content_key)
-                || t.col(STT).is_some_and(|stt| label_key(&sheet.text(row, stt)) == label_key(&s.id) && code.is_empty())
+                || t.col(STT).is_some_and(|stt| {
+                    label_key(&sheet.text(row, stt)) == label_key(&s.id) && code.is_empty()
+                })
         });
         if is_section || (code.is_empty() && row_is_heading(sheet, row, &t)) {
             continue;
@@ -368,10 +414,18 @@ fn read_scores(r: &mut Reader, sheet: &Sheet, plan: &Plan, sub: &mut Submission)
             Some(ind) => ind,
             None => match unit::match_by_name(plan, &content) {
                 Some(ind) => {
-                    let shown = if code.is_empty() { content.clone() } else { code.clone() };
+                    let shown = if code.is_empty() {
+                        content.clone()
+                    } else {
+                        code.clone()
+                    };
                     r.push(
                         r.finding(Code::MatchedByName)
-                            .at(&sheet.name, row, c(if code.is_empty() { NOI_DUNG } else { MA }))
+                            .at(
+                                &sheet.name,
+                                row,
+                                c(if code.is_empty() { NOI_DUNG } else { MA }),
+                            )
                             .indicator(&ind.code)
                             .found(shown)
                             .expected(format!("{} {}", ind.code, ind.content)),
@@ -379,10 +433,18 @@ fn read_scores(r: &mut Reader, sheet: &Sheet, plan: &Plan, sub: &mut Submission)
                     ind
                 }
                 None => {
-                    let shown = if code.is_empty() { content.clone() } else { code.clone() };
+                    let shown = if code.is_empty() {
+                        content.clone()
+                    } else {
+                        code.clone()
+                    };
                     r.push(
                         r.finding(Code::UnknownRow)
-                            .at(&sheet.name, row, c(if code.is_empty() { NOI_DUNG } else { MA }))
+                            .at(
+                                &sheet.name,
+                                row,
+                                c(if code.is_empty() { NOI_DUNG } else { MA }),
+                            )
                             .found(shown)
                             .expected(unit::suggest_indicator(plan, &content)),
                     );
@@ -516,7 +578,13 @@ fn check_totals(r: &mut Reader, sheet: &Sheet, rows: &[u32], col: u32, sum: f64)
     }
 }
 
-fn read_adjustments(r: &mut Reader, sheet: &Sheet, plan: &Plan, t: &table::Table, sub: &mut Submission) {
+fn read_adjustments(
+    r: &mut Reader,
+    sheet: &Sheet,
+    plan: &Plan,
+    t: &table::Table,
+    sub: &mut Submission,
+) {
     let (code_col, count_col) = (t.col(0).unwrap_or(0), t.col(2).unwrap_or(0));
     let name_col = t.col(1);
     for row in t.header_row + 1..=sheet.last_row().unwrap_or(0) {
@@ -529,7 +597,11 @@ fn read_adjustments(r: &mut Reader, sheet: &Sheet, plan: &Plan, t: &table::Table
             Some(a) => a,
             None => {
                 let key = label_key(&name);
-                match plan.adjustments.iter().find(|a| !key.is_empty() && label_key(&a.content) == key) {
+                match plan
+                    .adjustments
+                    .iter()
+                    .find(|a| !key.is_empty() && label_key(&a.content) == key)
+                {
                     Some(a) => a,
                     None => continue,
                 }

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use super::{Expect, Submission};
 use super::cells::Reader;
+use super::{Expect, Submission};
 use crate::finding::Code;
 use crate::plan::{Indicator, Plan};
 use crate::text::fold::similarity;

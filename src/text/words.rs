@@ -165,10 +165,19 @@ mod tests {
 /// True for the label of a total row (`Tổng cộng`, `Cộng điểm tiêu chí`,
 /// `TỔNG ĐIỂM`), given its label key; `Công tác …` is not one.
 pub fn is_total_label(key: &str) -> bool {
-    matches!(key, "tong" | "cong" | "tong cong" | "tong so" | "cong diem" | "tong diem")
-        || ["tong cong ", "tong diem ", "cong diem ", "cong muc ", "cong tieu chi", "tong so diem"]
-            .iter()
-            .any(|p| key.starts_with(p))
+    matches!(
+        key,
+        "tong" | "cong" | "tong cong" | "tong so" | "cong diem" | "tong diem"
+    ) || [
+        "tong cong ",
+        "tong diem ",
+        "cong diem ",
+        "cong muc ",
+        "cong tieu chi",
+        "tong so diem",
+    ]
+    .iter()
+    .any(|p| key.starts_with(p))
 }
 
 #[cfg(test)]

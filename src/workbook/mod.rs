@@ -216,7 +216,9 @@ impl Book {
     /// `đ`, spaces): `Tự chấm điểm`, `TU CHAM DIEM` and ` tu cham diem` match.
     pub fn sheet(&self, names: &[&str]) -> Option<&Sheet> {
         let keys: Vec<String> = names.iter().map(|n| label_key(n)).collect();
-        self.sheets.iter().find(|s| keys.contains(&label_key(&s.name)))
+        self.sheets
+            .iter()
+            .find(|s| keys.contains(&label_key(&s.name)))
     }
 }
 
@@ -309,7 +311,11 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 .windows(46)
                 .take(400)
                 .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
-        return if is_ods { read_ods(bytes) } else { read_xlsx(bytes) };
+        return if is_ods {
+            read_ods(bytes)
+        } else {
+            read_xlsx(bytes)
+        };
     }
     Err(OpenError::NotAWorkbook)
 }

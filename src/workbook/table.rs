@@ -59,13 +59,25 @@ fn labels_at(sheet: &Sheet, row: u32, col: u32) -> Vec<String> {
     out
 }
 
-/// Finds the header row of `spec` at or below `from_row`. Returns `None` when
-/// no row carries at least two of the labels (or one, for a one-column spec).
+/// Finds the header row of `spec` within [`HEADER_SEARCH_ROWS`] rows of
+/// `from_row`. Returns `None` when no row carries at least two of the labels
+/// (or one, for a one-column spec).
 pub fn find(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32) -> Option<Table> {
+    find_within(sheet, spec, from_row, HEADER_SEARCH_ROWS)
+}
+
+/// Like [`find`], searching `rows` rows below `from_row` (a second table
+/// below a first one of any length).
+pub fn find_within(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32) -> Option<Table> {
     let last = sheet.last_row()?;
-    let last_col = sheet.cells().map(|((_, c), _)| c).max().unwrap_or(0).min(200);
+    let last_col = sheet
+        .cells()
+        .map(|((_, c), _)| c)
+        .max()
+        .unwrap_or(0)
+        .min(200);
     let mut best: Option<(usize, Table)> = None;
-    let end = from_row.saturating_add(HEADER_SEARCH_ROWS).min(last);
+    let end = from_row.saturating_add(rows).min(last);
     for row in from_row..=end {
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
@@ -75,10 +87,7 @@ pub fn find(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32) -> Option<Table> 
                 continue;
             }
             let hit = spec.iter().enumerate().find(|(i, s)| {
-                columns[*i].is_none()
-                    && labels
-                        .iter()
-                        .any(|l| s.aliases.iter().any(|a| a == l))
+                columns[*i].is_none() && labels.iter().any(|l| s.aliases.iter().any(|a| a == l))
             });
             if let Some((i, _)) = hit {
                 columns[i] = Some(col);

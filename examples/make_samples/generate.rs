@@ -1,0 +1,1046 @@
+//! The sample plans and unit workbooks. The KTKT-2022 bloc is seed 003's
+//! (Khối Kinh tế kỹ thuật, Hà Tĩnh 2022, led by Sở Công Thương); its
+//! indicators and targets are taken from the seeds. The other plans carry
+//! each remaining seed's own targets. `samples/README.md` describes every
+//! flaw planted in the unit workbooks.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use thidua::report::plan_book::{self, Draft, PlanDraft, d, n, t};
+use thidua::report::template::{self, FillValue, Layout, RowFill, UnitFill};
+
+pub fn write_all(root: &Path) -> anyhow::Result<()> {
+    let bloc = root.join("ktkt-2022");
+    let plan_path = bloc.join("ke-hoach.xlsx");
+    plan_book::write(&ktkt_plan(), &plan_path, false, true)?;
+    let loaded = thidua::plan::load(&plan_path).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    anyhow::ensure!(
+        !loaded.has_errors(),
+        "sample plan has errors: {:?}",
+        loaded.findings
+    );
+    let plan = loaded.plan;
+    let period = plan.period("NAM").expect("year-end period");
+    let units_dir = bloc.join("don-vi");
+    std::fs::create_dir_all(&units_dir)?;
+    for (code, file, fill) in unit_fills() {
+        let unit = plan.unit(code).expect("sample unit in plan");
+        let name = file.unwrap_or_else(|| template::file_name(unit, period));
+        template::write(
+            &plan,
+            unit,
+            period,
+            Some(&fill),
+            &units_dir.join(name),
+            true,
+        )?;
+    }
+    for (dir, draft) in seed_plans() {
+        plan_book::write(&draft, &root.join(dir).join("ke-hoach.xlsx"), false, true)?;
+    }
+    Ok(())
+}
+
+fn row(cells: &[Draft]) -> Vec<Draft> {
+    cells.to_vec()
+}
+
+/// An indicator row: Mục, Mã, Nội dung, Đơn vị tính, Chỉ tiêu, Điểm tối đa,
+/// Cách chấm, Bước điểm, Đăng ký riêng, Tổng hợp khối.
+#[allow(clippy::too_many_arguments)]
+fn ind(
+    section: &str,
+    code: &str,
+    content: &str,
+    unit: &str,
+    target: &str,
+    max: f64,
+    rule: &str,
+    step: Option<f64>,
+    own: bool,
+    aggregate: &str,
+) -> Vec<Draft> {
+    vec![
+        t(section),
+        t(code),
+        t(content),
+        t(unit),
+        t(target),
+        n(max),
+        t(rule),
+        step.map_or(Draft::Empty, n),
+        t(if own { "Có" } else { "Không" }),
+        t(aggregate),
+    ]
+}
+
+fn section(id: &str, title: &str) -> Vec<Draft> {
+    vec![t(id), Draft::Empty, t(title)]
+}
+
+const AVG: &str = "Bình quân theo biên chế";
+
+fn ktkt_plan() -> PlanDraft {
+    PlanDraft {
+        info: vec![
+            ("Mã kế hoạch", t("KTKT-2022")),
+            ("Tên khối", t("Khối Kinh tế kỹ thuật")),
+            ("Năm", n(2022.0)),
+            ("Thang điểm", n(100.0)),
+            ("Khối trưởng", t("SCT")),
+            ("Tiêu chí phụ", t("Mục I; Điểm trừ")),
+            ("Thứ tự điểm", t("Thẩm định; Tính; Tự chấm")),
+        ],
+        units: [
+            ("SCT", "Sở Công Thương", 142.0, "Công Thương"),
+            ("SXD", "Sở Xây dựng", 98.0, ""),
+            ("SGTVT", "Sở Giao thông vận tải", 156.0, "Sở GTVT"),
+            (
+                "SNN",
+                "Sở Nông nghiệp và Phát triển nông thôn",
+                210.0,
+                "Sở NN&PTNT",
+            ),
+            ("STNMT", "Sở Tài nguyên và Môi trường", 134.0, "Sở TN&MT"),
+            ("SKHCN", "Sở Khoa học và Công nghệ", 64.0, "Sở KH&CN"),
+            ("STTTT", "Sở Thông tin và Truyền thông", 58.0, "Sở TT&TT"),
+            ("SKHDT", "Sở Kế hoạch và Đầu tư", 72.0, "Sở KH&ĐT"),
+            ("STC", "Sở Tài chính", 88.0, ""),
+            ("BQLKKT", "Ban Quản lý Khu kinh tế tỉnh", 76.0, "BQL KKT"),
+            ("CTHUE", "Cục Thuế tỉnh", 310.0, ""),
+            ("KBNN", "Kho bạc Nhà nước tỉnh", 120.0, "KBNN Hà Tĩnh"),
+        ]
+        .iter()
+        .map(|(c, name, head, alias)| row(&[t(c), t(name), n(*head), t(alias)]))
+        .collect(),
+        indicators: vec![
+            section("I", "Thực hiện nhiệm vụ chính trị, chuyên môn"),
+            ind(
+                "I",
+                "1.1",
+                "Hoàn thành các nhiệm vụ phát triển kinh tế - xã hội năm 2022 được giao",
+                "%",
+                "Hoàn thành 100% nhiệm vụ",
+                20.0,
+                "Tỷ lệ",
+                Some(0.5),
+                false,
+                AVG,
+            ),
+            ind(
+                "I",
+                "1.2",
+                "Tỷ lệ cung cấp dịch vụ công trực tuyến mức độ 4",
+                "%",
+                "> 82%",
+                10.0,
+                "Đạt",
+                None,
+                false,
+                AVG,
+            ),
+            ind(
+                "I",
+                "1.3",
+                "Tỷ lệ hồ sơ giải quyết dịch vụ công trực tuyến trên tổng số hồ sơ phát sinh",
+                "%",
+                "Ít nhất 25%",
+                10.0,
+                "Dẫn đầu",
+                None,
+                true,
+                AVG,
+            ),
+            ind(
+                "I",
+                "1.4",
+                "Chỉ số chuyển đổi số (DTI) của đơn vị",
+                "bậc",
+                "Tăng từ 02 bậc trở lên",
+                5.0,
+                "Đạt",
+                None,
+                false,
+                "",
+            ),
+            ind(
+                "I",
+                "1.5",
+                "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn",
+                "%",
+                "≥ 96%",
+                5.0,
+                "Theo mức: ≥ 98%: 5; ≥ 97%: 4; ≥ 96%: 3",
+                None,
+                false,
+                AVG,
+            ),
+            section("II", "Công tác thi đua, khen thưởng"),
+            ind(
+                "II",
+                "2.1",
+                "CBCCVC và người lao động hoàn thành nhiệm vụ",
+                "%",
+                "Phấn đấu 100%",
+                5.0,
+                "Tỷ lệ",
+                Some(0.5),
+                false,
+                AVG,
+            ),
+            ind(
+                "II",
+                "2.2",
+                "CBCCVC đạt danh hiệu Lao động tiên tiến",
+                "%",
+                "Trên 90%",
+                5.0,
+                "Đạt",
+                None,
+                false,
+                AVG,
+            ),
+            ind(
+                "II",
+                "2.3",
+                "CBCCVC đạt danh hiệu Chiến sỹ thi đua cơ sở",
+                "%",
+                "Ít nhất 15%",
+                5.0,
+                "Tỷ lệ",
+                Some(0.5),
+                false,
+                AVG,
+            ),
+            ind(
+                "II",
+                "2.4",
+                "CBCCVC đạt danh hiệu Chiến sỹ thi đua cấp tỉnh hoặc ngành",
+                "%",
+                "5%",
+                3.0,
+                "Đạt",
+                None,
+                false,
+                AVG,
+            ),
+            ind(
+                "II",
+                "2.5",
+                "Sáng kiến cấp cơ sở được công nhận",
+                "sáng kiến",
+                "Từ 07 đến 09 sáng kiến",
+                5.0,
+                "Tỷ lệ",
+                Some(0.5),
+                false,
+                "Tổng",
+            ),
+            ind(
+                "II",
+                "2.6",
+                "Cá nhân được UBND tỉnh tặng Bằng khen",
+                "cá nhân",
+                "03 cá nhân",
+                3.0,
+                "Đạt",
+                None,
+                false,
+                "Tổng",
+            ),
+            ind(
+                "II",
+                "2.7",
+                "Tổ chức Đảng xếp loại chất lượng",
+                "",
+                "Hoàn thành xuất sắc nhiệm vụ",
+                4.0,
+                "Đạt",
+                None,
+                false,
+                "",
+            ),
+            ind(
+                "II",
+                "2.8",
+                "Đoàn thể (Công đoàn, Đoàn Thanh niên) xếp loại",
+                "",
+                "Hoàn thành tốt nhiệm vụ trở lên",
+                3.0,
+                "Đạt",
+                None,
+                false,
+                "",
+            ),
+            section("III", "Kỷ luật, kỷ cương và hoạt động chung của Khối"),
+            ind(
+                "III",
+                "3.1",
+                "Cá nhân vi phạm kỷ luật từ khiển trách trở lên",
+                "cá nhân",
+                "Không có cá nhân vi phạm",
+                5.0,
+                "Đạt",
+                None,
+                false,
+                "Số đơn vị đạt",
+            ),
+            ind(
+                "III",
+                "3.2",
+                "Vi phạm chính sách Dân số - Kế hoạch hóa gia đình, tệ nạn xã hội, an toàn giao thông",
+                "vụ",
+                "Không để xảy ra",
+                3.0,
+                "Đạt",
+                None,
+                false,
+                "Số đơn vị đạt",
+            ),
+            ind(
+                "III",
+                "3.3",
+                "Thu nhập tăng thêm bình quân của CBCC",
+                "nghìn đồng/người/tháng",
+                "Cao hơn năm 2021",
+                3.0,
+                "Đạt",
+                None,
+                false,
+                "",
+            ),
+            ind(
+                "III",
+                "3.4",
+                "Tham gia các hoạt động văn nghệ, thể thao của Khối",
+                "",
+                "Hoàn thành",
+                3.0,
+                "Đạt",
+                None,
+                false,
+                "Số đơn vị đạt",
+            ),
+            ind(
+                "III",
+                "3.5",
+                "Gửi báo cáo thi đua đầy đủ, đúng hạn",
+                "",
+                "",
+                3.0,
+                "Tự chấm",
+                Some(0.5),
+                false,
+                "",
+            ),
+        ],
+        adjustments: vec![
+            row(&[
+                t("T1"),
+                t("Được UBND tỉnh tặng Cờ thi đua hoặc Bằng khen đột xuất"),
+                t("Thưởng"),
+                n(1.0),
+                n(3.0),
+                t("Không"),
+            ]),
+            row(&[
+                t("T2"),
+                t("Sáng kiến cấp tỉnh được công nhận"),
+                t("Thưởng"),
+                n(0.5),
+                n(2.0),
+                t("Không"),
+            ]),
+            row(&[
+                t("TR1"),
+                t("Gửi báo cáo chậm so với thời hạn"),
+                t("Trừ"),
+                n(0.5),
+                n(2.0),
+                t("Không"),
+            ]),
+            row(&[
+                t("TR2"),
+                t("Cá nhân bị kỷ luật từ khiển trách trở lên"),
+                t("Trừ"),
+                n(2.0),
+                n(6.0),
+                t("Có"),
+            ]),
+        ],
+        periods: plan_book::standard_periods(2022),
+        grades: plan_book::standard_grades(),
+        awards: vec![
+            row(&[t("Cờ thi đua"), n(1.0), t("Hoàn thành xuất sắc nhiệm vụ")]),
+            row(&[t("Bằng khen"), n(2.0), t("Hoàn thành tốt nhiệm vụ")]),
+        ],
+    }
+}
+
+fn num(v: f64) -> Option<FillValue> {
+    Some(FillValue::Number(v))
+}
+
+fn text(v: &str) -> Option<FillValue> {
+    Some(FillValue::Text(v.to_string()))
+}
+
+/// A unit's year-end figures: (code, achieved, self score), baselines for
+/// 1.4 (last year's DTI rank) and 3.3 (last year's income).
+fn base_rows(results: &[(&str, Option<FillValue>, Option<FillValue>)]) -> Vec<(String, RowFill)> {
+    results
+        .iter()
+        .map(|(code, achieved, score)| {
+            let baseline = match *code {
+                "1.4" => num(12.0),
+                "3.3" => num(1350.0),
+                _ => None,
+            };
+            (
+                code.to_string(),
+                RowFill {
+                    baseline,
+                    achieved: achieved.clone(),
+                    self_score: score.clone(),
+                    note: String::new(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// A good year: every target met; the self scores the evidence supports.
+fn good_year() -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
+    vec![
+        ("1.1", num(100.0), num(20.0)),
+        ("1.2", num(88.5), num(10.0)),
+        ("1.3", num(31.0), num(8.0)),
+        ("1.4", num(9.0), num(5.0)),
+        ("1.5", num(98.6), num(5.0)),
+        ("2.1", num(100.0), num(5.0)),
+        ("2.2", num(93.0), num(5.0)),
+        ("2.3", num(16.0), num(5.0)),
+        ("2.4", num(5.5), num(3.0)),
+        ("2.5", num(8.0), num(5.0)),
+        ("2.6", num(3.0), num(3.0)),
+        ("2.7", text("Hoàn thành xuất sắc nhiệm vụ"), num(4.0)),
+        ("2.8", text("Hoàn thành tốt nhiệm vụ"), num(3.0)),
+        ("3.1", num(0.0), num(5.0)),
+        ("3.2", text("Không có"), num(3.0)),
+        ("3.3", num(1480.0), num(3.0)),
+        ("3.4", text("Hoàn thành"), num(3.0)),
+        ("3.5", text("Đủ 4 kỳ, đúng hạn"), num(3.0)),
+    ]
+}
+
+fn set(
+    rows: &mut [(&'static str, Option<FillValue>, Option<FillValue>)],
+    code: &str,
+    achieved: Option<FillValue>,
+    score: Option<FillValue>,
+) {
+    for r in rows.iter_mut() {
+        if r.0 == code {
+            r.1 = achieved.clone();
+            r.2 = score.clone();
+        }
+    }
+}
+
+fn fill(rows: Vec<(&'static str, Option<FillValue>, Option<FillValue>)>, day: u32) -> UnitFill {
+    UnitFill {
+        report_date: NaiveDate::from_ymd_opt(2022, 12, day),
+        author: "Văn phòng".into(),
+        rows: base_rows(&rows).into_iter().collect(),
+        registered: [("1.3".to_string(), "Ít nhất 30%".to_string())]
+            .into_iter()
+            .collect(),
+        counts: [("T2".to_string(), FillValue::Number(1.0))]
+            .into_iter()
+            .collect(),
+        layout: Layout::default(),
+    }
+}
+
+/// The twelve year-end workbooks: (unit, file name if not the template's, fill).
+fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
+    let mut out = Vec::new();
+
+    // SCT, the leader: clean.
+    out.push(("SCT", None, fill(good_year(), 12)));
+
+    // SXD: scores typed as text with decimal commas.
+    let mut rows = good_year();
+    set(&mut rows, "1.1", num(96.0), text("19,5"));
+    set(&mut rows, "2.3", num(14.0), text("4,5"));
+    out.push(("SXD", None, fill(rows, 14)));
+
+    // SGTVT: a score above the maximum, one off the step, one over-claimed.
+    let mut rows = good_year();
+    set(&mut rows, "1.2", num(84.0), num(12.0));
+    set(&mut rows, "2.1", num(98.0), num(4.3));
+    set(&mut rows, "2.2", num(88.0), num(5.0));
+    out.push(("SGTVT", None, fill(rows, 13)));
+
+    // SNN: the row of indicator 2.6 deleted.
+    let mut f = fill(good_year(), 15);
+    f.layout.drop_rows = vec!["2.6".into()];
+    out.push(("SNN", None, f));
+
+    // STNMT: rebuilt by hand: title rows, columns moved, unprotected.
+    let mut f = fill(good_year(), 10);
+    f.layout.extra_title_rows = 3;
+    f.layout.column_order = Some(vec![0, 1, 2, 3, 4, 8, 7, 6, 5, 9]);
+    f.layout.unprotected = true;
+    out.push(("STNMT", None, f));
+
+    // SKHCN: a score Excel turned into a date; an ambiguous `1.500`.
+    let mut rows = good_year();
+    set(
+        &mut rows,
+        "2.3",
+        num(15.5),
+        Some(FillValue::Date(
+            NaiveDate::from_ymd_opt(2022, 10, 1).expect("date"),
+        )),
+    );
+    set(&mut rows, "3.3", text("1.500"), num(3.0));
+    out.push(("SKHCN", None, fill(rows, 9)));
+
+    // STTTT: a typed total that is not the sum of the rows.
+    let mut f = fill(good_year(), 12);
+    f.layout.typed_total = Some(97.0);
+    out.push(("STTTT", None, f));
+
+    // SKHDT: no `Thông tin` sheet; the unit is known from the file name.
+    let mut f = fill(good_year(), 15);
+    f.layout.no_info_sheet = true;
+    out.push(("SKHDT", Some("So Ke hoach va Dau tu.xlsx".into()), f));
+
+    // STC: a row whose code was erased, matched by its text.
+    let mut f = fill(good_year(), 11);
+    f.layout.blank_codes = vec!["2.2".into()];
+    out.push(("STC", None, f));
+
+    // BQLKKT: a registered target weaker than the plan's.
+    let mut f = fill(good_year(), 14);
+    f.registered.insert("1.3".into(), "20%".into());
+    out.push(("BQLKKT", None, f));
+
+    // CTHUE: `Đạt` where a number belongs; a penalty over its cap.
+    let mut rows = good_year();
+    set(&mut rows, "2.4", text("Đạt"), num(3.0));
+    let mut f = fill(rows, 15);
+    f.counts.insert("TR1".into(), FillValue::Number(6.0));
+    out.push(("CTHUE", None, f));
+
+    // KBNN: headers without diacritics; 3.3 not assigned to this unit.
+    let mut rows = good_year();
+    set(&mut rows, "3.3", text("Không giao"), None);
+    let mut f = fill(rows, 8);
+    f.layout.ascii_headers = true;
+    out.push(("KBNN", None, f));
+    out
+}
+
+fn units(list: &[(&str, &str, f64)]) -> Vec<Vec<Draft>> {
+    list.iter()
+        .map(|(c, name, head)| row(&[t(c), t(name), n(*head)]))
+        .collect()
+}
+
+fn simple(section: &str, code: &str, content: &str, target: &str, max: f64) -> Vec<Draft> {
+    let unit = if target.contains('%') { "%" } else { "" };
+    ind(
+        section, code, content, unit, target, max, "Đạt", None, false, "",
+    )
+}
+
+fn base_plan(code: &str, name: &str, year: i32, leader: &str) -> PlanDraft {
+    PlanDraft {
+        info: vec![
+            ("Mã kế hoạch", t(code)),
+            ("Tên khối", t(name)),
+            ("Năm", n(year as f64)),
+            ("Thang điểm", n(100.0)),
+            ("Khối trưởng", t(leader)),
+            ("Tiêu chí phụ", t("Mục I")),
+        ],
+        periods: plan_book::standard_periods(year),
+        grades: plan_book::standard_grades(),
+        awards: vec![row(&[
+            t("Giấy khen"),
+            t("20%"),
+            t("Hoàn thành xuất sắc nhiệm vụ"),
+        ])],
+        ..PlanDraft::default()
+    }
+}
+
+/// One plan per other seed, carrying that seed's own targets.
+fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
+    let mut s000 = base_plan(
+        "SNV-2022",
+        "Sở Nội vụ Hà Tĩnh – các phòng, ban, trung tâm",
+        2022,
+        "VP",
+    );
+    s000.units = units(&[
+        ("VP", "Văn phòng Sở", 14.0),
+        ("TTRA", "Thanh tra Sở", 8.0),
+        (
+            "TCBC",
+            "Phòng Tổ chức, biên chế và Tổ chức phi chính phủ",
+            9.0,
+        ),
+        ("CCHC", "Phòng Cải cách hành chính", 7.0),
+        (
+            "XDCQ",
+            "Phòng Xây dựng chính quyền và Công tác thanh niên",
+            8.0,
+        ),
+        ("BTDKT", "Ban Thi đua - Khen thưởng", 12.0),
+        ("BTG", "Ban Tôn giáo", 10.0),
+        ("CCVTLT", "Chi cục Văn thư - Lưu trữ", 22.0),
+    ]);
+    s000.indicators = vec![
+        section("I", "Đối với các tập thể"),
+        simple(
+            "I",
+            "1.1",
+            "Tập thể cơ quan Sở hoàn thành xuất sắc nhiệm vụ",
+            "Hoàn thành xuất sắc nhiệm vụ",
+            10.0,
+        ),
+        simple(
+            "I",
+            "1.2",
+            "Phòng, ban, trung tâm đạt danh hiệu tập thể Lao động tiên tiến",
+            "100%",
+            10.0,
+        ),
+        simple(
+            "I",
+            "1.3",
+            "Tập thể đạt danh hiệu tập thể Lao động xuất sắc",
+            "20%",
+            10.0,
+        ),
+        simple(
+            "I",
+            "1.4",
+            "Phòng, ban, trung tâm được Bộ Nội vụ, UBND tỉnh tặng Bằng khen",
+            "2 - 3 Phòng, ban, trung tâm",
+            10.0,
+        ),
+        simple(
+            "I",
+            "1.5",
+            "Đơn vị trực thuộc được tặng Cờ thi đua UBND tỉnh",
+            "1 đơn vị",
+            5.0,
+        ),
+        simple(
+            "I",
+            "1.6",
+            "Thu nhập tăng thêm của CBCC năm 2022",
+            "Cao hơn năm 2021",
+            10.0,
+        ),
+        simple(
+            "I",
+            "1.7",
+            "Tổ chức Công đoàn, Đoàn Thanh niên xếp loại",
+            "Hoàn thành xuất sắc nhiệm vụ",
+            5.0,
+        ),
+        section("II", "Đối với cá nhân"),
+        simple(
+            "II",
+            "2.1",
+            "CBCCVC hoàn thành tốt nhiệm vụ trở lên",
+            "Phấn đấu 100%",
+            10.0,
+        ),
+        simple(
+            "II",
+            "2.2",
+            "CBCCVC đạt danh hiệu Lao động tiên tiến",
+            "100%",
+            10.0,
+        ),
+        simple(
+            "II",
+            "2.3",
+            "CBCCVC đạt danh hiệu Chiến sỹ thi đua cơ sở",
+            "15%",
+            10.0,
+        ),
+        simple(
+            "II",
+            "2.4",
+            "Cá nhân được Bộ Nội vụ, UBND tỉnh tặng Bằng khen",
+            "15%",
+            5.0,
+        ),
+        simple(
+            "II",
+            "2.5",
+            "Tổng kết đợt thi đua thứ nhất gắn với sơ kết 06 tháng",
+            "Hoàn thành",
+            5.0,
+        ),
+    ];
+    // Seed 000 has two rounds; the first is summed up by 15/7, after it ends.
+    s000.periods = vec![
+        row(&[
+            t("D1"),
+            t("Đợt 1"),
+            d(2022, 1, 1),
+            d(2022, 6, 30),
+            d(2022, 7, 15),
+        ]),
+        row(&[
+            t("NAM"),
+            t("Năm"),
+            d(2022, 1, 1),
+            d(2022, 12, 31),
+            d(2022, 12, 31),
+        ]),
+    ];
+
+    let mut s001 = base_plan(
+        "VPUB-2023",
+        "Văn phòng UBND tỉnh – các phòng, ban, đơn vị",
+        2023,
+        "TCHCQT",
+    );
+    s001.units = units(&[
+        ("TCHCQT", "Phòng Tổ chức - Hành chính - Quản trị", 18.0),
+        ("TTTT", "Trung tâm Thông tin", 15.0),
+        ("TH", "Phòng Tổng hợp", 9.0),
+        ("KT", "Phòng Kinh tế", 11.0),
+        ("NC", "Phòng Nội chính", 8.0),
+        ("KGVX", "Phòng Khoa giáo - Văn xã", 8.0),
+        ("BTCD", "Ban Tiếp công dân", 7.0),
+    ]);
+    s001.indicators = vec![
+        section("I", "Nội dung thực hiện"),
+        simple(
+            "I",
+            "1",
+            "Tuyên truyền các văn bản về thi đua, khen thưởng",
+            "Hoàn thành",
+            10.0,
+        ),
+        simple(
+            "I",
+            "2",
+            "Tổ chức triển khai thực hiện các phong trào thi đua yêu nước",
+            "Hoàn thành",
+            20.0,
+        ),
+        simple(
+            "I",
+            "3",
+            "Đẩy mạnh công tác biểu dương, phát triển điển hình tiên tiến",
+            "Có",
+            10.0,
+        ),
+        simple(
+            "I",
+            "4",
+            "Thực hiện công tác khen thưởng gắn với kết quả thực hiện nhiệm vụ",
+            "Đạt",
+            15.0,
+        ),
+        simple(
+            "I",
+            "5",
+            "Nâng cao chất lượng hoạt động của Hội đồng thi đua, khen thưởng",
+            "Hoàn thành",
+            10.0,
+        ),
+        simple(
+            "I",
+            "6",
+            "Tham gia tập huấn bồi dưỡng nghiệp vụ công tác thi đua, khen thưởng",
+            "Có",
+            10.0,
+        ),
+        simple(
+            "I",
+            "7",
+            "Tăng cường công tác kiểm tra, giám sát",
+            "Hoàn thành",
+            10.0,
+        ),
+        simple(
+            "I",
+            "8",
+            "Ứng dụng công nghệ thông tin trong công tác thi đua, khen thưởng",
+            "Đạt",
+            15.0,
+        ),
+    ];
+
+    let mut s002 = base_plan(
+        "SNGV-2022",
+        "Sở Ngoại vụ Hà Tĩnh – các phòng, đơn vị",
+        2022,
+        "VPTTR",
+    );
+    s002.units = units(&[
+        ("VPTTR", "Văn phòng - Thanh tra Sở", 12.0),
+        ("QLBG", "Phòng Quản lý Biên giới", 6.0),
+        ("HTQT", "Phòng Hợp tác quốc tế", 7.0),
+        ("LS", "Phòng Lãnh sự và Người Việt Nam ở nước ngoài", 5.0),
+        ("TTDVDN", "Trung tâm Dịch vụ đối ngoại", 9.0),
+    ]);
+    s002.indicators = vec![
+        section("I", "Về tập thể"),
+        simple(
+            "I",
+            "1.1",
+            "Tập thể Chi bộ Sở Ngoại vụ xếp loại",
+            "Hoàn thành tốt nhiệm vụ",
+            5.0,
+        ),
+        simple(
+            "I",
+            "1.2",
+            "Công đoàn cơ sở xếp loại",
+            "Hoàn thành tốt nhiệm vụ",
+            5.0,
+        ),
+        simple(
+            "I",
+            "1.3",
+            "Phòng (đơn vị) được Ủy ban nhân dân tỉnh tặng Bằng khen",
+            "01 phòng (đơn vị)",
+            5.0,
+        ),
+        simple(
+            "I",
+            "1.4",
+            "Phòng (đơn vị) được Giám đốc Sở tặng Giấy khen",
+            "02 phòng (đơn vị)",
+            5.0,
+        ),
+        simple(
+            "I",
+            "1.5",
+            "Phòng, đơn vị đạt danh hiệu Lao động tiên tiến",
+            "Trên 90%",
+            10.0,
+        ),
+        simple(
+            "I",
+            "1.6",
+            "Cơ quan đạt chuẩn văn hóa, an toàn về an ninh trật tự",
+            "Đạt",
+            5.0,
+        ),
+        section("II", "Về cá nhân"),
+        simple(
+            "II",
+            "2.1",
+            "Cá nhân được Ủy ban nhân dân tỉnh tặng Bằng khen",
+            "03 cá nhân",
+            5.0,
+        ),
+        simple(
+            "II",
+            "2.2",
+            "Cá nhân được Giám đốc Sở tặng Giấy khen",
+            "8 cá nhân",
+            5.0,
+        ),
+        simple(
+            "II",
+            "2.3",
+            "CBCCVC đạt danh hiệu Chiến sỹ thi đua cấp cơ sở",
+            "Ít nhất 15%",
+            10.0,
+        ),
+        simple(
+            "II",
+            "2.4",
+            "CBCCVC đạt danh hiệu Lao động tiên tiến",
+            "Trên 90%",
+            10.0,
+        ),
+        simple(
+            "II",
+            "2.5",
+            "CBCCVC chấp hành tốt nội quy, quy chế của cơ quan",
+            "100%",
+            5.0,
+        ),
+        section("III", "Nội dung thi đua"),
+        simple(
+            "III",
+            "3.1",
+            "Nội dung đăng ký trong chương trình khung của tỉnh",
+            "03 đến 04 nội dung",
+            10.0,
+        ),
+        simple(
+            "III",
+            "3.2",
+            "Đề tài được Hội đồng khoa học tỉnh công nhận sáng kiến cấp tỉnh",
+            "Có ít nhất 01 đề tài",
+            10.0,
+        ),
+        simple(
+            "III",
+            "3.3",
+            "Sáng kiến cấp cơ sở",
+            "Từ 07 đến 09 sáng kiến",
+            10.0,
+        ),
+    ];
+
+    let mut s004 = base_plan(
+        "STTTT-2022",
+        "Sở Thông tin và Truyền thông Hà Tĩnh – các phòng, đơn vị",
+        2022,
+        "VP",
+    );
+    s004.units = units(&[
+        ("VP", "Văn phòng Sở", 11.0),
+        ("TTRA", "Thanh tra Sở", 6.0),
+        ("KHTC", "Phòng Kế hoạch - Tài chính", 6.0),
+        ("BCVT", "Phòng Bưu chính - Viễn thông", 7.0),
+        ("CNTT", "Phòng Công nghệ thông tin", 7.0),
+        ("TTBCXB", "Phòng Thông tin - Báo chí - Xuất bản", 8.0),
+        (
+            "TTCNTT",
+            "Trung tâm Công nghệ thông tin và Truyền thông",
+            24.0,
+        ),
+    ]);
+    s004.indicators = vec![
+        section("I", "Chỉ tiêu chuyên môn năm 2022"),
+        simple(
+            "I",
+            "1",
+            "Số xã, phường có trạm truyền thanh cơ sở hoạt động",
+            "100 xã, phường",
+            6.0,
+        ),
+        simple(
+            "I",
+            "2",
+            "Tỷ lệ xã, phường có trạm truyền thanh cơ sở hoạt động tốt",
+            "96%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "3",
+            "Tỷ lệ xã, phường, thị trấn có đài truyền thanh ứng dụng công nghệ thông tin và viễn thông",
+            "90%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "4",
+            "Tỷ lệ phủ sóng thông tin di động 3G, 4G tại thôn, bản, tổ dân phố",
+            "100%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "5",
+            "Tỷ lệ phủ sóng thông tin di động 5G tại các trung tâm thị trấn, thành phố",
+            "10 %",
+            6.0,
+        ),
+        simple(
+            "I",
+            "6",
+            "Tỷ lệ ngầm hóa mạng cáp viễn thông tại các khu đô thị",
+            "25 %",
+            6.0,
+        ),
+        simple(
+            "I",
+            "7",
+            "Tỷ lệ các điểm bưu chính có người phục vụ",
+            "100%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "8",
+            "Tỷ lệ thủ tục hành chính cấp tỉnh có hồ sơ qua dịch vụ BCCI",
+            "50%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "9",
+            "Tỷ lệ thủ tục hành chính cấp huyện có hồ sơ qua dịch vụ BCCI",
+            "50%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "10",
+            "Tỷ lệ cung cấp dịch vụ công trực tuyến mức độ 4",
+            "> 82%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "11",
+            "Tỷ lệ hồ sơ giải quyết dịch vụ công trực tuyến trên tổng số hồ sơ phát sinh",
+            "25%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "12",
+            "Tỷ lệ cuộc họp cấp ủy, chính quyền, đoàn thể được tổ chức trực tuyến",
+            "5%",
+            6.0,
+        ),
+        simple(
+            "I",
+            "13",
+            "Chỉ số chuyển đổi số cấp tỉnh",
+            "Tăng từ 02 bậc trở lên",
+            10.0,
+        ),
+        section("II", "Tiêu chuẩn tập thể"),
+        simple(
+            "II",
+            "14",
+            "Hoàn thành chỉ tiêu, nhiệm vụ được giao trong năm",
+            "Hoàn thành xuất sắc 100% chỉ tiêu, nhiệm vụ được giao",
+            6.0,
+        ),
+        simple(
+            "II",
+            "15",
+            "Cá nhân trong tập thể được xếp loại",
+            "Hoàn thành tốt nhiệm vụ trở lên",
+            6.0,
+        ),
+        simple(
+            "II",
+            "16",
+            "Cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+            "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+            6.0,
+        ),
+    ];
+    vec![
+        ("seed-000", s000),
+        ("seed-001", s001),
+        ("seed-002", s002),
+        ("seed-004", s004),
+    ]
+}
