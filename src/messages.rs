@@ -186,8 +186,8 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
         ),
         MissingAchieved => ("chưa nhập kết quả thực hiện", "the achieved value is empty"),
         MissingBaseline => (
-            "chỉ tiêu cần kết quả năm trước nhưng ô trống hoặc không đọc được `{found}`",
-            "the target needs last year's value but the cell is empty or unreadable `{found}`",
+            "chỉ tiêu cần kết quả năm trước (cột Kết quả năm trước) nhưng không có giá trị đọc được {found}",
+            "the target needs last year's value (column Kết quả năm trước) but none can be read {found}",
         ),
         NotAssigned => (
             "không giao: tiêu chí được loại khỏi điểm tối đa của đơn vị",

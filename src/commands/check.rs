@@ -162,6 +162,9 @@ fn check_file(
     }
 }
 
+/// How many findings of one code are printed per file in text output.
+const SHOWN_PER_CODE: usize = 5;
+
 /// `DIR/<stem>.kiem-tra.xlsx`, or `None` when that is the input itself.
 fn annotated_path(dir: &Path, input: &Path) -> Option<PathBuf> {
     let stem = input.file_stem()?.to_string_lossy();
@@ -207,8 +210,30 @@ fn print_text(
         }
         let mut sorted: Vec<&Finding> = r.findings.iter().collect();
         sorted.sort_by_key(|f| f.severity);
-        for f in sorted {
-            writeln!(out, "{}", finding_line(f, lang))?;
+        // A code repeated on many cells is shown a few times, then counted;
+        // the JSON output and the annotated copy keep every one.
+        let mut shown: std::collections::BTreeMap<Code, usize> = std::collections::BTreeMap::new();
+        for f in &sorted {
+            let seen = shown.entry(f.code).or_default();
+            *seen += 1;
+            if *seen <= SHOWN_PER_CODE {
+                writeln!(out, "{}", finding_line(f, lang))?;
+            }
+        }
+        for (code, count) in &shown {
+            if *count > SHOWN_PER_CODE {
+                let more = count - SHOWN_PER_CODE;
+                writeln!(
+                    out,
+                    "  {:<9} {:<22} {code}: {}",
+                    "",
+                    "…",
+                    match lang {
+                        Lang::Vi => format!("và {more} ô nữa (xem --format json hoặc --annotate)"),
+                        Lang::En => format!("and {more} more cells (see --format json or --annotate)"),
+                    }
+                )?;
+            }
         }
         if let Some(a) = &r.annotated {
             writeln!(
