@@ -230,7 +230,8 @@ fn print_text(
                     "…",
                     match lang {
                         Lang::Vi => format!("và {more} ô nữa (xem --format json hoặc --annotate)"),
-                        Lang::En => format!("and {more} more cells (see --format json or --annotate)"),
+                        Lang::En =>
+                            format!("and {more} more cells (see --format json or --annotate)"),
                     }
                 )?;
             }

@@ -70,6 +70,9 @@ pub const PERIODS_HEADER: &[&str] = &["Mã kỳ", "Tên kỳ", "Từ ngày", "Đ
 pub const GRADES_HEADER: &[&str] = &["Xếp loại", "Điểm từ"];
 pub const AWARDS_HEADER: &[&str] = &["Hình thức", "Số lượng", "Xếp loại tối thiểu"];
 
+/// A table sheet of the plan: name, header, rows.
+type TableSheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<Draft>]);
+
 /// Rows of free space given validation lists below the examples.
 const INPUT_ROWS: u32 = 300;
 
@@ -112,7 +115,7 @@ pub fn write(
         }
         print_setup(ws, None);
     }
-    let sheets: [(&str, &[&str], &Vec<Vec<Draft>>); 6] = [
+    let sheets: [TableSheet; 6] = [
         ("Đơn vị", UNITS_HEADER, &draft.units),
         ("Tiêu chí", INDICATORS_HEADER, &draft.indicators),
         ("Thưởng - Trừ", ADJUSTMENTS_HEADER, &draft.adjustments),

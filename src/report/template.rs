@@ -309,13 +309,9 @@ fn write_registration(
     for (c, w) in [6, 8, 50, 12, 26, 26, 24].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let mut row = header_row + 1;
-    for (i, ind) in plan
-        .indicators
-        .iter()
-        .filter(|i| i.target != Target::None)
-        .enumerate()
-    {
+    let with_target = plan.indicators.iter().filter(|i| i.target != Target::None);
+    for (i, ind) in with_target.enumerate() {
+        let row = header_row + 1 + i as u32;
         ws.write_number_with_format(row, 0, (i + 1) as f64, &styles.text)?;
         ws.write_string_with_format(row, 1, &ind.code, &styles.text)?;
         ws.write_string_with_format(row, 2, &ind.content, &styles.text)?;
@@ -333,7 +329,6 @@ fn write_registration(
             ""
         };
         ws.write_string_with_format(row, 6, note, &styles.input_text)?;
-        row += 1;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
     print_setup(ws, Some(header_row));

@@ -38,6 +38,7 @@ impl<'a> Reader<'a> {
     /// Reads a text number, warning that it is text and, when it has two
     /// readings, which one was taken. `fits` picks the reading when only one
     /// of the two is plausible for the cell.
+    #[allow(clippy::too_many_arguments)] // a cell's place, its text and how to judge it
     fn text_number(
         &mut self,
         sheet: &Sheet,

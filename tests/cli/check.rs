@@ -1,0 +1,244 @@
+use serde_json::Value;
+
+use crate::workdir::{Workdir, repo, run, sample_plan};
+
+/// Runs `check --format json` and returns the exit code and the document.
+fn check_json(w: &Workdir, files: &[std::path::PathBuf]) -> (i32, Value) {
+    let mut cmd = w.thidua();
+    cmd.arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .args(["--format", "json"]);
+    cmd.args(files);
+    let (code, out, err) = run(&mut cmd);
+    let doc = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    (code, doc)
+}
+
+/// (code, sheet, cell) of every finding of one file in a check document.
+fn findings_of(doc: &Value, file_suffix: &str) -> Vec<(String, String, String)> {
+    let file = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with(file_suffix))
+        .unwrap_or_else(|| panic!("no report for {file_suffix}"));
+    file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("sheet"), s("cell"))
+        })
+        .collect()
+}
+
+fn has(found: &[(String, String, String)], code: &str, sheet: &str, cell: &str) -> bool {
+    found
+        .iter()
+        .any(|(c, s, a)| c == code && s == sheet && a == cell)
+}
+
+#[test]
+fn sample_bloc_flaws_are_reported_at_their_cells() {
+    let w = Workdir::new();
+    let (code, doc) = check_json(&w, &[repo("samples/ktkt-2022/don-vi")]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["schema"], "thidua/check/1");
+    assert_eq!(doc["summary"]["files"], 12);
+    let ts = "Tự chấm điểm";
+    let expected: &[(&str, &str, &str, &str)] = &[
+        ("SXD_NAM.xlsx", "text-number", ts, "I6"),
+        ("SXD_NAM.xlsx", "text-number", ts, "I14"),
+        ("SXD_NAM.xlsx", "over-claimed", ts, "I6"),
+        ("SXD_NAM.xlsx", "total-mismatch", ts, "I26"),
+        ("SGTVT_NAM.xlsx", "above-max", ts, "I7"),
+        ("SGTVT_NAM.xlsx", "off-step", ts, "I12"),
+        ("SGTVT_NAM.xlsx", "over-claimed", ts, "I13"),
+        ("SNN_NAM.xlsx", "missing-row", ts, ""),
+        ("SKHCN_NAM.xlsx", "score-as-date", ts, "I14"),
+        ("SKHCN_NAM.xlsx", "ambiguous-number", ts, "G23"),
+        ("STTTT_NAM.xlsx", "total-mismatch", ts, "I26"),
+        ("So Ke hoach va Dau tu.xlsx", "no-info-sheet", "", ""),
+        ("STC_NAM.xlsx", "matched-by-name", ts, "C13"),
+        ("BQLKKT_NAM.xlsx", "weaker-target", "Đăng ký chỉ tiêu", "F6"),
+        ("CTHUE_NAM.xlsx", "unreadable-value", ts, "G15"),
+        ("CTHUE_NAM.xlsx", "over-cap", ts, "G31"),
+        ("KBNN_NAM.xlsx", "not-assigned", "TU CHAM DIEM", "G23"),
+    ];
+    for (file, code, sheet, cell) in expected {
+        let found = findings_of(&doc, file);
+        assert!(
+            has(&found, code, sheet, cell),
+            "{file}: no {code} at {sheet}!{cell}: {found:?}"
+        );
+    }
+    // The clean ones are clean, including the one rebuilt by hand.
+    assert!(findings_of(&doc, "SCT_NAM.xlsx").is_empty());
+    assert!(findings_of(&doc, "STNMT_NAM.xlsx").is_empty());
+    // Exactly the planted errors, no more.
+    assert_eq!(doc["summary"]["errors"], 6, "{:#}", doc["summary"]);
+    assert_eq!(doc["summary"]["files_with_errors"], 5);
+}
+
+#[test]
+fn moved_columns_are_read_by_their_headers() {
+    let w = Workdir::new();
+    let (_, doc) = check_json(&w, &[repo("samples/ktkt-2022/don-vi/STNMT_NAM.xlsx")]);
+    let rows = doc["files"][0]["submission"]["rows"].as_array().unwrap();
+    let row = rows.iter().find(|r| r["code"] == "1.2").unwrap();
+    // Three extra title rows push the table down; `Điểm tự chấm` sits in F.
+    assert_eq!(row["cell"], "F10");
+    assert_eq!(row["self_score"], 10.0);
+    assert_eq!(row["achieved"]["value"], 88.5);
+    assert_eq!(row["outcome"], "exceeded");
+    assert_eq!(row["computed"], 10.0);
+}
+
+#[test]
+fn workbooks_from_libreoffice_and_openpyxl() {
+    let w = Workdir::new();
+    let fixtures = [
+        "lo-resaved-sct.xlsx",
+        "lo-sgtvt.ods",
+        "lo-cthue.XLS",
+        "openpyxl-handmade.xlsx",
+    ];
+    let files: Vec<_> = fixtures
+        .iter()
+        .map(|f| repo(&format!("tests/fixtures/{f}")))
+        .collect();
+    let (code, doc) = check_json(&w, &files);
+    assert_eq!(code, 1);
+    assert!(findings_of(&doc, "lo-resaved-sct.xlsx").is_empty());
+    let ts = "Tự chấm điểm";
+    let ods = findings_of(&doc, "lo-sgtvt.ods");
+    assert!(has(&ods, "above-max", ts, "I7"), "{ods:?}");
+    assert!(has(&ods, "off-step", ts, "I12"), "{ods:?}");
+    let xls = findings_of(&doc, "lo-cthue.XLS");
+    assert!(has(&xls, "unreadable-value", ts, "G15"), "{xls:?}");
+    assert!(has(&xls, "over-cap", ts, "G31"), "{xls:?}");
+    let hand = findings_of(&doc, "openpyxl-handmade.xlsx");
+    let sheet = "Bang tu cham diem";
+    assert!(has(&hand, "above-max", sheet, "E10"), "{hand:?}");
+    assert!(has(&hand, "unreadable-value", sheet, "D18"), "{hand:?}");
+    assert!(has(&hand, "missing-baseline", sheet, "D12"), "{hand:?}");
+    assert!(has(&hand, "text-number", sheet, "E17"), "{hand:?}");
+    assert!(has(&hand, "formula-no-value", sheet, "E29"), "{hand:?}");
+    assert!(has(&hand, "not-assigned", sheet, "D26"), "{hand:?}");
+    // The unit is recognised from `So Cong Thuong`, the period from `Năm`.
+    let report = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("handmade.xlsx"))
+        .unwrap();
+    assert_eq!(report["submission"]["unit"], "SCT");
+    assert_eq!(report["submission"]["period"], "NAM");
+    assert_eq!(report["submission"]["report_date"], "2022-12-12");
+    let rows = report["submission"]["rows"].as_array().unwrap();
+    let r23 = rows.iter().find(|r| r["code"] == "2.3").unwrap();
+    assert_eq!(r23["self_score"], 4.5);
+    assert_eq!(r23["achieved"]["value"], 16.0);
+    let r27 = rows.iter().find(|r| r["code"] == "2.7").unwrap();
+    assert_eq!(r27["achieved"]["value"], "excellent");
+}
+
+#[test]
+fn damaged_files_get_findings_and_the_batch_goes_on() {
+    let w = Workdir::new();
+    let files: Vec<_> = [
+        "password.xlsx",
+        "truncated.xlsx",
+        "not-a-workbook.xlsx",
+        "lo-resaved-sct.xlsx",
+    ]
+    .iter()
+    .map(|f| repo(&format!("tests/fixtures/{f}")))
+    .collect();
+    let (code, doc) = check_json(&w, &files);
+    assert_eq!(code, 1);
+    assert_eq!(findings_of(&doc, "password.xlsx")[0].0, "encrypted-file");
+    assert_eq!(findings_of(&doc, "truncated.xlsx")[0].0, "corrupt-file");
+    assert_eq!(
+        findings_of(&doc, "not-a-workbook.xlsx")[0].0,
+        "not-a-workbook"
+    );
+    assert!(
+        findings_of(&doc, "lo-resaved-sct.xlsx").is_empty(),
+        "checked after the bad ones"
+    );
+
+    // The text output names each file and says what to do, in English too.
+    let mut cmd = w.thidua();
+    cmd.args(["--lang", "en", "check", "--plan"])
+        .arg(sample_plan())
+        .args(&files);
+    let (code, out, _) = run(&mut cmd);
+    assert_eq!(code, 1);
+    assert!(out.contains("password.xlsx\n  error"), "{out}");
+    assert!(
+        out.contains("remove the password and send it again"),
+        "{out}"
+    );
+    assert!(out.contains("Total: 4 files; 3 with errors"), "{out}");
+}
+
+#[test]
+fn clean_files_exit_0_and_bad_arguments_exit_2() {
+    let w = Workdir::new();
+    let mut cmd = w.thidua();
+    cmd.arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg(repo("samples/ktkt-2022/don-vi/SCT_NAM.xlsx"));
+    let (code, out, _) = run(&mut cmd);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("✓ không có vấn đề"), "{out}");
+    let mut cmd = w.thidua();
+    cmd.arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .args(["--period", "Q5"])
+        .arg(repo("samples"));
+    let (code, _, err) = run(&mut cmd);
+    assert_eq!(code, 2);
+    assert!(err.contains("Q5"), "{err}");
+}
+
+#[test]
+fn annotated_copies_mark_the_cells_and_leave_the_original() {
+    let w = Workdir::new();
+    let original = repo("samples/ktkt-2022/don-vi/SGTVT_NAM.xlsx");
+    let before = std::fs::read(&original).unwrap();
+    let mut cmd = w.thidua();
+    cmd.arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg(&original)
+        .args(["--annotate", "danh-dau"]);
+    let (code, out, _) = run(&mut cmd);
+    assert_eq!(code, 1);
+    assert!(out.contains("danh-dau/SGTVT_NAM.kiem-tra.xlsx"), "{out}");
+    assert_eq!(std::fs::read(&original).unwrap(), before);
+
+    let copy = thidua::workbook::open(&w.path("danh-dau/SGTVT_NAM.kiem-tra.xlsx")).unwrap();
+    let errors = copy.sheet(&["Lỗi"]).expect("Lỗi sheet");
+    assert_eq!(errors.text(0, 1), "Mã lỗi");
+    let listed: Vec<(String, String)> = (1..=errors.last_row().unwrap())
+        .map(|r| (errors.text(r, 1), errors.text(r, 3)))
+        .collect();
+    assert!(
+        listed.contains(&("above-max".into(), "I7".into())),
+        "{listed:?}"
+    );
+    assert!(
+        listed.contains(&("off-step".into(), "I12".into())),
+        "{listed:?}"
+    );
+    // The values are all there, the score in I7 too.
+    let scores = copy.sheet(&["Tự chấm điểm"]).unwrap();
+    assert_eq!(scores.value(6, 8), &thidua::workbook::Value::Number(12.0));
+    assert_eq!(scores.text(5, 1), "1.1");
+}

@@ -1,0 +1,10 @@
+//! Whole-command tests: one binary, one file per subcommand, a small
+//! workdir helper. They run the built `thidua` and assert on exit codes,
+//! messages, cells and the files written.
+
+mod check;
+mod init;
+mod plan;
+mod samples;
+mod template;
+mod workdir;
