@@ -105,6 +105,9 @@ pub fn write(
                 .set_height(120);
             ws.insert_note(*row, col16, &note).map_err(&err)?;
         }
+        ws.set_autofit_max_width(360);
+        ws.autofit();
+        print_setup(ws, None);
     }
     write_error_sheet(wb.add_worksheet(), book, findings, lang, &names, &styles).map_err(&err)?;
     save(&mut wb, path, overwrite)
