@@ -610,3 +610,25 @@ mod tests {
         assert_eq!(sheet.merged_value(1, 2), &Value::Empty);
     }
 }
+
+#[cfg(test)]
+mod far_cell_tests {
+    use super::*;
+
+    /// A stray cell at XFD1048576 is one cell, not a dense grid, and its A1
+    /// position is exact.
+    #[test]
+    fn stray_far_cell_costs_one_cell() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(2, 1, "Mã").unwrap();
+        ws.write_number(1_048_575, 16_383, 7.0).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let book = read_bytes(bytes).unwrap();
+        let sheet = &book.sheets[0];
+        assert_eq!(sheet.len(), 2);
+        assert_eq!(sheet.text(2, 1), "Mã");
+        let far = sheet.cells().last().unwrap().0;
+        assert_eq!(crate::finding::a1(far.0, far.1), "XFD1048576");
+    }
+}

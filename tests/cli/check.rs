@@ -242,3 +242,78 @@ fn annotated_copies_mark_the_cells_and_leave_the_original() {
     assert_eq!(scores.value(6, 8), &thidua::workbook::Value::Number(12.0));
     assert_eq!(scores.text(5, 1), "1.1");
 }
+
+/// A workbook rebuilt by hand with the row-level mistakes the samples do not
+/// carry: an unknown unit and period, a duplicated row, an unknown code, a
+/// negative score.
+#[test]
+fn hand_built_row_mistakes() {
+    use rust_xlsxwriter::Workbook;
+    let w = Workdir::new();
+    let mut wb = Workbook::new();
+    let info = wb.add_worksheet();
+    info.set_name("Thông tin").unwrap();
+    for (r, (k, v)) in [
+        ("Mã kế hoạch", "KTKT-2022"),
+        ("Mã đơn vị", "Sở Xây dựg"),
+        ("Kỳ báo cáo", "Quý V"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        info.write_string(r as u32, 0, *k).unwrap();
+        info.write_string(r as u32, 1, *v).unwrap();
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("Tự chấm điểm").unwrap();
+    for (c, h) in ["Mã", "Nội dung", "Kết quả thực hiện", "Điểm tự chấm"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: &[(&str, &str, f64, f64)] = &[
+        ("1.1", "Hoàn thành nhiệm vụ", 100.0, 20.0),
+        ("1.1", "Hoàn thành nhiệm vụ (lặp)", 100.0, 20.0),
+        ("9.9", "Một dòng lạ", 1.0, 1.0),
+        ("1.2", "Dịch vụ công mức độ 4", 85.0, -1.0),
+    ];
+    for (i, (code, text, achieved, score)) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string(r, 0, *code).unwrap();
+        ws.write_string(r, 1, *text).unwrap();
+        ws.write_number(r, 2, *achieved).unwrap();
+        ws.write_number(r, 3, *score).unwrap();
+    }
+    wb.save(w.path("tay.xlsx")).unwrap();
+
+    let (code, doc) = check_json(&w, &[w.path("tay.xlsx")]);
+    assert_eq!(code, 1);
+    let found = findings_of(&doc, "tay.xlsx");
+    assert!(has(&found, "unknown-unit", "Thông tin", "B2"), "{found:?}");
+    assert!(
+        has(&found, "unknown-period", "Thông tin", "B3"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "duplicate-row", "Tự chấm điểm", "A3"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "unknown-row", "Tự chấm điểm", "A4"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "negative-score", "Tự chấm điểm", "D5"),
+        "{found:?}"
+    );
+    assert!(has(&found, "missing-row", "Tự chấm điểm", ""), "{found:?}");
+    // The unknown unit's message suggests the closest one.
+    let f = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "unknown-unit")
+        .unwrap();
+    assert_eq!(f["expected"], " — SXD (Sở Xây dựng)?");
+}
