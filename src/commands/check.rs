@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::{Status, expand_inputs, finding_line, load_valid_plan};
+use super::{Status, expand_inputs, finding_line, load_valid_plan, resolve_period};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::finding::{Code, Finding, Severity};
 use crate::messages::Lang;
@@ -33,20 +33,9 @@ pub struct FileReport {
 
 pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;
-    if let Some(p) = &args.period
-        && plan.period(p).is_none()
-    {
-        bail!(
-            "{} `{p}`; {}: {}",
-            lang.pick("không có kỳ báo cáo", "no reporting period"),
-            lang.pick("các kỳ", "periods"),
-            plan.periods
-                .iter()
-                .map(|p| p.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    let period = resolve_period(&plan, args.period.as_deref(), lang)?
+        .code
+        .clone();
     let files = expand_inputs(&args.files)?;
     if files.is_empty() {
         bail!(
@@ -78,13 +67,6 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
         ));
     }
     let status = Status::from_findings(reports.iter().flat_map(|r| &r.findings));
-    let period = args
-        .period
-        .as_deref()
-        .and_then(|p| plan.period(p))
-        .or_else(|| plan.last_period())
-        .map(|p| p.code.clone())
-        .unwrap_or_default();
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::{Cli, Command};
 use crate::finding::Finding;
 use crate::messages::{Lang, message, severity_label};
-use crate::plan::{Plan, PlanLoad};
+use crate::plan::{Period, Plan, PlanLoad};
 
 /// How a command ended when it could run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,29 @@ pub fn load_plan(path: &Path) -> Result<PlanLoad> {
             anyhow::anyhow!("{}: {}", path.display(), message(&f, Lang::En))
         })
         .with_context(|| format!("cannot read the plan `{}`", path.display()))
+}
+
+/// The period named on the command line, or the plan's last (the year-end
+/// report); an unknown name stops the command with the list of codes.
+pub fn resolve_period<'p>(plan: &'p Plan, wanted: Option<&str>, lang: Lang) -> Result<&'p Period> {
+    let found = match wanted {
+        Some(p) => plan.period(p),
+        None => plan.last_period(),
+    };
+    match found {
+        Some(p) => Ok(p),
+        None => bail!(
+            "{} `{}`; {}: {}",
+            lang.pick("không có kỳ báo cáo", "no reporting period"),
+            wanted.unwrap_or(""),
+            lang.pick("các kỳ", "periods"),
+            plan.periods
+                .iter()
+                .map(|p| p.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// One finding on one line: `lỗi  Tự chấm điểm!I9  [1.1] above-max: …`.

@@ -2,38 +2,14 @@
 
 use anyhow::{Result, bail};
 
-use super::{Status, load_valid_plan};
+use super::{Status, load_valid_plan, resolve_period};
 use crate::cli::TemplateArgs;
 use crate::messages::Lang;
 use crate::report::template;
 
 pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;
-    let period = match &args.period {
-        Some(p) => match plan.period(p) {
-            Some(period) => period,
-            None => bail!(
-                "{} `{p}`; {}: {}",
-                lang.pick("không có kỳ báo cáo", "no reporting period"),
-                lang.pick("các kỳ", "periods"),
-                plan.periods
-                    .iter()
-                    .map(|p| p.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        },
-        None => match plan.last_period() {
-            Some(p) => p,
-            None => bail!(
-                "{}",
-                lang.pick(
-                    "kế hoạch không có kỳ báo cáo",
-                    "the plan has no reporting periods"
-                )
-            ),
-        },
-    };
+    let period = resolve_period(&plan, args.period.as_deref(), lang)?;
     let mut units = Vec::new();
     for code in &args.units {
         match plan.unit(code).or_else(|| plan.unit_by_any_name(code)) {

@@ -12,7 +12,7 @@ use super::{
     Rule, ScoreSource, Section, TieBreak, Unit, code_key,
 };
 use crate::finding::{Code, Finding, a1};
-use crate::text::number::{date_from_serial, format_date, format_vi, parse_date_text};
+use crate::text::number::{format_date, format_vi};
 use crate::text::target::{Target, parse_target};
 use crate::text::words::{Grade, parse_done, parse_grade};
 use crate::text::{clean, label_key};
@@ -257,13 +257,8 @@ impl Ctx<'_> {
 
     fn date(&mut self, sheet: &Sheet, row: u32, col: u32) -> Option<NaiveDate> {
         let value = sheet.value(row, col);
-        let date = match value {
-            Value::Empty => return None,
-            Value::Date(serial) | Value::Number(serial) => date_from_serial(*serial),
-            Value::Text(t) | Value::DateText(t) => parse_date_text(t),
-            _ => None,
-        };
-        if date.is_none() {
+        let date = value.as_date();
+        if date.is_none() && !value.is_empty() {
             let f = self
                 .finding(Code::BadDate)
                 .at(&sheet.name, row, col)

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::finding::{Code, Finding};
 use crate::plan::Indicator;
 use crate::score::Achieved;
-use crate::text::number::{NumberText, date_from_serial, format_date, format_vi, parse_date_text};
+use crate::text::number::{NumberText, date_from_serial, format_date, format_vi};
 use crate::text::target::Target;
 use crate::text::words::{is_not_assigned, parse_done, parse_grade};
 use crate::workbook::{NumberCell, Sheet, Value};
@@ -424,13 +424,8 @@ impl<'a> Reader<'a> {
     /// Reads a date cell: an Excel date, a serial, or `dd/mm/yyyy` text.
     pub fn date(&mut self, sheet: &Sheet, row: u32, col: u32) -> Option<NaiveDate> {
         let value = sheet.value(row, col);
-        let date = match value {
-            Value::Empty => return None,
-            Value::Date(serial) | Value::Number(serial) => date_from_serial(*serial),
-            Value::Text(t) | Value::DateText(t) => parse_date_text(t),
-            _ => None,
-        };
-        if date.is_none() {
+        let date = value.as_date();
+        if date.is_none() && !value.is_empty() {
             self.push(
                 self.finding(Code::BadDate)
                     .at(&sheet.name, row, col)

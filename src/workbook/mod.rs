@@ -73,6 +73,16 @@ impl Value {
         clean(&self.display())
     }
 
+    /// Reads the value as a date: an Excel date or serial, `dd/mm/yyyy`
+    /// text, or an ISO date. `None` for empty cells and anything else.
+    pub fn as_date(&self) -> Option<chrono::NaiveDate> {
+        match self {
+            Value::Date(serial) | Value::Number(serial) => date_from_serial(*serial),
+            Value::Text(t) | Value::DateText(t) => crate::text::number::parse_date_text(t),
+            _ => None,
+        }
+    }
+
     /// Reads the value as a number, saying how it was written.
     pub fn as_number(&self) -> NumberCell {
         match self {
@@ -364,15 +374,7 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         sheets.push(sheet);
     }
     let props = book.workbook_properties().ok();
-    Ok(Book {
-        format: Format::Xlsx,
-        sheets,
-        properties: props
-            .as_ref()
-            .map(|p| p.custom_properties.clone())
-            .unwrap_or_default(),
-        application: props.and_then(|p| p.application),
-    })
+    Ok(book_from(Format::Xlsx, sheets, props))
 }
 
 /// Marks cells whose number format shows a percentage, so that 0.96 in such
@@ -409,41 +411,55 @@ fn read_xls(bytes: Vec<u8>) -> Result<Book, OpenError> {
         calamine::XlsError::Password => OpenError::Encrypted,
         other => corrupt(other),
     })?;
+    let props = book.workbook_properties().ok();
+    read_dense(book, Format::Xls, props, |b, name| {
+        b.merge_cells_by_sheet_name(name).unwrap_or_default()
+    })
+}
+
+fn read_ods(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
+    let props = book.workbook_properties().ok();
+    // calamine does not report merged regions for ODS.
+    read_dense(book, Format::Ods, props, |_, _| Vec::new())
+}
+
+/// Reads every sheet of a format calamine only loads as dense ranges.
+fn read_dense<R>(
+    mut book: R,
+    format: Format,
+    props: Option<calamine::WorkbookProperties>,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+) -> Result<Book, OpenError>
+where
+    R: Reader<Cursor<Vec<u8>>>,
+    R::Error: std::fmt::Display,
+{
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(corrupt)?;
         let formulas = book.worksheet_formula(&name).ok();
         let mut sheet = dense_to_sheet(&name, &range, formulas.as_ref())?;
-        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheet.merges = merges(&mut book, &name);
         sheets.push(sheet);
     }
-    let props = book.workbook_properties().ok();
-    Ok(Book {
-        format: Format::Xls,
-        sheets,
-        properties: HashMap::new(),
-        application: props.and_then(|p| p.application),
-    })
+    Ok(book_from(format, sheets, props))
 }
 
-fn read_ods(bytes: Vec<u8>) -> Result<Book, OpenError> {
-    let mut book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(corrupt)?;
-        let formulas = book.worksheet_formula(&name).ok();
-        sheets.push(dense_to_sheet(&name, &range, formulas.as_ref())?);
-    }
-    let props = book.workbook_properties().ok();
-    Ok(Book {
-        format: Format::Ods,
+fn book_from(
+    format: Format,
+    sheets: Vec<Sheet>,
+    props: Option<calamine::WorkbookProperties>,
+) -> Book {
+    Book {
+        format,
         sheets,
         properties: props
             .as_ref()
             .map(|p| p.custom_properties.clone())
             .unwrap_or_default(),
         application: props.and_then(|p| p.application),
-    })
+    }
 }
 
 /// Copies a calamine `Range` (which starts at its first non-empty cell, not
