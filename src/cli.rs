@@ -32,6 +32,9 @@ pub enum Command {
     /// Check units' workbooks against the plan (kiểm tra).
     #[command(alias = "kiem-tra")]
     Check(CheckArgs),
+    /// Score, review, rank and write the consolidated workbook (tổng hợp).
+    #[command(alias = "tong-hop")]
+    Consolidate(ConsolidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,4 +97,26 @@ pub struct CheckArgs {
     /// Write, for each file, a copy with the problem cells marked and a `Lỗi` sheet.
     #[arg(long)]
     pub annotate: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsolidateArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// Reporting period code or name (default: the plan's last, the year-end report).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The leader's review workbook (Mã đơn vị, Mã, Điểm thẩm định, Lý do).
+    #[arg(long)]
+    pub review: Option<PathBuf>,
+    /// Units' workbooks, or folders searched for xlsx/xlsm/xls/ods files.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The consolidated workbook to write.
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// Also write the results as JSON.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
 }

@@ -99,6 +99,15 @@ codes! {
     TextNumber = "text-number", Warning;
     AmbiguousNumber = "ambiguous-number", Warning;
     PercentAsFraction = "percent-as-fraction", Info;
+    // Consolidating the bloc.
+    Superseded = "superseded", Info;
+    Conflict = "conflict", Error;
+    NotInBloc = "not-in-bloc", Error;
+    OtherPeriod = "other-period", Info;
+    NotSubmitted = "not-submitted", Warning;
+    Late = "late", Warning;
+    SkippedOutput = "skipped-output", Info;
+    ReviewApplied = "review-applied", Info;
 }
 
 impl fmt::Display for Code {
@@ -124,6 +133,9 @@ pub struct Finding {
     /// A1 reference, e.g. `I12`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// The unit the finding is about, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// The indicator (or bonus/penalty item) code the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
@@ -143,6 +155,7 @@ impl Finding {
             file: file.into(),
             sheet: None,
             cell: None,
+            unit: None,
             indicator: None,
             found: None,
             expected: None,
@@ -162,6 +175,11 @@ impl Finding {
     /// Sheet and cell together, from a zero-based position.
     pub fn at(self, sheet: &str, row: u32, col: u32) -> Self {
         self.sheet(sheet).cell(a1(row, col))
+    }
+
+    pub fn unit(mut self, code: impl Into<String>) -> Self {
+        self.unit = Some(code.into());
+        self
     }
 
     pub fn indicator(mut self, code: impl Into<String>) -> Self {

@@ -8,12 +8,15 @@
 //! workbooks (blank plan, unit templates, annotated copies); [`commands`]
 //! sequence those stages for each subcommand and print.
 
+pub mod bloc;
 pub mod cli;
 pub mod commands;
 pub mod finding;
 pub mod messages;
 pub mod plan;
+pub mod rank;
 pub mod report;
+pub mod review;
 pub mod score;
 pub mod submission;
 pub mod text;

@@ -242,6 +242,38 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "`{found}` được hiểu là tỷ lệ {expected}",
             "`{found}` is read as the percentage {expected}",
         ),
+        Superseded => (
+            "đã có bản nộp sau ({expected}); bản này không được tính",
+            "superseded by a later submission ({expected}); this one is not counted",
+        ),
+        Conflict => (
+            "hai bản nộp cùng ngày {found} khác nội dung ({expected}); đơn vị chưa được xếp hạng",
+            "two submissions dated {found} differ ({expected}); the unit is not ranked until resolved",
+        ),
+        NotInBloc => (
+            "tệp của đơn vị `{found}` không thuộc khối; không tính",
+            "the file is for `{found}`, not a member of the bloc; left out",
+        ),
+        OtherPeriod => (
+            "tệp báo cáo kỳ `{found}`, đang tổng hợp kỳ `{expected}`; không tính",
+            "the file reports period `{found}`, the consolidation is for `{expected}`; left out",
+        ),
+        NotSubmitted => (
+            "đơn vị `{found}` chưa nộp báo cáo kỳ `{expected}`: chưa nộp – không xếp loại",
+            "unit `{found}` sent nothing for period `{expected}`: not ranked",
+        ),
+        Late => (
+            "nộp ngày {found}, sau hạn {expected}",
+            "submitted on {found}, after the deadline {expected}",
+        ),
+        SkippedOutput => (
+            "tệp do thidua tạo ra ({found}); bỏ qua",
+            "a file thidua wrote ({found}); skipped",
+        ),
+        ReviewApplied => (
+            "điểm thẩm định {expected} thay điểm {found}",
+            "reviewed score {expected} replaces {found}",
+        ),
     };
     lang.pick(vi, en)
 }

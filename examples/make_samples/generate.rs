@@ -36,6 +36,23 @@ pub fn write_all(root: &Path) -> anyhow::Result<()> {
             true,
         )?;
     }
+    // A unit from another bloc sent its workbook here.
+    let stranger = thidua::plan::Unit {
+        code: "SYT".into(),
+        name: "Sở Y tế".into(),
+        headcount: None,
+        aliases: Vec::new(),
+    };
+    let path = units_dir.join("SYT_NAM.xlsx");
+    template::write(
+        &plan,
+        &stranger,
+        period,
+        Some(&fill(good_year(), 14)),
+        &path,
+        true,
+    )?;
+    write_review(&bloc.join("tham-dinh.xlsx"))?;
     for (dir, draft) in seed_plans() {
         plan_book::write(&draft, &root.join(dir).join("ke-hoach.xlsx"), false, true)?;
     }
@@ -453,9 +470,7 @@ fn fill(rows: Vec<(&'static str, Option<FillValue>, Option<FillValue>)>, day: u3
         report_date: NaiveDate::from_ymd_opt(2022, 12, day),
         author: "Văn phòng".into(),
         rows: base_rows(&rows).into_iter().collect(),
-        registered: [("1.3".to_string(), "Ít nhất 30%".to_string())]
-            .into_iter()
-            .collect(),
+        registered: Default::default(),
         counts: [("T2".to_string(), FillValue::Number(1.0))]
             .into_iter()
             .collect(),
@@ -463,12 +478,33 @@ fn fill(rows: Vec<(&'static str, Option<FillValue>, Option<FillValue>)>, day: u3
     }
 }
 
-/// The twelve year-end workbooks: (unit, file name if not the template's, fill).
+/// The year-end workbooks: (unit, file name if not the template's, fill).
+/// Eleven members sent theirs (Sở Kế hoạch và Đầu tư sent nothing); the
+/// leader also sent an older version, and Sở Y tế, not a member, sent one.
+/// The figures are chosen so the ranking has a barred top unit, a tie
+/// broken by `Tiêu chí phụ`, a tie at the edge of a quota and a tie left
+/// shared (see `tests/cli/consolidate.rs` for the hand computation).
 fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
     let mut out = Vec::new();
+    let count = |f: &mut UnitFill, code: &str, n: f64| {
+        f.counts.insert(code.into(), FillValue::Number(n));
+    };
 
-    // SCT, the leader: clean.
-    out.push(("SCT", None, fill(good_year(), 12)));
+    // SCT, the leader: clean; registered a stronger target for 1.3; awards
+    // and sáng kiến bonuses, but a member disciplined (bars awards).
+    let mut rows = good_year();
+    set(&mut rows, "1.3", num(36.0), num(10.0));
+    let mut f = fill(rows.clone(), 12);
+    f.registered.insert("1.3".into(), "Ít nhất 30%".into());
+    count(&mut f, "T1", 3.0);
+    count(&mut f, "T2", 4.0);
+    count(&mut f, "TR2", 1.0);
+    out.push(("SCT", None, f.clone()));
+    // Its first version, sent a week earlier without the bonus for awards.
+    let mut old = f;
+    old.report_date = NaiveDate::from_ymd_opt(2022, 12, 5);
+    count(&mut old, "T1", 0.0);
+    out.push(("SCT", Some("SCT_NAM (ban cu).xlsx".into()), old));
 
     // SXD: scores typed as text with decimal commas.
     let mut rows = good_year();
@@ -493,6 +529,7 @@ fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
     f.layout.extra_title_rows = 3;
     f.layout.column_order = Some(vec![0, 1, 2, 3, 4, 8, 7, 6, 5, 9]);
     f.layout.unprotected = true;
+    count(&mut f, "T1", 1.0);
     out.push(("STNMT", None, f));
 
     // SKHCN: a score Excel turned into a date; an ambiguous `1.500`.
@@ -509,30 +546,35 @@ fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
     out.push(("SKHCN", None, fill(rows, 9)));
 
     // STTTT: a typed total that is not the sum of the rows.
-    let mut f = fill(good_year(), 12);
+    let mut rows = good_year();
+    set(&mut rows, "1.5", num(97.5), num(4.0));
+    let mut f = fill(rows, 12);
     f.layout.typed_total = Some(97.0);
+    count(&mut f, "T1", 1.0);
     out.push(("STTTT", None, f));
 
-    // SKHDT: no `Thông tin` sheet; the unit is known from the file name.
-    let mut f = fill(good_year(), 15);
+    // STC: no `Thông tin` sheet (the unit is known from the file name), and a
+    // row whose code was erased, matched by its text.
+    let mut rows = good_year();
+    set(&mut rows, "2.6", num(2.0), num(3.0));
+    let mut f = fill(rows, 11);
     f.layout.no_info_sheet = true;
-    out.push(("SKHDT", Some("So Ke hoach va Dau tu.xlsx".into()), f));
-
-    // STC: a row whose code was erased, matched by its text.
-    let mut f = fill(good_year(), 11);
     f.layout.blank_codes = vec!["2.2".into()];
-    out.push(("STC", None, f));
+    out.push(("STC", Some("So Tai chinh.xlsx".into()), f));
 
     // BQLKKT: a registered target weaker than the plan's.
-    let mut f = fill(good_year(), 14);
+    let mut rows = good_year();
+    set(&mut rows, "1.5", num(97.2), num(4.0));
+    let mut f = fill(rows, 14);
     f.registered.insert("1.3".into(), "20%".into());
+    count(&mut f, "T1", 1.0);
     out.push(("BQLKKT", None, f));
 
     // CTHUE: `Đạt` where a number belongs; a penalty over its cap.
     let mut rows = good_year();
     set(&mut rows, "2.4", text("Đạt"), num(3.0));
     let mut f = fill(rows, 15);
-    f.counts.insert("TR1".into(), FillValue::Number(6.0));
+    count(&mut f, "TR1", 6.0);
     out.push(("CTHUE", None, f));
 
     // KBNN: headers without diacritics; 3.3 not assigned to this unit.
@@ -540,8 +582,46 @@ fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
     set(&mut rows, "3.3", text("Không giao"), None);
     let mut f = fill(rows, 8);
     f.layout.ascii_headers = true;
+    count(&mut f, "T2", 0.0);
     out.push(("KBNN", None, f));
     out
+}
+
+/// The leader's review: two corrections, and three rows that cannot apply.
+fn write_review(path: &Path) -> anyhow::Result<()> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
+    let ws = wb.add_worksheet();
+    ws.set_name("Thẩm định")?;
+    ws.write_string(0, 0, "KẾT QUẢ THẨM ĐỊNH ĐIỂM THI ĐUA NĂM 2022")?;
+    for (c, h) in ["Mã đơn vị", "Mã", "Điểm thẩm định", "Lý do"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h)?;
+    }
+    let rows: &[(&str, &str, f64, &str)] = &[
+        (
+            "SGTVT",
+            "1.2",
+            8.0,
+            "Tỷ lệ dịch vụ công mức độ 4 chưa có đủ minh chứng",
+        ),
+        ("SXD", "3.5", 2.0, "Báo cáo 6 tháng gửi chậm 05 ngày"),
+        ("SYT", "1.1", 10.0, "Sở Y tế không thuộc khối"),
+        ("SCT", "9.9", 1.0, "Mã tiêu chí không có trong kế hoạch"),
+        ("STC", "2.2", 7.0, "Điểm vượt điểm tối đa"),
+    ];
+    for (i, (unit, code, score, reason)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *unit)?;
+        ws.write_string(r, 1, *code)?;
+        ws.write_number(r, 2, *score)?;
+        ws.write_string(r, 3, *reason)?;
+    }
+    wb.save(path)?;
+    Ok(())
 }
 
 fn units(list: &[(&str, &str, f64)]) -> Vec<Vec<Draft>> {

@@ -3,6 +3,7 @@
 //! finding input files) is here so no command repeats it.
 
 mod check;
+mod consolidate;
 mod init;
 mod plan;
 mod template;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Plan(args) => plan::run(&args, lang),
         Command::Template(args) => template::run(&args, lang),
         Command::Check(args) => check::run(&args, lang),
+        Command::Consolidate(args) => consolidate::run(&args, lang),
     }
 }
 

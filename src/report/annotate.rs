@@ -42,7 +42,10 @@ pub fn write(
     let err = xlsx_err(path);
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties("thidua – kiểm tra"));
+    wb.set_properties(
+        &properties("thidua – kiểm tra")
+            .set_custom_property(super::template::PROP_OUTPUT, "annotated"),
+    );
     let mut names = Vec::new();
     for sheet in &book.sheets {
         let mut name = sheet_name(&sheet.name);

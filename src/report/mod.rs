@@ -3,6 +3,7 @@
 //! one set of formats per workbook and saved atomically.
 
 pub mod annotate;
+pub mod consolidated;
 pub mod plan_book;
 pub mod template;
 

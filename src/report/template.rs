@@ -20,6 +20,9 @@ use crate::text::number::{format_vi, serial_from_date};
 use crate::text::target::Target;
 use crate::text::words::{DONE_CHOICES, Grade};
 
+/// Custom document property marking a workbook thidua wrote as output
+/// (`consolidated`, `annotated`), so it is never read back as an input.
+pub const PROP_OUTPUT: &str = "thidua-output";
 /// Custom document property carrying the plan code.
 pub const PROP_PLAN: &str = "thidua-plan";
 /// Custom document property carrying the indicator table's fingerprint.

@@ -1,0 +1,289 @@
+//! `thidua consolidate`: reads every unit workbook, applies the leader's
+//! review, ranks, writes the consolidated workbook (and JSON), and prints a
+//! summary table.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value, json};
+
+use super::{Status, expand_inputs, load_valid_plan, resolve_period};
+use crate::bloc::{self, Consolidation, FileStatus, ReadFile, UnitStatus};
+use crate::cli::ConsolidateArgs;
+use crate::finding::{Code, Finding};
+use crate::messages::{Lang, message};
+use crate::report::{consolidated, template::PROP_OUTPUT, write_atomic};
+use crate::submission::{self, Expect};
+use crate::text::number::{format_en, format_vi};
+
+pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
+    let plan = load_valid_plan(&args.plan, lang)?;
+    let period = resolve_period(&plan, args.period.as_deref(), lang)?;
+    let inputs = expand_inputs(&args.inputs)?;
+    let outputs: Vec<PathBuf> = std::iter::once(&args.out)
+        .chain(args.json.as_ref())
+        .cloned()
+        .collect();
+    for input in &inputs {
+        if outputs.iter().any(|o| same_file(o, input)) {
+            bail!(
+                "{} `{}`",
+                lang.pick(
+                    "tệp kết quả trùng với một tệp đầu vào:",
+                    "the output would replace an input:"
+                ),
+                input.display()
+            );
+        }
+    }
+    let expect = Expect {
+        period: Some(&period.code),
+    };
+    let mut extra = Vec::new();
+    let mut files = Vec::with_capacity(inputs.len());
+    let progress = inputs.len() > 20;
+    for (i, path) in inputs.iter().enumerate() {
+        if progress {
+            eprintln!("[{}/{}] {}", i + 1, inputs.len(), path.display());
+        }
+        let file = path.display().to_string();
+        match crate::workbook::open(path) {
+            Ok(book) => {
+                if let Some(kind) = book.properties.get(PROP_OUTPUT) {
+                    extra.push(Finding::new(Code::SkippedOutput, &file).found(kind.clone()));
+                    continue;
+                }
+                let (sub, findings) = submission::read(&book, &file, &plan, &expect);
+                files.push(ReadFile {
+                    file,
+                    submission: Some(sub),
+                    findings,
+                });
+            }
+            Err(e) => files.push(ReadFile {
+                findings: vec![e.to_finding(&file)],
+                file,
+                submission: None,
+            }),
+        }
+    }
+    let reviews = match &args.review {
+        Some(path) => {
+            let book = crate::workbook::open(path)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}",
+                        message(&e.to_finding(&path.display().to_string()), lang)
+                    )
+                })
+                .with_context(|| format!("cannot read the review file `{}`", path.display()))?;
+            let (reviews, findings) =
+                crate::review::read(&book, &path.display().to_string(), &plan);
+            extra.extend(findings);
+            reviews
+        }
+        None => Vec::new(),
+    };
+    let mut result = bloc::consolidate(&plan, period, &files, &reviews);
+    result.findings.extend(extra);
+    consolidated::write(&plan, &result, &args.out)?;
+    if let Some(path) = &args.json {
+        let doc = to_json(&plan, &result, lang);
+        let text = serde_json::to_string_pretty(&doc)? + "\n";
+        write_atomic(path, text.as_bytes(), true)?;
+    }
+    print_summary(&mut std::io::stdout().lock(), &result, &args.out, lang)?;
+    Ok(Status::from_findings(&result.findings))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The JSON document, schema `thidua/consolidate/1` (docs/json.md).
+pub fn to_json(plan: &crate::plan::Plan, r: &Consolidation, lang: Lang) -> Value {
+    let mut units: Vec<Value> = r
+        .units
+        .iter()
+        .map(|u| {
+            let mut indicators = Map::new();
+            for i in &u.indicators {
+                indicators.insert(
+                    i.code.clone(),
+                    json!({
+                        "achieved": i.achieved,
+                        "target": i.target,
+                        "met": i.met(),
+                        "exceeded": i.exceeded(),
+                        "self": i.self_score,
+                        "computed": i.computed,
+                        "reviewed": i.reviewed,
+                        "review_reason": i.review_reason,
+                        "final": i.final_score,
+                    }),
+                );
+            }
+            json!({
+                "code": u.code,
+                "name": u.name,
+                "status": u.status,
+                "file": u.file,
+                "report_date": u.report_date,
+                "rank": u.rank,
+                "shared_rank": u.shared_rank,
+                "total": u.total,
+                "converted": u.converted,
+                "ranking_score": u.ranking_score,
+                "self_total": u.self_total,
+                "indicator_total": u.indicator_total,
+                "assigned_max": u.assigned_max,
+                "bonus": u.bonus,
+                "penalty": u.penalty,
+                "section_totals": u.section_totals,
+                "grade": u.grade,
+                "award": u.award,
+                "needs_vote": u.needs_vote,
+                "barred": u.barred,
+                "barred_reason": u.barred_reason,
+                "decided_by_tie_break": u.decided_by_tie_break,
+                "indicators": indicators,
+            })
+        })
+        .collect();
+    for f in r.files.iter().filter(|f| f.status == FileStatus::NotInBloc) {
+        let found = r
+            .findings
+            .iter()
+            .find(|x| x.code == Code::NotInBloc && x.file == f.file)
+            .and_then(|x| x.found.clone())
+            .unwrap_or_default();
+        units
+            .push(json!({ "code": found, "name": found, "status": "not-in-bloc", "file": f.file }));
+    }
+    let findings: Vec<Value> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
+            if let Value::Object(map) = &mut v {
+                map.insert("message".into(), Value::String(message(f, lang)));
+            }
+            v
+        })
+        .collect();
+    json!({
+        "schema": "thidua/consolidate/1",
+        "plan": plan.code,
+        "bloc": plan.bloc,
+        "period": r.period,
+        "scale": plan.scale,
+        "uses_converted": r.uses_converted,
+        "units": units,
+        "files": r.files,
+        "bloc_targets": r.bloc_targets,
+        "findings": findings,
+    })
+}
+
+fn print_summary(
+    out: &mut impl Write,
+    r: &Consolidation,
+    path: &Path,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let num = |v: f64| {
+        if lang.is_en() {
+            format_en(v)
+        } else {
+            format_vi(v)
+        }
+    };
+    writeln!(
+        out,
+        "{} {} — {} {}",
+        lang.pick("Tổng hợp kế hoạch", "Consolidation of plan"),
+        r.plan,
+        lang.pick("kỳ", "period"),
+        r.period_name
+    )?;
+    writeln!(
+        out,
+        "{:>4}  {:<8} {:>8} {:>8}  {:<8} {}",
+        lang.pick("Hạng", "Rank"),
+        lang.pick("Đơn vị", "Unit"),
+        lang.pick("Tự chấm", "Self"),
+        lang.pick("Điểm", "Total"),
+        lang.pick("Xếp loại", "Grade"),
+        lang.pick("Đề nghị / ghi chú", "Proposal / remarks")
+    )?;
+    let mut ordered: Vec<_> = r.units.iter().collect();
+    ordered.sort_by_key(|u| (u.rank.is_none(), u.rank, u.code.clone()));
+    for u in ordered {
+        let rank = match (u.rank, u.shared_rank) {
+            (Some(n), true) => format!("{n}="),
+            (Some(n), false) => n.to_string(),
+            (None, _) => "—".into(),
+        };
+        let mut remarks = Vec::new();
+        match u.status {
+            UnitStatus::Missing => remarks.push(
+                lang.pick("Chưa nộp – không xếp loại", "sent nothing – not ranked")
+                    .to_string(),
+            ),
+            UnitStatus::Conflict => remarks.push(
+                lang.pick(
+                    "hai bản nộp khác nhau – chưa xếp hạng",
+                    "conflicting submissions – not ranked",
+                )
+                .to_string(),
+            ),
+            UnitStatus::Ranked => {}
+        }
+        if let Some(a) = &u.award {
+            remarks.push(a.clone());
+        }
+        if let Some(a) = &u.needs_vote {
+            remarks.push(format!(
+                "{} ({a})",
+                lang.pick("cần bình xét", "to the vote")
+            ));
+        }
+        if u.barred {
+            remarks.push(
+                lang.pick("loại khỏi khen thưởng", "barred from awards")
+                    .to_string(),
+            );
+        }
+        let grade = u.grade.map(|g| g.abbreviation()).unwrap_or("");
+        let (own, total) = if u.status == UnitStatus::Ranked {
+            (num(u.self_total), num(u.ranking_score))
+        } else {
+            (String::new(), String::new())
+        };
+        writeln!(
+            out,
+            "{rank:>4}  {:<8} {own:>8} {total:>8}  {grade:<8} {}",
+            u.code,
+            remarks.join("; ")
+        )?;
+    }
+    let errors = r.findings.iter().filter(|f| f.is_error()).count();
+    let warnings = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::finding::Severity::Warning)
+        .count();
+    writeln!(
+        out,
+        "{} {}; {errors} {}, {warnings} {} ({})",
+        lang.pick("Đã ghi", "Wrote"),
+        path.display(),
+        lang.pick("lỗi", "errors"),
+        lang.pick("cảnh báo", "warnings"),
+        lang.pick("xem trang Kiểm tra", "see the Kiểm tra sheet")
+    )
+}

@@ -1,0 +1,660 @@
+//! The consolidated workbook (tổng hợp): the official output, in
+//! Vietnamese, ready to print. Sheets: `Xếp hạng` (with a bar chart),
+//! `Chi tiết` (one block per section so each fits the page width),
+//! `Chỉ tiêu khối`, `Kiểm tra`, `Nộp báo cáo`, `Phiếu bầu`. Every value
+//! comes from the [`Consolidation`]; text from inputs is written as text.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
+
+use super::template::PROP_OUTPUT;
+use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use crate::bloc::{Consolidation, FileStatus, UnitResult, UnitStatus};
+use crate::messages::{Lang, message, severity_label};
+use crate::plan::{Aggregate, Plan};
+use crate::score::Achieved;
+use crate::text::number::{format_date, serial_from_date};
+
+pub const RANKING_SHEET: &str = "Xếp hạng";
+/// Row of the ranking table's header (zero-based).
+pub const RANKING_HEADER_ROW: u32 = 3;
+pub const RANKING_COLUMNS: [&str; 13] = [
+    "Hạng",
+    "Mã",
+    "Đơn vị",
+    "Tổng tự chấm",
+    "Điểm tiêu chí",
+    "Điểm thưởng",
+    "Điểm trừ",
+    "Tổng điểm",
+    "Chênh lệch",
+    "Điểm quy đổi",
+    "Xếp loại",
+    "Đề nghị khen thưởng",
+    "Ghi chú",
+];
+
+/// Units in the order of the ranking: ranked by rank then code, then the
+/// others by code.
+pub fn ranking_order(r: &Consolidation) -> Vec<&UnitResult> {
+    let mut units: Vec<&UnitResult> = r.units.iter().collect();
+    units.sort_by_key(|u| (u.rank.is_none(), u.rank, u.code.clone()));
+    units
+}
+
+pub fn write(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), WriteError> {
+    let err = xlsx_err(path);
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let props = properties(&format!(
+        "Tổng hợp thi đua {} – {}",
+        plan.code, r.period_name
+    ))
+    .set_custom_property(PROP_OUTPUT, "consolidated")
+    .set_custom_property(super::template::PROP_PLAN, &plan.code)
+    .set_custom_property("thidua-version", env!("CARGO_PKG_VERSION"));
+    wb.set_properties(&props);
+    ranking(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    detail(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    bloc_targets(wb.add_worksheet(), r, &styles).map_err(&err)?;
+    checks(wb.add_worksheet(), r, &styles).map_err(&err)?;
+    submissions(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    ballots(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    save(&mut wb, path, true)
+}
+
+fn title(
+    ws: &mut Worksheet,
+    text: &str,
+    sub: &str,
+    width: u16,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.merge_range(0, 0, 0, width, text, &styles.title)?;
+    ws.merge_range(1, 0, 1, width, sub, &styles.subtitle)?;
+    Ok(())
+}
+
+fn header(ws: &mut Worksheet, row: u32, labels: &[&str], styles: &Styles) -> Result<(), XlsxError> {
+    for (c, label) in labels.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *label, &styles.header)?;
+    }
+    Ok(())
+}
+
+fn opt_number(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(n) => ws.write_number_with_format(row, col, n, &styles.number)?,
+        None => ws.write_blank(row, col, &styles.text)?,
+    };
+    Ok(())
+}
+
+fn subtitle(plan: &Plan, r: &Consolidation) -> String {
+    format!(
+        "{} — kỳ báo cáo: {} — kế hoạch {}",
+        plan.bloc, r.period_name, plan.code
+    )
+}
+
+/// Remarks of a unit (Ghi chú), in Vietnamese.
+pub fn remarks(u: &UnitResult) -> String {
+    let mut out = Vec::new();
+    match u.status {
+        UnitStatus::Missing => out.push("Chưa nộp – không xếp loại".to_string()),
+        UnitStatus::Conflict => {
+            out.push("Hai bản nộp cùng ngày khác nội dung – chưa xếp hạng".to_string())
+        }
+        UnitStatus::Ranked => {}
+    }
+    if u.shared_rank {
+        out.push("Đồng hạng".into());
+    }
+    if u.decided_by_tie_break {
+        out.push("Phân định bằng tiêu chí phụ".into());
+    }
+    if let Some(a) = &u.needs_vote {
+        out.push(format!("Cần bình xét ({a})"));
+    }
+    if let Some(reason) = &u.barred_reason {
+        out.push(format!("Loại khỏi khen thưởng: {reason}"));
+    }
+    if u.converted.is_some()
+        && (u.assigned_max - 0.0).abs() > 0.0
+        && u.indicators
+            .iter()
+            .any(|i| i.achieved == Achieved::NotAssigned)
+    {
+        out.push(format!(
+            "Có tiêu chí không giao; điểm tối đa {}",
+            crate::text::number::format_vi(u.assigned_max)
+        ));
+    }
+    out.join("; ")
+}
+
+fn ranking(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    r: &Consolidation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(RANKING_SHEET)?;
+    let last = (RANKING_COLUMNS.len() - 1) as u16;
+    title(
+        ws,
+        "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA",
+        &subtitle(plan, r),
+        last,
+        styles,
+    )?;
+    let hr = RANKING_HEADER_ROW;
+    header(ws, hr, &RANKING_COLUMNS, styles)?;
+    for (c, w) in [6, 9, 34, 10, 10, 9, 9, 10, 10, 10, 10, 16, 40]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let units = ranking_order(r);
+    for (i, u) in units.iter().enumerate() {
+        let row = hr + 1 + i as u32;
+        match u.rank {
+            Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.text)?,
+            None => ws.write_string_with_format(row, 0, "—", &styles.text)?,
+        };
+        ws.write_string_with_format(row, 1, &u.code, &styles.text)?;
+        ws.write_string_with_format(row, 2, &u.name, &styles.text)?;
+        let ranked = u.status == UnitStatus::Ranked;
+        let v = |x: f64| ranked.then_some(x);
+        opt_number(ws, row, 3, v(u.self_total), styles)?;
+        opt_number(ws, row, 4, v(u.indicator_total), styles)?;
+        opt_number(ws, row, 5, v(u.bonus), styles)?;
+        opt_number(ws, row, 6, v(u.penalty), styles)?;
+        opt_number(ws, row, 7, v(u.total), styles)?;
+        opt_number(
+            ws,
+            row,
+            8,
+            v(crate::score::round2(u.total - u.self_total)),
+            styles,
+        )?;
+        opt_number(ws, row, 9, if ranked { u.converted } else { None }, styles)?;
+        ws.write_string_with_format(
+            row,
+            10,
+            u.grade.map(|g| g.name_vi()).unwrap_or(""),
+            &styles.text,
+        )?;
+        ws.write_string_with_format(row, 11, u.award.as_deref().unwrap_or(""), &styles.text_bold)?;
+        ws.write_string_with_format(row, 12, remarks(u), &styles.text)?;
+    }
+    let ranked = units.iter().filter(|u| u.rank.is_some()).count() as u32;
+    if ranked > 0 {
+        let mut chart = Chart::new(ChartType::Bar);
+        let score_col = if r.uses_converted { 9 } else { 7 };
+        chart
+            .add_series()
+            .set_categories((RANKING_SHEET, hr + 1, 1, hr + ranked, 1))
+            .set_values((RANKING_SHEET, hr + 1, score_col, hr + ranked, score_col))
+            .set_name("Tổng điểm");
+        chart.title().set_name("Tổng điểm thi đua");
+        chart.legend().set_hidden();
+        chart.y_axis().set_reverse();
+        chart.set_width(720).set_height(360);
+        ws.insert_chart(hr + 3 + units.len() as u32, 2, &chart)?;
+    }
+    ws.set_freeze_panes(hr + 1, 0)?;
+    print_setup(ws, Some(hr));
+    Ok(())
+}
+
+/// Text shown for an achieved value.
+fn achieved_text(a: &Achieved) -> Option<String> {
+    match a {
+        Achieved::Missing | Achieved::Number(_) => None,
+        Achieved::NotAssigned => Some("Không giao".into()),
+        Achieved::Done(true) => Some("Hoàn thành".into()),
+        Achieved::Done(false) => Some("Chưa hoàn thành".into()),
+        Achieved::Grade(g) => Some(g.abbreviation().into()),
+        Achieved::Text(t) => Some(t.clone()),
+        Achieved::Unreadable => Some("(không đọc được)".into()),
+    }
+}
+
+fn detail(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    r: &Consolidation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Chi tiết")?;
+    let units: Vec<&UnitResult> = ranking_order(r)
+        .into_iter()
+        .filter(|u| u.status == UnitStatus::Ranked)
+        .collect();
+    let widest = plan
+        .sections
+        .iter()
+        .map(|s| plan.indicators.iter().filter(|i| i.section == s.id).count())
+        .max()
+        .unwrap_or(0) as u16;
+    title(
+        ws,
+        "CHI TIẾT KẾT QUẢ VÀ ĐIỂM THEO TIÊU CHÍ",
+        &subtitle(plan, r),
+        2 + widest * 2,
+        styles,
+    )?;
+    ws.set_column_width(0, 6)?;
+    ws.set_column_width(1, 10)?;
+    for c in 0..widest * 2 {
+        ws.set_column_width(2 + c, 8)?;
+    }
+    ws.set_column_width(2 + widest * 2, 9)?;
+    let mut row = 3;
+    let mut breaks = Vec::new();
+    for section in &plan.sections {
+        let cols: Vec<(usize, &crate::plan::Indicator)> = plan
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.section == section.id)
+            .collect();
+        if cols.is_empty() {
+            continue;
+        }
+        if row > 3 {
+            breaks.push(row);
+        }
+        let last = 2 + cols.len() as u16 * 2;
+        ws.merge_range(
+            row,
+            0,
+            row,
+            last,
+            &format!("Mục {}. {}", section.id, section.title),
+            &styles.text_bold,
+        )?;
+        row += 1;
+        ws.merge_range(row, 0, row + 1, 0, "Hạng", &styles.header)?;
+        ws.merge_range(row, 1, row + 1, 1, "Đơn vị", &styles.header)?;
+        for (k, (_, ind)) in cols.iter().enumerate() {
+            let c = 2 + k as u16 * 2;
+            let label = format!(
+                "{} (tối đa {})",
+                ind.code,
+                crate::text::number::format_vi(ind.max_points)
+            );
+            ws.merge_range(row, c, row, c + 1, &label, &styles.header)?;
+            ws.write_string_with_format(row + 1, c, "Kết quả", &styles.header)?;
+            ws.write_string_with_format(row + 1, c + 1, "Điểm", &styles.header)?;
+        }
+        ws.merge_range(row, last, row + 1, last, "Cộng mục", &styles.header)?;
+        row += 2;
+        let first_data = row;
+        for u in &units {
+            match u.rank {
+                Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.text)?,
+                None => ws.write_blank(row, 0, &styles.text)?,
+            };
+            ws.write_string_with_format(row, 1, &u.code, &styles.text)?;
+            for (k, (i, ind)) in cols.iter().enumerate() {
+                let c = 2 + k as u16 * 2;
+                let res = &u.indicators[*i];
+                match (&res.achieved, achieved_text(&res.achieved)) {
+                    (Achieved::Number(n), _) if ind.is_percent() => {
+                        ws.write_number_with_format(row, c, n / 100.0, &styles.percent)?
+                    }
+                    (Achieved::Number(n), _) => {
+                        ws.write_number_with_format(row, c, *n, &styles.number)?
+                    }
+                    (_, Some(text)) => ws.write_string_with_format(row, c, text, &styles.text)?,
+                    _ => ws.write_blank(row, c, &styles.text)?,
+                };
+                opt_number(ws, row, c + 1, res.final_score, styles)?;
+            }
+            let subtotal = u.section_totals.get(&section.id).copied().unwrap_or(0.0);
+            ws.write_number_with_format(row, last, subtotal, &styles.number_bold)?;
+            row += 1;
+        }
+        // Best and worst score of each indicator among the ranked units.
+        for (label, best) in [("Cao nhất", true), ("Thấp nhất", false)] {
+            ws.merge_range(row, 0, row, 1, label, &styles.text_bold)?;
+            for (k, (i, _)) in cols.iter().enumerate() {
+                let c = 2 + k as u16 * 2;
+                let scores = units.iter().filter_map(|u| u.indicators[*i].final_score);
+                let v = if best {
+                    scores.fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
+                } else {
+                    scores.fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.min(x))))
+                };
+                ws.write_blank(row, c, &styles.text)?;
+                opt_number(ws, row, c + 1, v, styles)?;
+            }
+            ws.write_blank(row, last, &styles.text)?;
+            row += 1;
+        }
+        let _ = first_data;
+        row += 2;
+    }
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
+    print_setup(ws, None);
+    Ok(())
+}
+
+fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Chỉ tiêu khối")?;
+    let labels = [
+        "Mã",
+        "Nội dung",
+        "Cách tổng hợp",
+        "Số liệu của khối",
+        "Chỉ tiêu",
+        "Kết quả",
+        "Số đơn vị tính",
+    ];
+    title(
+        ws,
+        "CHỈ TIÊU CỦA KHỐI",
+        &format!("Kỳ báo cáo: {}", r.period_name),
+        labels.len() as u16 - 1,
+        styles,
+    )?;
+    header(ws, 3, &labels, styles)?;
+    for (c, w) in [8, 50, 22, 16, 24, 12, 12].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, t) in r.bloc_targets.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_string_with_format(row, 0, &t.code, &styles.text)?;
+        ws.write_string_with_format(row, 1, &t.content, &styles.text)?;
+        let how = match t.aggregate {
+            Aggregate::Sum => "Tổng",
+            Aggregate::HeadcountAverage => "Bình quân theo biên chế",
+            Aggregate::UnitsMet => "Số đơn vị đạt",
+        };
+        ws.write_string_with_format(row, 2, how, &styles.text)?;
+        match t.of {
+            Some(n) => {
+                ws.write_string_with_format(row, 3, format!("{}/{n}", t.value), &styles.text)?
+            }
+            None => ws.write_number_with_format(row, 3, t.value, &styles.number)?,
+        };
+        let target = if t.aggregate == Aggregate::UnitsMet {
+            format!("Tất cả đơn vị: {}", t.target_text)
+        } else {
+            t.target_text.clone()
+        };
+        ws.write_string_with_format(row, 4, target, &styles.text)?;
+        let met = match t.met {
+            Some(true) => "Đạt",
+            Some(false) => "Chưa đạt",
+            None => "Không đủ số liệu",
+        };
+        ws.write_string_with_format(row, 5, met, &styles.text_bold)?;
+        ws.write_number_with_format(row, 6, t.units_counted as f64, &styles.number)?;
+    }
+    print_setup(ws, Some(3));
+    Ok(())
+}
+
+fn checks(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Kiểm tra")?;
+    let labels = [
+        "Mức độ",
+        "Mã lỗi",
+        "Đơn vị",
+        "Tệp",
+        "Trang",
+        "Ô",
+        "Tiêu chí",
+        "Giá trị",
+        "Cần",
+        "Nội dung",
+    ];
+    title(
+        ws,
+        "KẾT QUẢ KIỂM TRA CÁC TỆP",
+        &format!("{} phát hiện", r.findings.len()),
+        labels.len() as u16 - 1,
+        styles,
+    )?;
+    header(ws, 3, &labels, styles)?;
+    for (c, w) in [9, 18, 9, 30, 16, 6, 8, 14, 14, 60].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let mut sorted: Vec<_> = r.findings.iter().collect();
+    sorted.sort_by(|a, b| (a.severity, &a.unit, &a.file).cmp(&(b.severity, &b.unit, &b.file)));
+    for (i, f) in sorted.iter().enumerate() {
+        let row = 4 + i as u32;
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        ws.write_string_with_format(row, 0, severity_label(f.severity, Lang::Vi), &styles.text)?;
+        ws.write_string_with_format(row, 1, f.code.as_str(), &styles.text)?;
+        ws.write_string_with_format(row, 2, text(&f.unit), &styles.text)?;
+        ws.write_string_with_format(row, 3, &f.file, &styles.text)?;
+        ws.write_string_with_format(row, 4, text(&f.sheet), &styles.text)?;
+        ws.write_string_with_format(row, 5, text(&f.cell), &styles.text)?;
+        ws.write_string_with_format(row, 6, text(&f.indicator), &styles.text)?;
+        ws.write_string_with_format(row, 7, text(&f.found), &styles.text)?;
+        ws.write_string_with_format(row, 8, text(&f.expected), &styles.text)?;
+        ws.write_string_with_format(row, 9, message(f, Lang::Vi), &styles.text)?;
+    }
+    ws.set_freeze_panes(4, 0)?;
+    print_setup(ws, Some(3));
+    Ok(())
+}
+
+fn file_status(s: FileStatus) -> &'static str {
+    match s {
+        FileStatus::Counted => "Được tính",
+        FileStatus::Superseded => "Đã thay bằng bản sau",
+        FileStatus::Conflict => "Xung đột",
+        FileStatus::NotInBloc => "Không thuộc khối",
+        FileStatus::OtherPeriod => "Khác kỳ báo cáo",
+        FileStatus::Unreadable => "Không đọc được",
+    }
+}
+
+fn submissions(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    r: &Consolidation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Nộp báo cáo")?;
+    let labels = [
+        "Mã",
+        "Đơn vị",
+        "Tình trạng",
+        "Tệp",
+        "Ngày báo cáo",
+        "Hạn nộp",
+        "Trễ (ngày)",
+        "Lỗi",
+        "Cảnh báo",
+    ];
+    let deadline = r.deadline.map(format_date).unwrap_or_default();
+    title(
+        ws,
+        "TÌNH HÌNH NỘP BÁO CÁO",
+        &format!("Kỳ: {} — hạn nộp {deadline}", r.period_name),
+        labels.len() as u16 - 1,
+        styles,
+    )?;
+    header(ws, 3, &labels, styles)?;
+    for (c, w) in [9, 34, 20, 36, 12, 12, 9, 7, 9].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let mut row = 4;
+    for unit in &plan.units {
+        let files: Vec<_> = r
+            .files
+            .iter()
+            .filter(|f| f.unit.as_deref() == Some(unit.code.as_str()))
+            .collect();
+        if files.is_empty() {
+            ws.write_string_with_format(row, 0, &unit.code, &styles.text)?;
+            ws.write_string_with_format(row, 1, &unit.name, &styles.text)?;
+            ws.write_string_with_format(row, 2, "Chưa nộp", &styles.problem)?;
+            for c in 3..labels.len() as u16 {
+                ws.write_blank(row, c, &styles.text)?;
+            }
+            row += 1;
+            continue;
+        }
+        for f in files {
+            record_row(ws, row, &unit.code, &unit.name, f, r, styles)?;
+            row += 1;
+        }
+    }
+    for f in r
+        .files
+        .iter()
+        .filter(|f| f.unit.as_deref().is_none_or(|u| plan.unit(u).is_none()))
+    {
+        record_row(ws, row, "", "", f, r, styles)?;
+        row += 1;
+    }
+    print_setup(ws, Some(3));
+    Ok(())
+}
+
+fn record_row(
+    ws: &mut Worksheet,
+    row: u32,
+    code: &str,
+    name: &str,
+    f: &crate::bloc::FileRecord,
+    r: &Consolidation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 0, code, &styles.text)?;
+    ws.write_string_with_format(row, 1, name, &styles.text)?;
+    let style = if f.status == FileStatus::Counted {
+        &styles.text
+    } else {
+        &styles.problem
+    };
+    ws.write_string_with_format(row, 2, file_status(f.status), style)?;
+    ws.write_string_with_format(row, 3, &f.file, &styles.text)?;
+    match f.report_date {
+        Some(d) => ws.write_number_with_format(row, 4, serial_from_date(d), &styles.date)?,
+        None => ws.write_blank(row, 4, &styles.text)?,
+    };
+    match r.deadline {
+        Some(d) => ws.write_number_with_format(row, 5, serial_from_date(d), &styles.date)?,
+        None => ws.write_blank(row, 5, &styles.text)?,
+    };
+    opt_number(ws, row, 6, f.late_days.map(|d| d as f64), styles)?;
+    ws.write_number_with_format(row, 7, f.errors as f64, &styles.number)?;
+    ws.write_number_with_format(row, 8, f.warnings as f64, &styles.number)?;
+    Ok(())
+}
+
+fn ballots(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    r: &Consolidation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Phiếu bầu")?;
+    ws.set_column_width(0, 6)?;
+    ws.set_column_width(1, 40)?;
+    ws.set_column_width(2, 12)?;
+    ws.set_column_width(3, 10)?;
+    ws.set_column_width(4, 30)?;
+    ws.set_column_width(5, 12)?;
+    ws.set_column_width(6, 12)?;
+    let mut row = 0;
+    let mut breaks = Vec::new();
+    let members = plan.units.len();
+    for award in &plan.awards {
+        let candidates: Vec<&UnitResult> = ranking_order(r)
+            .into_iter()
+            .filter(|u| {
+                u.award.as_deref() == Some(award.name.as_str())
+                    || u.needs_vote.as_deref() == Some(award.name.as_str())
+            })
+            .collect();
+        if row > 0 {
+            breaks.push(row);
+        }
+        let quota = crate::rank::quota_size(award.quota, members);
+        ws.merge_range(
+            row,
+            0,
+            row,
+            6,
+            &format!("PHIẾU BẦU SUY TÔN: {}", award.name.to_uppercase()),
+            &styles.title,
+        )?;
+        ws.merge_range(
+            row + 1,
+            0,
+            row + 1,
+            6,
+            &format!(
+                "{} — {} — chọn tối đa {quota} đơn vị, đánh dấu X vào ô Đồng ý",
+                plan.bloc, r.period_name
+            ),
+            &styles.subtitle,
+        )?;
+        header(
+            ws,
+            row + 3,
+            &[
+                "STT",
+                "Đơn vị",
+                "Tổng điểm",
+                "Xếp hạng",
+                "Ghi chú",
+                "Đồng ý",
+                "Không đồng ý",
+            ],
+            styles,
+        )?;
+        let mut line = row + 4;
+        for (i, u) in candidates.iter().enumerate() {
+            ws.write_number_with_format(line, 0, (i + 1) as f64, &styles.text)?;
+            ws.write_string_with_format(line, 1, &u.name, &styles.text)?;
+            ws.write_number_with_format(line, 2, u.ranking_score, &styles.number)?;
+            opt_number(ws, line, 3, u.rank.map(f64::from), styles)?;
+            let note = if u.needs_vote.is_some() {
+                "Đồng hạng tại ranh giới chỉ tiêu – cần bình xét"
+            } else {
+                "Đề nghị theo kết quả chấm điểm"
+            };
+            ws.write_string_with_format(line, 4, note, &styles.text)?;
+            ws.write_blank(line, 5, &styles.text)?;
+            ws.write_blank(line, 6, &styles.text)?;
+            line += 1;
+        }
+        if candidates.is_empty() {
+            ws.merge_range(
+                line,
+                0,
+                line,
+                6,
+                "Không có đơn vị đủ điều kiện",
+                &styles.text,
+            )?;
+            line += 1;
+        }
+        row = line + 3;
+    }
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
+    print_setup(ws, None);
+    Ok(())
+}

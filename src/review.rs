@@ -1,0 +1,129 @@
+//! The leader's review file (điểm thẩm định): rows of `Mã đơn vị`, `Mã`,
+//! `Điểm thẩm định`, `Lý do`, each overriding one unit's indicator score.
+//! Rows naming an unknown unit or indicator, or a score outside 0..=maximum,
+//! are findings and are not applied.
+
+use serde::Serialize;
+
+use crate::finding::{Code, Finding, a1};
+use crate::plan::{Plan, code_text};
+use crate::text::number::format_vi;
+use crate::workbook::table::{self, ColumnSpec};
+use crate::workbook::{Book, NumberCell};
+
+/// One reviewed score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    pub unit: String,
+    pub indicator: String,
+    pub score: f64,
+    /// Lý do.
+    pub reason: String,
+    /// Where the score is in the review file.
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+}
+
+const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        label: "Mã đơn vị",
+        aliases: &["ma don vi", "don vi", "ma dv"],
+        required: true,
+    },
+    ColumnSpec {
+        label: "Mã",
+        aliases: &["ma", "ma tieu chi"],
+        required: true,
+    },
+    ColumnSpec {
+        label: "Điểm thẩm định",
+        aliases: &["diem tham dinh", "tham dinh", "diem khoi cham", "diem"],
+        required: true,
+    },
+    ColumnSpec {
+        label: "Lý do",
+        aliases: &["ly do", "ghi chu", "nhan xet"],
+        required: false,
+    },
+];
+
+/// Reads the review rows from the first sheet that has the header.
+pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>) {
+    let mut reviews = Vec::new();
+    let mut findings = Vec::new();
+    let found = book.sheets.iter().find_map(|s| {
+        table::find(s, COLUMNS, 0)
+            .filter(|t| t.missing.is_empty())
+            .map(|t| (s, t))
+    });
+    let Some((sheet, t)) = found else {
+        for c in COLUMNS.iter().filter(|c| c.required) {
+            findings.push(Finding::new(Code::MissingColumn, file).expected(c.label));
+        }
+        return (reviews, findings);
+    };
+    let col = |i: usize| t.col(i).unwrap_or(0);
+    for row in t.header_row + 1..=sheet.last_row().unwrap_or(0) {
+        let unit_text = sheet.text(row, col(0));
+        let code = code_text(sheet.value(row, col(1)));
+        if unit_text.is_empty() && code.is_empty() {
+            continue;
+        }
+        let here = |c: Code, at: usize| Finding::new(c, file).at(&sheet.name, row, col(at));
+        let Some(unit) = plan.unit_by_any_name(&unit_text) else {
+            findings.push(here(Code::UnknownUnit, 0).found(unit_text).expected(""));
+            continue;
+        };
+        let Some(ind) = plan.indicator(&code) else {
+            findings.push(
+                here(Code::UnknownRow, 1)
+                    .unit(&unit.code)
+                    .found(code)
+                    .expected(""),
+            );
+            continue;
+        };
+        let value = sheet.value(row, col(2));
+        let score = match value.as_number() {
+            NumberCell::Number(n) => n,
+            NumberCell::Text(n) if !n.percent && n.alternative.is_none() => n.value,
+            _ => {
+                findings.push(
+                    here(Code::BadNumber, 2)
+                        .unit(&unit.code)
+                        .indicator(&ind.code)
+                        .found(value.display())
+                        .expected(format!("0 … {}", format_vi(ind.max_points))),
+                );
+                continue;
+            }
+        };
+        if score < 0.0 || score > ind.max_points + 1e-9 {
+            let code = if score < 0.0 {
+                Code::NegativeScore
+            } else {
+                Code::AboveMax
+            };
+            findings.push(
+                here(code, 2)
+                    .unit(&unit.code)
+                    .indicator(&ind.code)
+                    .found(format_vi(score))
+                    .expected(format_vi(ind.max_points)),
+            );
+            continue;
+        }
+        let reason = t.col(3).map(|c| sheet.text(row, c)).unwrap_or_default();
+        reviews.push(Review {
+            unit: unit.code.clone(),
+            indicator: ind.code.clone(),
+            score,
+            reason,
+            file: file.to_string(),
+            sheet: sheet.name.clone(),
+            cell: a1(row, col(2)),
+        });
+    }
+    (reviews, findings)
+}
