@@ -80,20 +80,15 @@ pub fn rank(entries: &[Entry], awards: &[Award], members: usize) -> Vec<Placing>
     });
     let mut placings: Vec<Placing> = Vec::with_capacity(order.len());
     for (i, e) in order.iter().enumerate() {
-        let (rank, by_tie_break) = match i.checked_sub(1).map(|p| order[p]) {
-            Some(prev) if key_of(prev) == key_of(e) => (placings[i - 1].rank, false),
-            Some(prev) => (i as u32 + 1, cents(prev.score) == cents(e.score)),
-            None => (1, false),
+        let rank = match i.checked_sub(1).map(|p| order[p]) {
+            Some(prev) if key_of(prev) == key_of(e) => placings[i - 1].rank,
+            _ => i as u32 + 1,
         };
-        if by_tie_break {
-            // The unit above was separated from this one by a tie-break.
-            placings[i - 1].by_tie_break = true;
-        }
         placings.push(Placing {
             id: e.id.clone(),
             rank,
             shared: false,
-            by_tie_break,
+            by_tie_break: false,
             award: None,
             needs_vote: None,
         });
@@ -101,6 +96,11 @@ pub fn rank(entries: &[Entry], awards: &[Award], members: usize) -> Vec<Placing>
     for i in 0..placings.len() {
         let r = placings[i].rank;
         placings[i].shared = placings.iter().filter(|p| p.rank == r).count() > 1;
+        // Decided by a tie-break: another unit has the same total but
+        // another rank.
+        let score = cents(order[i].score);
+        placings[i].by_tie_break =
+            (0..placings.len()).any(|j| cents(order[j].score) == score && placings[j].rank != r);
     }
     propose_awards(&order, &mut placings, awards, members);
     placings

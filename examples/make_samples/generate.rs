@@ -143,7 +143,7 @@ fn ktkt_plan() -> PlanDraft {
                 "Tỷ lệ",
                 Some(0.5),
                 false,
-                AVG,
+                "Số đơn vị đạt",
             ),
             ind(
                 "I",
@@ -549,7 +549,7 @@ fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
     let mut rows = good_year();
     set(&mut rows, "1.5", num(97.5), num(4.0));
     let mut f = fill(rows, 12);
-    f.layout.typed_total = Some(97.0);
+    f.layout.typed_total = Some(99.0);
     count(&mut f, "T1", 1.0);
     out.push(("STTTT", None, f));
 

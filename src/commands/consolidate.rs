@@ -25,8 +25,12 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
         .chain(args.json.as_ref())
         .cloned()
         .collect();
+    // An earlier run's output found among the inputs is skipped (it is
+    // about to be replaced); anything else in the output's place is an input
+    // that must not be overwritten.
+    let mut inputs = inputs;
     for input in &inputs {
-        if outputs.iter().any(|o| same_file(o, input)) {
+        if outputs.iter().any(|o| same_file(o, input)) && !is_own_output(input) {
             bail!(
                 "{} `{}`",
                 lang.pick(
@@ -37,6 +41,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
             );
         }
     }
+    inputs.retain(|i| !outputs.iter().any(|o| same_file(o, i)));
     let expect = Expect {
         period: Some(&period.code),
     };
@@ -95,6 +100,10 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     }
     print_summary(&mut std::io::stdout().lock(), &result, &args.out, lang)?;
     Ok(Status::from_findings(&result.findings))
+}
+
+fn is_own_output(path: &Path) -> bool {
+    crate::workbook::open(path).is_ok_and(|b| b.properties.contains_key(PROP_OUTPUT))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

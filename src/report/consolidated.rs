@@ -9,7 +9,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::template::PROP_OUTPUT;
-use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
 use crate::bloc::{Consolidation, FileStatus, UnitResult, UnitStatus};
 use crate::messages::{Lang, message, severity_label};
 use crate::plan::{Aggregate, Plan};
@@ -33,6 +33,10 @@ pub const RANKING_COLUMNS: [&str; 13] = [
     "Xếp loại",
     "Đề nghị khen thưởng",
     "Ghi chú",
+];
+
+const RANKING_WIDTHS: [f64; 13] = [
+    6.0, 9.0, 30.0, 9.0, 9.0, 9.0, 8.0, 9.0, 9.0, 9.0, 22.0, 14.0, 40.0,
 ];
 
 /// Units in the order of the ranking: ranked by rank then code, then the
@@ -157,6 +161,7 @@ fn ranking(
     )?;
     let hr = RANKING_HEADER_ROW;
     header(ws, hr, &RANKING_COLUMNS, styles)?;
+    ws.set_row_height(hr, 31.5)?;
     for (c, w) in [6, 9, 34, 10, 10, 9, 9, 10, 10, 10, 10, 16, 40]
         .iter()
         .enumerate()
@@ -194,7 +199,18 @@ fn ranking(
             &styles.text,
         )?;
         ws.write_string_with_format(row, 11, u.award.as_deref().unwrap_or(""), &styles.text_bold)?;
-        ws.write_string_with_format(row, 12, remarks(u), &styles.text)?;
+        let note = remarks(u);
+        ws.write_string_with_format(row, 12, &note, &styles.text)?;
+        let grade = u.grade.map(|g| g.name_vi()).unwrap_or("");
+        fit_row(
+            ws,
+            row,
+            &[
+                (&u.name, RANKING_WIDTHS[2]),
+                (grade, RANKING_WIDTHS[10]),
+                (&note, RANKING_WIDTHS[12]),
+            ],
+        )?;
     }
     let ranked = units.iter().filter(|u| u.rank.is_some()).count() as u32;
     if ranked > 0 {
@@ -299,7 +315,6 @@ fn detail(
         }
         ws.merge_range(row, last, row + 1, last, "Cộng mục", &styles.header)?;
         row += 2;
-        let first_data = row;
         for u in &units {
             match u.rank {
                 Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.text)?,
@@ -321,6 +336,12 @@ fn detail(
                 };
                 opt_number(ws, row, c + 1, res.final_score, styles)?;
             }
+            let texts: Vec<String> = cols
+                .iter()
+                .filter_map(|(i, _)| achieved_text(&u.indicators[*i].achieved))
+                .collect();
+            let cells: Vec<(&str, f64)> = texts.iter().map(|t| (t.as_str(), 8.0)).collect();
+            fit_row(ws, row, &cells)?;
             let subtotal = u.section_totals.get(&section.id).copied().unwrap_or(0.0);
             ws.write_number_with_format(row, last, subtotal, &styles.number_bold)?;
             row += 1;
@@ -342,7 +363,6 @@ fn detail(
             ws.write_blank(row, last, &styles.text)?;
             row += 1;
         }
-        let _ = first_data;
         row += 2;
     }
     if !breaks.is_empty() {
@@ -371,7 +391,8 @@ fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Resul
         styles,
     )?;
     header(ws, 3, &labels, styles)?;
-    for (c, w) in [8, 50, 22, 16, 24, 12, 12].iter().enumerate() {
+    const WIDTHS: [f64; 7] = [8.0, 50.0, 22.0, 16.0, 30.0, 14.0, 12.0];
+    for (c, w) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     for (i, t) in r.bloc_targets.iter().enumerate() {
@@ -395,7 +416,8 @@ fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Resul
         } else {
             t.target_text.clone()
         };
-        ws.write_string_with_format(row, 4, target, &styles.text)?;
+        ws.write_string_with_format(row, 4, &target, &styles.text)?;
+        fit_row(ws, row, &[(&t.content, WIDTHS[1]), (&target, WIDTHS[4])])?;
         let met = match t.met {
             Some(true) => "Đạt",
             Some(false) => "Chưa đạt",
@@ -430,7 +452,8 @@ fn checks(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Result<(), 
         styles,
     )?;
     header(ws, 3, &labels, styles)?;
-    for (c, w) in [9, 18, 9, 30, 16, 6, 8, 14, 14, 60].iter().enumerate() {
+    const WIDTHS: [f64; 10] = [9.0, 18.0, 9.0, 30.0, 14.0, 6.0, 8.0, 14.0, 14.0, 56.0];
+    for (c, w) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     let mut sorted: Vec<_> = r.findings.iter().collect();
@@ -447,7 +470,18 @@ fn checks(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Result<(), 
         ws.write_string_with_format(row, 6, text(&f.indicator), &styles.text)?;
         ws.write_string_with_format(row, 7, text(&f.found), &styles.text)?;
         ws.write_string_with_format(row, 8, text(&f.expected), &styles.text)?;
-        ws.write_string_with_format(row, 9, message(f, Lang::Vi), &styles.text)?;
+        let msg = message(f, Lang::Vi);
+        ws.write_string_with_format(row, 9, &msg, &styles.text)?;
+        fit_row(
+            ws,
+            row,
+            &[
+                (&f.file, WIDTHS[3]),
+                (f.found.as_deref().unwrap_or(""), WIDTHS[7]),
+                (f.expected.as_deref().unwrap_or(""), WIDTHS[8]),
+                (&msg, WIDTHS[9]),
+            ],
+        )?;
     }
     ws.set_freeze_panes(4, 0)?;
     print_setup(ws, Some(3));
@@ -492,7 +526,7 @@ fn submissions(
         styles,
     )?;
     header(ws, 3, &labels, styles)?;
-    for (c, w) in [9, 34, 20, 36, 12, 12, 9, 7, 9].iter().enumerate() {
+    for (c, w) in [9, 30, 20, 44, 12, 12, 9, 7, 9].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     let mut row = 4;
@@ -572,7 +606,7 @@ fn ballots(
     ws.set_column_width(1, 40)?;
     ws.set_column_width(2, 12)?;
     ws.set_column_width(3, 10)?;
-    ws.set_column_width(4, 30)?;
+    ws.set_column_width(4, 44)?;
     ws.set_column_width(5, 12)?;
     ws.set_column_width(6, 12)?;
     let mut row = 0;
@@ -635,6 +669,7 @@ fn ballots(
                 "Đề nghị theo kết quả chấm điểm"
             };
             ws.write_string_with_format(line, 4, note, &styles.text)?;
+            fit_row(ws, line, &[(&u.name, 40.0), (note, 44.0)])?;
             ws.write_blank(line, 5, &styles.text)?;
             ws.write_blank(line, 6, &styles.text)?;
             line += 1;

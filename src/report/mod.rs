@@ -170,6 +170,25 @@ pub fn print_setup(sheet: &mut Worksheet, header_row: Option<u32>) {
     }
 }
 
+/// Sets a row's height so that wrapped text shows whole: LibreOffice and
+/// Excel keep the stored height when printing, and rust_xlsxwriter stores
+/// the default one. `cells` are (text, column width in characters).
+pub fn fit_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    cells: &[(&str, f64)],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    // Times New Roman 12 fits about 0.85 characters per width unit.
+    let lines = cells
+        .iter()
+        .map(|(text, width)| (text.chars().count() as f64 / (width * 0.85).max(1.0)).ceil())
+        .fold(1.0, f64::max);
+    if lines > 1.0 {
+        sheet.set_row_height(row, 15.75 * lines)?;
+    }
+    Ok(())
+}
+
 /// Wraps an xlsx error with the file it was for.
 pub(crate) fn xlsx_err(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
     move |source| WriteError::Xlsx {

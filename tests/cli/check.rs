@@ -46,7 +46,7 @@ fn sample_bloc_flaws_are_reported_at_their_cells() {
     let (code, doc) = check_json(&w, &[repo("samples/ktkt-2022/don-vi")]);
     assert_eq!(code, 1);
     assert_eq!(doc["schema"], "thidua/check/1");
-    assert_eq!(doc["summary"]["files"], 12);
+    assert_eq!(doc["summary"]["files"], 13);
     let ts = "Tự chấm điểm";
     let expected: &[(&str, &str, &str, &str)] = &[
         ("SXD_NAM.xlsx", "text-number", ts, "I6"),
@@ -60,8 +60,10 @@ fn sample_bloc_flaws_are_reported_at_their_cells() {
         ("SKHCN_NAM.xlsx", "score-as-date", ts, "I14"),
         ("SKHCN_NAM.xlsx", "ambiguous-number", ts, "G23"),
         ("STTTT_NAM.xlsx", "total-mismatch", ts, "I26"),
-        ("So Ke hoach va Dau tu.xlsx", "no-info-sheet", "", ""),
-        ("STC_NAM.xlsx", "matched-by-name", ts, "C13"),
+        ("So Tai chinh.xlsx", "no-info-sheet", "", ""),
+        ("So Tai chinh.xlsx", "matched-by-name", ts, "C13"),
+        ("So Tai chinh.xlsx", "over-claimed", ts, "I17"),
+        ("SYT_NAM.xlsx", "unknown-unit", "Thông tin", "B4"),
         ("BQLKKT_NAM.xlsx", "weaker-target", "Đăng ký chỉ tiêu", "F6"),
         ("CTHUE_NAM.xlsx", "unreadable-value", ts, "G15"),
         ("CTHUE_NAM.xlsx", "over-cap", ts, "G31"),
@@ -75,11 +77,12 @@ fn sample_bloc_flaws_are_reported_at_their_cells() {
         );
     }
     // The clean ones are clean, including the one rebuilt by hand.
-    assert!(findings_of(&doc, "SCT_NAM.xlsx").is_empty());
+    assert!(findings_of(&doc, "/SCT_NAM.xlsx").is_empty());
+    assert!(findings_of(&doc, "SCT_NAM (ban cu).xlsx").is_empty());
     assert!(findings_of(&doc, "STNMT_NAM.xlsx").is_empty());
     // Exactly the planted errors, no more.
-    assert_eq!(doc["summary"]["errors"], 6, "{:#}", doc["summary"]);
-    assert_eq!(doc["summary"]["files_with_errors"], 5);
+    assert_eq!(doc["summary"]["errors"], 7, "{:#}", doc["summary"]);
+    assert_eq!(doc["summary"]["files_with_errors"], 6);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! messages, cells and the files written.
 
 mod check;
+mod consolidate;
 mod init;
 mod plan;
 mod samples;

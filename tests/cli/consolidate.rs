@@ -1,0 +1,442 @@
+//! Consolidating the sample bloc, checked against figures worked out by hand
+//! from the sample data (examples/make_samples/generate.rs), not by the tool.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::workdir::{Workdir, repo, run, sample_plan};
+
+fn consolidate(w: &Workdir, inputs: &[PathBuf]) -> (i32, String, Value) {
+    let mut cmd = w.thidua();
+    cmd.arg("consolidate")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg("--review")
+        .arg(repo("samples/ktkt-2022/tham-dinh.xlsx"))
+        .args(inputs)
+        .args(["-o", "tong-hop.xlsx", "--json", "tong-hop.json"]);
+    let (code, out, err) = run(&mut cmd);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let doc =
+        serde_json::from_str(&std::fs::read_to_string(w.path("tong-hop.json")).unwrap()).unwrap();
+    (code, out, doc)
+}
+
+fn unit<'a>(doc: &'a Value, code: &str) -> &'a Value {
+    doc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == code)
+        .unwrap_or_else(|| panic!("no unit {code}"))
+}
+
+/// (unit, rank, ranking score, total, self total, bonus, penalty, award,
+/// award it is tied for at the quota's edge).
+type Expected<'a> = (
+    &'a str,
+    u32,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn close(a: &Value, b: f64) -> bool {
+    a.as_f64().is_some_and(|a| (a - b).abs() < 0.005)
+}
+
+/// 1.3 is scored `Dẫn đầu` against the plan's `Ít nhất 25%`: every unit but
+/// SCT achieved 31% (overshoot 31/25 − 1 = 0.24, the largest, full 10
+/// points). SCT registered `Ít nhất 30%` and achieved 36%: overshoot 0.2.
+fn sct_leading() -> f64 {
+    let sct: f64 = 36.0 / 30.0 - 1.0;
+    let best = 31.0 / 25.0 - 1.0;
+    ((5.0 + 5.0 * sct / best) * 100.0).round() / 100.0
+}
+
+#[test]
+fn ranks_the_sample_bloc_as_computed_by_hand() {
+    let w = Workdir::new();
+    let (code, out, doc) = consolidate(&w, &[repo("samples/ktkt-2022/don-vi")]);
+    assert_eq!(code, 1, "the inputs carry errors: {out}");
+    assert_eq!(doc["schema"], "thidua/consolidate/1");
+    assert_eq!(
+        doc["uses_converted"], true,
+        "KBNN has an indicator not assigned"
+    );
+
+    // A good year scores 100 (every target met); the units depart from it:
+    // (unit, rank, ranking score, total, self total, bonus, penalty, award, needs vote)
+    let l = sct_leading();
+    let expected: &[Expected] = &[
+        // 1.3 at l; T1 3×1, T2 4×0,5 capped 2; TR2 1×2 (bars awards).
+        (
+            "SCT",
+            1,
+            90.0 + l + 3.0 + 2.0 - 2.0,
+            90.0 + l + 3.0 + 2.0 - 2.0,
+            100.0 + 5.0 - 2.0,
+            5.0,
+            2.0,
+            None,
+            None,
+        ),
+        // T1 1, T2 1.
+        (
+            "STNMT",
+            2,
+            101.5,
+            101.5,
+            98.0 + 1.5,
+            1.5,
+            0.0,
+            Some("Cờ thi đua"),
+            None,
+        ),
+        // 2.3's self score became a date: not summed in the self total; the
+        // computed 5 counts.
+        (
+            "SKHCN",
+            3,
+            100.5,
+            100.5,
+            98.0 - 5.0 + 0.5,
+            0.5,
+            0.0,
+            Some("Bằng khen"),
+            None,
+        ),
+        // 1.5 at 97% earns band 4; T1 1: equal to SKHCN but 1 point less in
+        // section I (tie-break), and tied with each other at the quota edge.
+        (
+            "BQLKKT",
+            4,
+            100.5,
+            100.5,
+            97.0 + 1.5,
+            1.5,
+            0.0,
+            None,
+            Some("Bằng khen"),
+        ),
+        (
+            "STTTT",
+            4,
+            100.5,
+            100.5,
+            97.0 + 1.5,
+            1.5,
+            0.0,
+            None,
+            Some("Bằng khen"),
+        ),
+        // 3.3 not assigned: 97 of 97 converted to 100; no bonus.
+        ("KBNN", 6, 100.0, 97.0, 95.0, 0.0, 0.0, None, None),
+        // 2.4 unreadable: its self score 3 counts; TR1 6×0,5 capped at 2.
+        ("CTHUE", 7, 98.5, 98.5, 96.5, 0.5, 2.0, None, None),
+        // 1.1 at 96%: 19,2; 2.3 at 14 of 15: 4,67; reviewed 3.5 at 2.
+        (
+            "SXD",
+            8,
+            100.0 - 0.8 - 0.33 - 1.0 + 0.5,
+            100.0 - 0.8 - 0.33 - 1.0 + 0.5,
+            97.0 + 0.5,
+            0.5,
+            0.0,
+            None,
+            None,
+        ),
+        // 2.6 row missing; 2.6 not met: a tie left shared.
+        ("SNN", 9, 97.5, 97.5, 95.5, 0.5, 0.0, None, None),
+        ("STC", 9, 97.5, 97.5, 98.5, 0.5, 0.0, None, None),
+        // 1.2 reviewed 8; 2.1 at 98%: 4,9; 2.2 missed: 0.
+        (
+            "SGTVT",
+            11,
+            100.0 - 2.0 - 0.1 - 5.0 + 0.5,
+            100.0 - 2.0 - 0.1 - 5.0 + 0.5,
+            98.0 + 2.0 - 0.7 + 0.5,
+            0.5,
+            0.0,
+            None,
+            None,
+        ),
+    ];
+    for (code, rank, score, total, own, bonus, penalty, award, vote) in expected {
+        let u = unit(&doc, code);
+        assert_eq!(u["status"], "ranked", "{code}");
+        assert_eq!(u["rank"], *rank, "{code} rank");
+        assert!(
+            close(&u["ranking_score"], *score),
+            "{code} score {} ≠ {score}",
+            u["ranking_score"]
+        );
+        assert!(
+            close(&u["total"], *total),
+            "{code} total {} ≠ {total}",
+            u["total"]
+        );
+        assert!(
+            close(&u["self_total"], *own),
+            "{code} self {} ≠ {own}",
+            u["self_total"]
+        );
+        assert!(close(&u["bonus"], *bonus), "{code} bonus");
+        assert!(close(&u["penalty"], *penalty), "{code} penalty");
+        assert_eq!(u["award"].as_str(), *award, "{code} award");
+        assert_eq!(u["needs_vote"].as_str(), *vote, "{code} vote");
+        assert_eq!(u["grade"], "excellent", "{code} grade (all ≥ 90)");
+    }
+    let sct = unit(&doc, "SCT");
+    assert_eq!(sct["barred"], true);
+    assert!(
+        sct["barred_reason"].as_str().unwrap().starts_with("TR2"),
+        "{}",
+        sct["barred_reason"]
+    );
+    assert!(close(&sct["indicators"]["1.3"]["final"], l));
+    assert_eq!(unit(&doc, "SKHCN")["decided_by_tie_break"], true);
+    assert_eq!(unit(&doc, "SNN")["shared_rank"], true);
+    let sgtvt = unit(&doc, "SGTVT");
+    assert!(close(&sgtvt["indicators"]["1.2"]["reviewed"], 8.0));
+    assert!(close(&sgtvt["indicators"]["1.2"]["computed"], 10.0));
+    assert!(close(&sgtvt["indicators"]["1.2"]["self"], 12.0));
+    assert!(close(&sgtvt["indicators"]["1.2"]["final"], 8.0));
+    assert_eq!(sgtvt["indicators"]["1.2"]["exceeded"], true);
+    assert_eq!(sgtvt["indicators"]["2.2"]["met"], false);
+
+    // The member that sent nothing, the stranger, the superseded file.
+    let skhdt = unit(&doc, "SKHDT");
+    assert_eq!(skhdt["status"], "missing");
+    assert!(skhdt["rank"].is_null());
+    assert_eq!(unit(&doc, "SYT")["status"], "not-in-bloc");
+    let files = doc["files"].as_array().unwrap();
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(name))
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("SCT_NAM (ban cu).xlsx"), "superseded");
+    assert_eq!(status("SCT_NAM.xlsx"), "counted");
+    assert_eq!(status("SYT_NAM.xlsx"), "not-in-bloc");
+
+    // Review rows that cannot apply are findings with their cells.
+    let findings = doc["findings"].as_array().unwrap();
+    let at = |code: &str, cell: &str| {
+        findings.iter().any(|f| {
+            f["code"] == code
+                && f["file"].as_str().unwrap().ends_with("tham-dinh.xlsx")
+                && f["cell"] == cell
+        })
+    };
+    assert!(at("unknown-unit", "A6"), "SYT in the review");
+    assert!(at("unknown-row", "B7"), "9.9 in the review");
+    assert!(at("above-max", "C8"), "7 of 5 in the review");
+    assert!(at("review-applied", "C4"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "not-submitted" && f["unit"] == "SKHDT")
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["message"].as_str().is_some_and(|m| !m.is_empty()))
+    );
+
+    // Bloc targets (seed 003 items 5–8).
+    let targets = doc["bloc_targets"].as_array().unwrap();
+    let target = |code: &str| targets.iter().find(|t| t["code"] == code).unwrap();
+    // 1.1: all twelve must complete; SXD reached 96%, SKHDT sent nothing.
+    assert_eq!(target("1.1")["value"], 10.0);
+    assert_eq!(target("1.1")["of"], 12);
+    assert_eq!(target("1.1")["met"], false);
+    // 2.2 (Trên 90% LĐTT), weighted by headcount: SGTVT 88% × 156, others 93%.
+    let heads = [
+        142.0, 98.0, 156.0, 210.0, 134.0, 64.0, 58.0, 88.0, 76.0, 310.0, 120.0,
+    ];
+    let total: f64 = heads.iter().sum();
+    let avg = (93.0 * (total - 156.0) + 88.0 * 156.0) / total;
+    assert!(
+        close(&target("2.2")["value"], (avg * 100.0).round() / 100.0),
+        "{}",
+        target("2.2")
+    );
+    assert_eq!(target("2.2")["met"], true);
+
+    // The terminal summary.
+    assert!(out.contains("Chưa nộp – không xếp loại"), "{out}");
+    assert!(out.contains("cần bình xét (Bằng khen)"), "{out}");
+}
+
+#[test]
+fn the_ranking_sheet_holds_the_json_values() {
+    let w = Workdir::new();
+    let (_, _, doc) = consolidate(&w, &[repo("samples/ktkt-2022/don-vi")]);
+    let book = thidua::workbook::open(&w.path("tong-hop.xlsx")).unwrap();
+    let sheet = book.sheet(&["Xếp hạng"]).unwrap();
+    let header = thidua::report::consolidated::RANKING_HEADER_ROW;
+    for (c, label) in thidua::report::consolidated::RANKING_COLUMNS
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(sheet.text(header, c as u32), *label);
+    }
+    let number = |row: u32, col: u32| match sheet.value(row, col) {
+        thidua::workbook::Value::Number(n) => Some(*n),
+        _ => None,
+    };
+    let mut row = header + 1;
+    let mut seen = 0;
+    while !sheet.text(row, 1).is_empty() {
+        let u = unit(&doc, &sheet.text(row, 1));
+        seen += 1;
+        assert_eq!(sheet.text(row, 2), u["name"].as_str().unwrap());
+        if u["status"] == "ranked" {
+            assert_eq!(number(row, 0), u["rank"].as_f64(), "rank of {}", u["code"]);
+            for (col, key) in [
+                (3, "self_total"),
+                (4, "indicator_total"),
+                (5, "bonus"),
+                (6, "penalty"),
+                (7, "total"),
+                (9, "converted"),
+            ] {
+                assert_eq!(number(row, col), u[key].as_f64(), "{key} of {}", u["code"]);
+            }
+            let diff = u["total"].as_f64().unwrap() - u["self_total"].as_f64().unwrap();
+            assert!((number(row, 8).unwrap() - diff).abs() < 0.005);
+            assert_eq!(sheet.text(row, 10), "Hoàn thành xuất sắc nhiệm vụ");
+            assert_eq!(sheet.text(row, 11), u["award"].as_str().unwrap_or(""));
+        } else {
+            assert_eq!(sheet.text(row, 0), "—");
+            assert!(sheet.text(row, 12).contains("Chưa nộp – không xếp loại"));
+        }
+        row += 1;
+    }
+    assert_eq!(seen, 12, "every member has a row");
+    for name in [
+        "Chi tiết",
+        "Chỉ tiêu khối",
+        "Kiểm tra",
+        "Nộp báo cáo",
+        "Phiếu bầu",
+    ] {
+        assert!(book.sheet(&[name]).is_some(), "sheet {name}");
+    }
+    assert_eq!(
+        book.properties.get("thidua-output").map(String::as_str),
+        Some("consolidated")
+    );
+    // The ballot for Bằng khen lists the winner and the two tied units.
+    let ballot = book.sheet(&["Phiếu bầu"]).unwrap();
+    let names: Vec<String> = (0..=ballot.last_row().unwrap())
+        .map(|r| ballot.text(r, 1))
+        .collect();
+    for name in [
+        "Sở Tài nguyên và Môi trường",
+        "Sở Khoa học và Công nghệ",
+        "Ban Quản lý Khu kinh tế tỉnh",
+        "Sở Thông tin và Truyền thông",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} on a ballot");
+    }
+}
+
+#[test]
+fn the_output_is_never_an_input_and_outputs_are_not_read_back() {
+    let w = Workdir::new();
+    let dir = w.path("nhan");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["SCT_NAM.xlsx", "SXD_NAM.xlsx"] {
+        std::fs::copy(repo(&format!("samples/ktkt-2022/don-vi/{f}")), dir.join(f)).unwrap();
+    }
+    let mut cmd = w.thidua();
+    cmd.arg("consolidate")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg("nhan")
+        .args(["-o", "nhan/SCT_NAM.xlsx"]);
+    let (code, _, err) = run(&mut cmd);
+    assert_eq!(code, 2);
+    assert!(err.contains("SCT_NAM.xlsx"), "{err}");
+    // Writing over an earlier output of the same run is fine; another
+    // thidua output in the folder is skipped, not read as a unit's file.
+    for out in [
+        "nhan/tong-hop.xlsx",
+        "nhan/tong-hop.xlsx",
+        "nhan/ban-truoc.xlsx",
+    ] {
+        let mut cmd = w.thidua();
+        cmd.arg("consolidate")
+            .arg("--plan")
+            .arg(sample_plan())
+            .arg("nhan")
+            .args(["-o", out]);
+        assert_eq!(run(&mut cmd).0, 0, "{out}");
+    }
+    let mut cmd = w.thidua();
+    cmd.arg("consolidate")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg("nhan")
+        .args(["-o", "tong-hop.xlsx", "--json", "kq.json"]);
+    run(&mut cmd);
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("kq.json")).unwrap()).unwrap();
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "skipped-output")
+    );
+    assert_eq!(doc["files"].as_array().unwrap().len(), 2);
+}
+
+/// Files read once; then consolidated in many orders.
+fn read_sample_files() -> (thidua::plan::Plan, Vec<thidua::bloc::ReadFile>) {
+    let plan = thidua::plan::load(&sample_plan()).unwrap().plan;
+    let expect = thidua::submission::Expect {
+        period: Some("NAM"),
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(repo("samples/ktkt-2022/don-vi")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.display().to_string();
+        let book = thidua::workbook::open(&path).unwrap();
+        let (sub, findings) = thidua::submission::read(&book, &file, &plan, &expect);
+        files.push(thidua::bloc::ReadFile {
+            file,
+            submission: Some(sub),
+            findings,
+        });
+    }
+    (plan, files)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn input_order_changes_nothing(seed in any::<u64>()) {
+        let (plan, files) = read_sample_files();
+        let period = plan.period("NAM").unwrap();
+        let base = thidua::bloc::consolidate(&plan, period, &files, &[]);
+        let mut shuffled = files.clone();
+        let mut state = seed;
+        for i in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let other = thidua::bloc::consolidate(&plan, period, &shuffled, &[]);
+        prop_assert_eq!(serde_json::to_string(&base).unwrap(), serde_json::to_string(&other).unwrap());
+    }
+}
