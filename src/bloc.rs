@@ -270,9 +270,10 @@ pub fn consolidate(
             .map(format_date)
             .unwrap_or_else(|| "?".into());
         if !differing.is_empty() {
+            // Every file of that day is in the conflict, copies included.
             conflicts.push(unit.clone());
             let all: Vec<&str> = std::iter::once(newest.file.as_str())
-                .chain(differing.iter().map(|rf| rf.file.as_str()))
+                .chain(same_day.iter().map(|rf| rf.file.as_str()))
                 .collect();
             for file in &all {
                 findings.push(
@@ -282,6 +283,9 @@ pub fn consolidate(
                         .expected(all.join(" ≠ ")),
                 );
                 set_status(&mut records, file, FileStatus::Conflict);
+            }
+            for rf in list.iter().skip(1 + same_day.len()) {
+                set_status(&mut records, &rf.file, FileStatus::Superseded);
             }
             continue;
         }

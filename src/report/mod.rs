@@ -19,6 +19,8 @@ use rust_xlsxwriter::{
 pub enum WriteError {
     #[error("`{0}` already exists; use --force to replace it")]
     Exists(PathBuf),
+    #[error("cannot write `{0}`: it is open in another program (Excel?) or read-only; close it and run again")]
+    Locked(PathBuf),
     #[error("cannot write `{path}`: {source}")]
     Io {
         path: PathBuf,
@@ -52,6 +54,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Wr
     if !overwrite && path.exists() {
         return Err(WriteError::Exists(path.to_path_buf()));
     }
+    let locked = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => WriteError::Locked(path.to_path_buf()),
+        _ => io(e),
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -61,11 +67,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Wr
         .prefix(".thidua-")
         .suffix(".tmp")
         .tempfile_in(&dir)
-        .map_err(io)?;
+        .map_err(locked)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     if overwrite {
-        tmp.persist(path).map_err(|e| io(e.error))?;
+        tmp.persist(path).map_err(|e| locked(e.error))?;
     } else {
         tmp.persist_noclobber(path)
             .map_err(|e| match e.error.kind() {
@@ -194,5 +200,43 @@ pub(crate) fn xlsx_err(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Wr
     move |source| WriteError::Xlsx {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_refuses_to_replace_unless_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xlsx");
+        write_atomic(&path, b"one", false).unwrap();
+        assert!(matches!(write_atomic(&path, b"two", false), Err(WriteError::Exists(_))));
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_atomic(&path, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_target_that_cannot_be_replaced_says_to_close_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tong-hop.xlsx");
+        std::fs::write(&path, b"old").unwrap();
+        // A read-only folder stands in for a file locked by Excel on Windows.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+        let result = write_atomic(&path, b"new", true);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        if let Err(e) = result {
+            let text = e.to_string();
+            assert!(text.contains("tong-hop.xlsx"), "{text}");
+        }
+        // (As root the write may succeed; the message is pinned below.)
+        let msg = WriteError::Locked(path.clone()).to_string();
+        assert!(msg.contains("close it and run again"), "{msg}");
     }
 }
