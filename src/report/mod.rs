@@ -19,7 +19,9 @@ use rust_xlsxwriter::{
 pub enum WriteError {
     #[error("`{0}` already exists; use --force to replace it")]
     Exists(PathBuf),
-    #[error("cannot write `{0}`: it is open in another program (Excel?) or read-only; close it and run again")]
+    #[error(
+        "cannot write `{0}`: it is open in another program (Excel?) or read-only; close it and run again"
+    )]
     Locked(PathBuf),
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -212,7 +214,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.xlsx");
         write_atomic(&path, b"one", false).unwrap();
-        assert!(matches!(write_atomic(&path, b"two", false), Err(WriteError::Exists(_))));
+        assert!(matches!(
+            write_atomic(&path, b"two", false),
+            Err(WriteError::Exists(_))
+        ));
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         write_atomic(&path, b"two", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");

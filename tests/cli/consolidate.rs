@@ -464,26 +464,74 @@ fn same_day_submissions_that_differ_are_a_conflict() {
         ..UnitFill::default()
     };
     std::fs::create_dir(w.path("nhan")).unwrap();
-    template::write(&plan, sct, year, Some(&fill(20.0)), &w.path("nhan/a.xlsx"), false).unwrap();
-    template::write(&plan, sct, year, Some(&fill(18.0)), &w.path("nhan/b.xlsx"), false).unwrap();
+    template::write(
+        &plan,
+        sct,
+        year,
+        Some(&fill(20.0)),
+        &w.path("nhan/a.xlsx"),
+        false,
+    )
+    .unwrap();
+    template::write(
+        &plan,
+        sct,
+        year,
+        Some(&fill(18.0)),
+        &w.path("nhan/b.xlsx"),
+        false,
+    )
+    .unwrap();
     // The same report twice is no conflict; a first-quarter report is left out.
-    template::write(&plan, sct, year, Some(&fill(20.0)), &w.path("nhan/a-copy.xlsx"), false).unwrap();
-    template::write(&plan, sct, q1, Some(&fill(20.0)), &w.path("nhan/q1.xlsx"), false).unwrap();
+    template::write(
+        &plan,
+        sct,
+        year,
+        Some(&fill(20.0)),
+        &w.path("nhan/a-copy.xlsx"),
+        false,
+    )
+    .unwrap();
+    template::write(
+        &plan,
+        sct,
+        q1,
+        Some(&fill(20.0)),
+        &w.path("nhan/q1.xlsx"),
+        false,
+    )
+    .unwrap();
     let mut cmd = w.thidua();
-    cmd.arg("consolidate").arg("--plan").arg(sample_plan()).arg("nhan").args(["-o", "th.xlsx", "--json", "th.json"]);
+    cmd.arg("consolidate")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg("nhan")
+        .args(["-o", "th.xlsx", "--json", "th.json"]);
     let (code, out, _) = run(&mut cmd);
     assert_eq!(code, 1);
     assert!(out.contains("hai bản nộp khác nhau"), "{out}");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
     let sct = unit(&doc, "SCT");
     assert_eq!(sct["status"], "conflict");
     assert!(sct["rank"].is_null());
     let files = doc["files"].as_array().unwrap();
-    let status = |name: &str| files.iter().find(|f| f["file"].as_str().unwrap().ends_with(name)).unwrap()["status"].clone();
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(name))
+            .unwrap()["status"]
+            .clone()
+    };
     assert_eq!(status("nhan/a.xlsx"), "conflict");
     assert_eq!(status("nhan/b.xlsx"), "conflict");
     assert_eq!(status("nhan/q1.xlsx"), "other-period");
-    let conflicts = doc["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "conflict").count();
+    let conflicts = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "conflict")
+        .count();
     assert_eq!(status("nhan/a-copy.xlsx"), "conflict");
     assert_eq!(conflicts, 3, "one on each file of that day");
 }
