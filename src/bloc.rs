@@ -38,6 +38,7 @@ pub enum FileStatus {
     Superseded,
     Conflict,
     NotInBloc,
+    OtherPlan,
     OtherPeriod,
     Unreadable,
 }
@@ -208,6 +209,11 @@ pub fn consolidate(
             records.push(record(FileStatus::Unreadable));
             continue;
         };
+        if rf.findings.iter().any(|f| f.code == Code::WrongPlan) {
+            // Reported by the reader (`wrong-plan`); never counted.
+            records.push(record(FileStatus::OtherPlan));
+            continue;
+        }
         let Some(code) = &sub.unit else {
             // The reader already said the unit is unknown.
             records.push(record(FileStatus::NotInBloc));

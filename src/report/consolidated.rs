@@ -494,6 +494,7 @@ fn file_status(s: FileStatus) -> &'static str {
         FileStatus::Superseded => "Đã thay bằng bản sau",
         FileStatus::Conflict => "Xung đột",
         FileStatus::NotInBloc => "Không thuộc khối",
+        FileStatus::OtherPlan => "Thuộc kế hoạch khác",
         FileStatus::OtherPeriod => "Khác kỳ báo cáo",
         FileStatus::Unreadable => "Không đọc được",
     }

@@ -501,6 +501,10 @@ fn same_day_submissions_that_differ_are_a_conflict() {
         false,
     )
     .unwrap();
+    let mut other = plan.clone();
+    other.code = "KHAC-2022".into();
+    let khac = w.path("nhan/khac.xlsx");
+    template::write(&other, sct, year, Some(&fill(20.0)), &khac, false).unwrap();
     let mut cmd = w.thidua();
     cmd.arg("consolidate")
         .arg("--plan")
@@ -520,12 +524,13 @@ fn same_day_submissions_that_differ_are_a_conflict() {
         files
             .iter()
             .find(|f| f["file"].as_str().unwrap().ends_with(name))
-            .unwrap()["status"]
+            .unwrap_or_else(|| panic!("{name} not in {files:?}"))["status"]
             .clone()
     };
     assert_eq!(status("nhan/a.xlsx"), "conflict");
     assert_eq!(status("nhan/b.xlsx"), "conflict");
     assert_eq!(status("nhan/q1.xlsx"), "other-period");
+    assert_eq!(status("nhan/khac.xlsx"), "other-plan");
     let conflicts = doc["findings"]
         .as_array()
         .unwrap()
