@@ -464,47 +464,21 @@ fn same_day_submissions_that_differ_are_a_conflict() {
         ..UnitFill::default()
     };
     std::fs::create_dir(w.path("nhan")).unwrap();
-    template::write(
-        &plan,
-        sct,
-        year,
-        Some(&fill(20.0)),
-        &w.path("nhan/a.xlsx"),
-        false,
-    )
-    .unwrap();
-    template::write(
-        &plan,
-        sct,
-        year,
-        Some(&fill(18.0)),
-        &w.path("nhan/b.xlsx"),
-        false,
-    )
-    .unwrap();
-    // The same report twice is no conflict; a first-quarter report is left out.
-    template::write(
-        &plan,
-        sct,
-        year,
-        Some(&fill(20.0)),
-        &w.path("nhan/a-copy.xlsx"),
-        false,
-    )
-    .unwrap();
-    template::write(
-        &plan,
-        sct,
-        q1,
-        Some(&fill(20.0)),
-        &w.path("nhan/q1.xlsx"),
-        false,
-    )
-    .unwrap();
     let mut other = plan.clone();
     other.code = "KHAC-2022".into();
-    let khac = w.path("nhan/khac.xlsx");
-    template::write(&other, sct, year, Some(&fill(20.0)), &khac, false).unwrap();
+    // Two different reports of one day, a copy of one of them, a
+    // first-quarter report and one made from another plan.
+    let files = [
+        (&plan, year, 20.0, "a.xlsx"),
+        (&plan, year, 18.0, "b.xlsx"),
+        (&plan, year, 20.0, "a-copy.xlsx"),
+        (&plan, q1, 20.0, "q1.xlsx"),
+        (&other, year, 20.0, "khac.xlsx"),
+    ];
+    for (p, period, score, name) in files {
+        let path = w.path(&format!("nhan/{name}"));
+        template::write(p, sct, period, Some(&fill(score)), &path, false).unwrap();
+    }
     let mut cmd = w.thidua();
     cmd.arg("consolidate")
         .arg("--plan")
