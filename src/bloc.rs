@@ -25,6 +25,9 @@ use crate::text::words::Grade;
 #[derive(Debug, Clone)]
 pub struct ReadFile {
     pub file: String,
+    /// When the file arrived, from the intake ledger; decides which of a
+    /// unit's files counts, and lateness.
+    pub received: Option<chrono::NaiveDateTime>,
     /// `None` when the file could not be read at all.
     pub submission: Option<Submission>,
     pub findings: Vec<Finding>,
@@ -50,6 +53,7 @@ pub struct FileRecord {
     pub unit: Option<String>,
     pub period: Option<String>,
     pub report_date: Option<NaiveDate>,
+    pub received: Option<chrono::NaiveDateTime>,
     pub status: FileStatus,
     /// Days after the deadline, when late.
     pub late_days: Option<i64>,
@@ -196,6 +200,7 @@ pub fn consolidate(
             unit: unit.clone(),
             period: rf.submission.as_ref().and_then(|s| s.period.clone()),
             report_date: rf.submission.as_ref().and_then(|s| s.report_date),
+            received: rf.received,
             status,
             late_days: None,
             errors: rf.findings.iter().filter(|f| f.is_error()).count(),
@@ -247,10 +252,15 @@ pub fn consolidate(
     let mut counted: BTreeMap<String, &Submission> = BTreeMap::new();
     let mut conflicts: Vec<String> = Vec::new();
     for (unit, mut list) in by_unit {
+        // Latest first: by the report date, then by when it arrived.
         list.sort_by(|a, b| {
-            let da = a.submission.as_ref().and_then(|s| s.report_date);
-            let db = b.submission.as_ref().and_then(|s| s.report_date);
-            db.cmp(&da).then_with(|| a.file.cmp(&b.file))
+            let key = |rf: &ReadFile| {
+                (
+                    rf.submission.as_ref().and_then(|s| s.report_date),
+                    rf.received,
+                )
+            };
+            key(b).cmp(&key(a)).then_with(|| a.file.cmp(&b.file))
         });
         let newest = list[0];
         let newest_sub = newest
@@ -262,6 +272,7 @@ pub fn consolidate(
             .skip(1)
             .filter(|rf| {
                 rf.submission.as_ref().and_then(|s| s.report_date) == newest_sub.report_date
+                    && rf.received == newest.received
             })
             .collect();
         let differing: Vec<&&ReadFile> = same_day

@@ -32,6 +32,9 @@ pub enum Command {
     /// Check units' workbooks against the plan (kiểm tra).
     #[command(alias = "kiem-tra")]
     Check(CheckArgs),
+    /// Check and file submissions into the archive, with a ledger (nhận).
+    #[command(alias = "nhan")]
+    Intake(IntakeArgs),
     /// Score, review, rank and write the consolidated workbook (tổng hợp).
     #[command(alias = "tong-hop")]
     Consolidate(ConsolidateArgs),
@@ -119,4 +122,24 @@ pub struct ConsolidateArgs {
     /// Also write the results as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IntakeArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// The archive folder (created if missing).
+    #[arg(long)]
+    pub archive: PathBuf,
+    /// When the files arrived: `2022-12-15`, `2022-12-15 08:30` or
+    /// `15/12/2022` (default: now), for submissions received earlier by e-mail.
+    #[arg(long)]
+    pub received: Option<String>,
+    /// The period to assume for files that do not say (default: the plan's last).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The submitted workbooks.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }

@@ -8,6 +8,7 @@
 //! workbooks (blank plan, unit templates, annotated copies); [`commands`]
 //! sequence those stages for each subcommand and print.
 
+pub mod archive;
 pub mod bloc;
 pub mod cli;
 pub mod commands;

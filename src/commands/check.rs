@@ -51,6 +51,7 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
     }
     let expect = Expect {
         period: args.period.as_deref(),
+        name: None,
     };
     let mut reports = Vec::with_capacity(files.len());
     let show_progress = files.len() > 20;

@@ -20,7 +20,34 @@ use crate::text::number::{format_en, format_vi};
 pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;
     let period = resolve_period(&plan, args.period.as_deref(), lang)?;
-    let inputs = expand_inputs(&args.inputs)?;
+    // An archive folder contributes the accepted files its ledger lists for
+    // the period, with their received times; other inputs are read as given.
+    let mut received: std::collections::HashMap<PathBuf, chrono::NaiveDateTime> =
+        Default::default();
+    let mut ledger_unit: std::collections::HashMap<PathBuf, String> = Default::default();
+    let mut plain = Vec::new();
+    let mut from_archives = Vec::new();
+    for input in &args.inputs {
+        if input.is_dir() && crate::archive::is_archive(input) {
+            let entries = crate::archive::read_ledger(input)?;
+            for e in archive_selection(&entries, &plan.code, &period.code) {
+                let path = input.join(&e.stored_name);
+                received.insert(path.clone(), e.received);
+                ledger_unit.insert(path.clone(), e.unit.clone());
+                from_archives.push(path);
+            }
+        } else {
+            plain.push(input.clone());
+        }
+    }
+    let mut inputs = if plain.is_empty() {
+        Vec::new()
+    } else {
+        expand_inputs(&plain)?
+    };
+    inputs.extend(from_archives);
+    inputs.sort();
+    inputs.dedup();
     let outputs: Vec<PathBuf> = std::iter::once(&args.out)
         .chain(args.json.as_ref())
         .cloned()
@@ -28,7 +55,6 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     // An earlier run's output found among the inputs is skipped (it is
     // about to be replaced); anything else in the output's place is an input
     // that must not be overwritten.
-    let mut inputs = inputs;
     for input in &inputs {
         if outputs.iter().any(|o| same_file(o, input)) && !is_own_output(input) {
             bail!(
@@ -44,6 +70,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     inputs.retain(|i| !outputs.iter().any(|o| same_file(o, i)));
     let expect = Expect {
         period: Some(&period.code),
+        name: None,
     };
     let mut extra = Vec::new();
     let mut files = Vec::with_capacity(inputs.len());
@@ -59,9 +86,14 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                     extra.push(Finding::new(Code::SkippedOutput, &file).found(kind.clone()));
                     continue;
                 }
+                let expect = Expect {
+                    name: ledger_unit.get(path).map(String::as_str),
+                    ..expect
+                };
                 let (sub, findings) = submission::read(&book, &file, &plan, &expect);
                 files.push(ReadFile {
                     file,
+                    received: received.get(path).copied(),
                     submission: Some(sub),
                     findings,
                 });
@@ -69,6 +101,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
             Err(e) => files.push(ReadFile {
                 findings: vec![e.to_finding(&file)],
                 file,
+                received: received.get(path).copied(),
                 submission: None,
             }),
         }
@@ -100,6 +133,24 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     }
     print_summary(&mut std::io::stdout().lock(), &result, &args.out, lang)?;
     Ok(Status::from_findings(&result.findings))
+}
+
+/// The ledger entries of a plan and period that count: accepted (or
+/// recovered without errors), not duplicates.
+pub fn archive_selection<'e>(
+    entries: &'e [crate::archive::Entry],
+    plan: &str,
+    period: &str,
+) -> Vec<&'e crate::archive::Entry> {
+    use crate::archive::Verdict;
+    entries
+        .iter()
+        .filter(|e| crate::text::label_key(&e.plan) == crate::text::label_key(plan))
+        .filter(|e| e.period == period)
+        .filter(|e| {
+            e.verdict == Verdict::Accepted || (e.verdict == Verdict::Recovered && e.errors == 0)
+        })
+        .collect()
 }
 
 fn is_own_output(path: &Path) -> bool {

@@ -5,6 +5,7 @@
 mod check;
 mod consolidate;
 mod init;
+mod intake;
 mod plan;
 mod template;
 
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Template(args) => template::run(&args, lang),
         Command::Check(args) => check::run(&args, lang),
         Command::Consolidate(args) => consolidate::run(&args, lang),
+        Command::Intake(args) => intake::run(&args, lang),
     }
 }
 

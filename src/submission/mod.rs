@@ -79,9 +79,13 @@ pub struct Registration {
     pub target: Target,
 }
 
-/// The period the caller is checking, used when the workbook does not say.
+/// What the caller knows beyond the workbook: the period being checked,
+/// and a name that stands for the file's own when the workbook was renamed
+/// (an archived copy carries its unit in the ledger, not in its name).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Expect<'a> {
     pub period: Option<&'a str>,
+    pub name: Option<&'a str>,
 }
 
 pub const INFO_SHEET: &[&str] = &["Thông tin", "Thông tin chung"];

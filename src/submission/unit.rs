@@ -20,10 +20,13 @@ const SUGGEST: f64 = 0.6;
 /// No `Thông tin` sheet: the unit from the file name (code, name or alias),
 /// the period the caller is checking; both with a warning.
 pub fn from_file_name(r: &mut Reader, plan: &Plan, expect: &Expect, sub: &mut Submission) {
-    let stem = Path::new(&sub.file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let stem = match expect.name {
+        Some(name) => name.to_string(),
+        None => Path::new(&sub.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    };
     sub.period = default_period(plan, expect);
     match unit_from_stem(plan, &stem) {
         Some(code) => {

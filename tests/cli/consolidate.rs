@@ -407,6 +407,7 @@ fn read_sample_files() -> (thidua::plan::Plan, Vec<thidua::bloc::ReadFile>) {
     let plan = thidua::plan::load(&sample_plan()).unwrap().plan;
     let expect = thidua::submission::Expect {
         period: Some("NAM"),
+        name: None,
     };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(repo("samples/ktkt-2022/don-vi")).unwrap() {
@@ -416,6 +417,7 @@ fn read_sample_files() -> (thidua::plan::Plan, Vec<thidua::bloc::ReadFile>) {
         let (sub, findings) = thidua::submission::read(&book, &file, &plan, &expect);
         files.push(thidua::bloc::ReadFile {
             file,
+            received: None,
             submission: Some(sub),
             findings,
         });

@@ -1,0 +1,160 @@
+//! `thidua intake --plan PLAN --archive DIR FILE...`: checks each file and
+//! files it in the archive, never overwriting, with a ledger line.
+
+use anyhow::{Context, Result};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{Status, load_valid_plan, resolve_period};
+use crate::archive::{Archive, Facts, Verdict};
+use crate::cli::IntakeArgs;
+use crate::finding::Severity;
+use crate::messages::Lang;
+use crate::plan::Plan;
+use crate::submission::{self, Expect};
+
+/// Environment variable that makes intake stop after storing a file and
+/// before writing its ledger line (`after-store`): a crash, for tests.
+pub const FAULT_ENV: &str = "THIDUA_FAULT";
+
+pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
+    let plan = load_valid_plan(&args.plan, lang)?;
+    let default_period = resolve_period(&plan, args.period.as_deref(), lang)?;
+    let received = match &args.received {
+        Some(text) => parse_received(text).with_context(|| {
+            format!("--received `{text}`: expected 2022-12-15, 2022-12-15 08:30 or 15/12/2022")
+        })?,
+        None => chrono::Local::now().naive_local(),
+    };
+    let fault = std::env::var(FAULT_ENV).is_ok_and(|v| v == "after-store");
+    let mut archive = Archive::open(&args.archive)?;
+    let expect = Expect {
+        period: Some(&default_period.code),
+        name: None,
+    };
+    // A crash between storing a file and recording it left an orphan.
+    for path in archive.orphans()? {
+        let bytes = std::fs::read(&path)?;
+        let facts = facts_of(&plan, &path.display().to_string(), bytes, &expect);
+        let entry = archive.recover(&path, &facts)?;
+        println!(
+            "{} {} ({})",
+            lang.pick("Ghi bổ sung vào sổ:", "Recovered into the ledger:"),
+            entry.stored_name,
+            entry.unit
+        );
+    }
+    let mut status = Status::Clean;
+    for file in &args.files {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let facts = facts_of(&plan, &file.display().to_string(), bytes.clone(), &expect);
+        let entry = archive.file(&name, &bytes, &facts, received, fault)?;
+        if entry.verdict == Verdict::Rejected {
+            status = Status::Problems;
+        }
+        let verdict = match (entry.verdict, lang) {
+            (Verdict::Accepted, Lang::Vi) => "nhận",
+            // Kept in the archive so the leader can show the unit its errors.
+            (Verdict::Rejected, Lang::Vi) => "có lỗi",
+            (Verdict::Duplicate, Lang::Vi) => "trùng",
+            (Verdict::Recovered, Lang::Vi) => "bổ sung",
+            (v, Lang::En) => v.as_str(),
+        };
+        let late = entry
+            .late_days
+            .map(|d| {
+                format!(
+                    ", {} {d} {}",
+                    lang.pick("trễ", "late by"),
+                    lang.pick("ngày", "days")
+                )
+            })
+            .unwrap_or_default();
+        println!(
+            "{:<9} {:<8} {:<4} {} → {}{late} ({} {}, {} {})",
+            verdict,
+            entry.unit,
+            entry.period,
+            name,
+            entry.stored_name,
+            entry.errors,
+            lang.pick("lỗi", "errors"),
+            entry.warnings,
+            lang.pick("cảnh báo", "warnings"),
+        );
+    }
+    Ok(status)
+}
+
+/// Reads a file against the plan for the ledger: who, which period, how
+/// many problems. A file that is not a workbook has one error and no unit.
+fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> Facts {
+    let (unit, period, report_date, findings) = match crate::workbook::read_bytes(bytes) {
+        Ok(book) => {
+            let (sub, findings) = submission::read(&book, file, plan, expect);
+            (sub.unit, sub.period, sub.report_date, findings)
+        }
+        Err(e) => (None, None, None, vec![e.to_finding(file)]),
+    };
+    let deadline = period
+        .as_deref()
+        .and_then(|p| plan.period(p))
+        .and_then(|p| p.deadline);
+    Facts {
+        plan: plan.code.clone(),
+        unit,
+        period,
+        report_date,
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
+        deadline,
+    }
+}
+
+/// `2022-12-15`, `2022-12-15 08:30[:00]`, `15/12/2022[ 08:30]`.
+pub fn parse_received(text: &str) -> Option<NaiveDateTime> {
+    let t = text.trim().replace('T', " ");
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(&t, fmt) {
+            return Some(dt);
+        }
+    }
+    for fmt in ["%Y-%m-%d", "%d/%m/%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(&t, fmt) {
+            return d.and_hms_opt(0, 0, 0);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn received_formats() {
+        let d = NaiveDate::from_ymd_opt(2022, 12, 15).unwrap();
+        assert_eq!(parse_received("2022-12-15"), d.and_hms_opt(0, 0, 0));
+        assert_eq!(parse_received("15/12/2022 08:30"), d.and_hms_opt(8, 30, 0));
+        assert_eq!(
+            parse_received("2022-12-15T08:30:05"),
+            d.and_hms_opt(8, 30, 5)
+        );
+        assert_eq!(parse_received("hôm qua"), None);
+    }
+}
