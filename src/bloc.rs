@@ -317,13 +317,14 @@ pub fn consolidate(
         counted.insert(unit, newest_sub);
     }
 
-    // Lateness against the period's deadline.
+    // Lateness against the period's deadline: when the file arrived, where
+    // the intake ledger says, else the report's own date.
     if let Some(deadline) = period.deadline {
         for r in records
             .iter_mut()
             .filter(|r| r.status == FileStatus::Counted)
         {
-            if let Some(d) = r.report_date
+            if let Some(d) = r.received.map(|t| t.date()).or(r.report_date)
                 && d > deadline
             {
                 r.late_days = Some((d - deadline).num_days());

@@ -527,7 +527,7 @@ fn submissions(
         styles,
     )?;
     header(ws, 3, &labels, styles)?;
-    for (c, w) in [9, 30, 20, 44, 12, 12, 9, 7, 9].iter().enumerate() {
+    for (c, w) in [9, 30, 18, 44, 12, 16, 12, 9, 7, 9].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     let mut row = 4;
@@ -586,13 +586,22 @@ fn record_row(
         Some(d) => ws.write_number_with_format(row, 4, serial_from_date(d), &styles.date)?,
         None => ws.write_blank(row, 4, &styles.text)?,
     };
-    match r.deadline {
-        Some(d) => ws.write_number_with_format(row, 5, serial_from_date(d), &styles.date)?,
+    match f.received {
+        Some(t) => ws.write_string_with_format(
+            row,
+            5,
+            t.format("%d/%m/%Y %H:%M").to_string(),
+            &styles.text,
+        )?,
         None => ws.write_blank(row, 5, &styles.text)?,
     };
-    opt_number(ws, row, 6, f.late_days.map(|d| d as f64), styles)?;
-    ws.write_number_with_format(row, 7, f.errors as f64, &styles.number)?;
-    ws.write_number_with_format(row, 8, f.warnings as f64, &styles.number)?;
+    match r.deadline {
+        Some(d) => ws.write_number_with_format(row, 6, serial_from_date(d), &styles.date)?,
+        None => ws.write_blank(row, 6, &styles.text)?,
+    };
+    opt_number(ws, row, 7, f.late_days.map(|d| d as f64), styles)?;
+    ws.write_number_with_format(row, 8, f.errors as f64, &styles.number)?;
+    ws.write_number_with_format(row, 9, f.warnings as f64, &styles.number)?;
     Ok(())
 }
 

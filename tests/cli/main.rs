@@ -5,6 +5,7 @@
 mod check;
 mod consolidate;
 mod init;
+mod intake;
 mod plan;
 mod samples;
 mod template;
