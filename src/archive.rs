@@ -93,6 +93,19 @@ pub struct Entry {
     pub late_days: Option<i64>,
 }
 
+impl Entry {
+    /// True for a submission that counts: accepted, or recovered without
+    /// errors (not a duplicate, not rejected).
+    pub fn counts(&self) -> bool {
+        self.verdict == Verdict::Accepted || (self.verdict == Verdict::Recovered && self.errors == 0)
+    }
+
+    /// True when the entry belongs to the plan (codes compared folded).
+    pub fn is_for(&self, plan: &str) -> bool {
+        crate::text::label_key(&self.plan) == crate::text::label_key(plan)
+    }
+}
+
 /// What a file was found to be, as the caller's checks say.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {

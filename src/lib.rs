@@ -22,3 +22,4 @@ pub mod score;
 pub mod submission;
 pub mod text;
 pub mod workbook;
+pub mod digest;

@@ -53,6 +53,7 @@ pub fn write_all(root: &Path) -> anyhow::Result<()> {
         true,
     )?;
     write_review(&bloc.join("tham-dinh.xlsx"))?;
+    write_quarters(&plan, &bloc)?;
     for (dir, draft) in seed_plans() {
         plan_book::write(&draft, &root.join(dir).join("ke-hoach.xlsx"), false, true)?;
     }
@@ -1123,4 +1124,92 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
         ("seed-002", s002),
         ("seed-004", s004),
     ]
+}
+
+/// Cumulative figures of a unit at the end of a quarter (Q1, 6T, 9T): a
+/// steady year, except where a unit falls behind (see `samples/README.md`).
+fn quarter_rows(unit: &str, period: &str) -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
+    let step = match period {
+        "Q1" => 0,
+        "6T" => 1,
+        _ => 2,
+    };
+    let pick = |values: [f64; 3]| values[step];
+    let mut rows = good_year();
+    // Counts accumulate through the year.
+    set(&mut rows, "2.5", num(pick([2.0, 4.0, 6.0])), num(5.0));
+    set(&mut rows, "2.6", num(pick([1.0, 2.0, 3.0])), num(3.0));
+    // The sports games are in June.
+    let games = if step == 0 { "Chưa hoàn thành" } else { "Hoàn thành" };
+    set(&mut rows, "3.4", text(games), num(3.0));
+    match unit {
+        // Sáng kiến lag: 1, 2, 4 — behind the 7 needed by year end.
+        "SXD" => set(&mut rows, "2.5", num(pick([1.0, 2.0, 4.0])), num(5.0)),
+        // Bằng khen lag: 0, 1, 1 — behind the 3 needed.
+        "STC" => set(&mut rows, "2.6", num(pick([0.0, 1.0, 1.0])), num(3.0)),
+        // LĐTT falls 91, 90, 89 — heading below `Trên 90%`.
+        "SGTVT" => set(&mut rows, "2.2", num(pick([91.0, 90.0, 89.0])), num(5.0)),
+        _ => {}
+    }
+    rows
+}
+
+/// When each sample file reached the leader: `ngay-nhan.csv` beside the
+/// plan, read by `nhan-ho-so.sh` (and the tests) to build the archive.
+fn received_dates() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    let members = ["SCT", "SXD", "SGTVT", "SNN", "STNMT", "SKHCN", "STTTT", "STC", "BQLKKT", "CTHUE", "KBNN"];
+    for (period, on_time) in [("Q1", "2022-03-20 08:00"), ("6T", "2022-06-22 08:00"), ("9T", "2022-09-21 08:00")] {
+        for unit in members {
+            let when = match (period, unit) {
+                ("Q1", "SXD") => "2022-03-28 09:15",
+                ("6T", "SGTVT") => "2022-07-02 10:00",
+                ("6T", "SNN") => continue,
+                ("9T", "CTHUE") => "2022-09-30 14:00",
+                _ => on_time,
+            };
+            out.push((format!("ky/{period}/{unit}_{period}.xlsx"), when));
+        }
+    }
+    for (file, when) in [
+        ("SCT_NAM (ban cu).xlsx", "2022-12-06 08:00"),
+        ("SCT_NAM.xlsx", "2022-12-13 08:00"),
+        ("SXD_NAM.xlsx", "2022-12-14 08:00"),
+        ("SGTVT_NAM.xlsx", "2022-12-14 08:00"),
+        ("SNN_NAM.xlsx", "2022-12-15 08:00"),
+        ("STNMT_NAM.xlsx", "2022-12-12 08:00"),
+        ("SKHCN_NAM.xlsx", "2022-12-10 08:00"),
+        ("STTTT_NAM.xlsx", "2022-12-13 08:00"),
+        ("So Tai chinh.xlsx", "2022-12-15 16:00"),
+        ("BQLKKT_NAM.xlsx", "2022-12-14 08:00"),
+        ("CTHUE_NAM.xlsx", "2022-12-15 08:00"),
+        ("KBNN_NAM.xlsx", "2022-12-17 08:00"),
+        ("SYT_NAM.xlsx", "2022-12-14 08:00"),
+    ] {
+        out.push((format!("don-vi/{file}"), when));
+    }
+    out
+}
+
+fn write_quarters(plan: &thidua::plan::Plan, bloc: &Path) -> anyhow::Result<()> {
+    for (file, _) in received_dates() {
+        let Some(rest) = file.strip_prefix("ky/") else { continue };
+        let (period, name) = rest.split_once('/').expect("ky/<period>/<file>");
+        let unit_code = name.split('_').next().expect("unit code");
+        let unit = plan.unit(unit_code).expect("member");
+        let p = plan.period(period).expect("period");
+        let deadline = p.deadline.expect("deadline");
+        let mut f = fill(quarter_rows(unit_code, period), 1);
+        f.report_date = deadline.checked_sub_days(chrono::Days::new(5));
+        f.counts.clear();
+        let path = bloc.join(&file);
+        std::fs::create_dir_all(path.parent().expect("folder"))?;
+        template::write(plan, unit, p, Some(&f), &path, true)?;
+    }
+    let mut csv = String::from("file,received\n");
+    for (file, when) in received_dates() {
+        csv.push_str(&format!("{file},{when}\n"));
+    }
+    std::fs::write(bloc.join("ngay-nhan.csv"), csv)?;
+    Ok(())
 }
