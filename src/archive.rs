@@ -97,7 +97,8 @@ impl Entry {
     /// True for a submission that counts: accepted, or recovered without
     /// errors (not a duplicate, not rejected).
     pub fn counts(&self) -> bool {
-        self.verdict == Verdict::Accepted || (self.verdict == Verdict::Recovered && self.errors == 0)
+        self.verdict == Verdict::Accepted
+            || (self.verdict == Verdict::Recovered && self.errors == 0)
     }
 
     /// True when the entry belongs to the plan (codes compared folded).

@@ -35,6 +35,9 @@ pub enum Command {
     /// Check and file submissions into the archive, with a ledger (nhận).
     #[command(alias = "nhan")]
     Intake(IntakeArgs),
+    /// The monthly digest from the archive (bản tin).
+    #[command(alias = "ban-tin")]
+    Digest(DigestArgs),
     /// Score, review, rank and write the consolidated workbook (tổng hợp).
     #[command(alias = "tong-hop")]
     Consolidate(ConsolidateArgs),
@@ -142,4 +145,23 @@ pub struct IntakeArgs {
     /// The submitted workbooks.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// The archive folder written by `thidua intake`.
+    #[arg(long)]
+    pub archive: PathBuf,
+    /// The month, `YYYY-MM`.
+    #[arg(long)]
+    pub month: String,
+    /// The digest workbook to write.
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// Also write the digest as Markdown (for an e-mail body).
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
 }

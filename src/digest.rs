@@ -158,7 +158,13 @@ pub fn elapsed(period: &Period, year: i32) -> Option<f64> {
 }
 
 /// Submission status of one unit for one period as of `until`.
-pub fn submission_status(entries: &[Entry], plan: &str, unit: &str, period: &Period, until: NaiveDate) -> SubmissionStatus {
+pub fn submission_status(
+    entries: &[Entry],
+    plan: &str,
+    unit: &str,
+    period: &Period,
+    until: NaiveDate,
+) -> SubmissionStatus {
     let of_unit: Vec<&Entry> = entries
         .iter()
         .filter(|e| e.is_for(plan) && e.unit == unit && e.period == period.code)
@@ -171,7 +177,9 @@ pub fn submission_status(entries: &[Entry], plan: &str, unit: &str, period: &Per
             Some(d) if first.date() > d => SubmissionStatus::Late((first.date() - d).num_days()),
             _ => SubmissionStatus::OnTime,
         },
-        None if of_unit.iter().any(|e| e.verdict == Verdict::Rejected) => SubmissionStatus::Rejected,
+        None if of_unit.iter().any(|e| e.verdict == Verdict::Rejected) => {
+            SubmissionStatus::Rejected
+        }
         None => SubmissionStatus::Missing,
     }
 }
@@ -179,7 +187,9 @@ pub fn submission_status(entries: &[Entry], plan: &str, unit: &str, period: &Per
 /// How an indicator's value moves through the year.
 fn is_cumulative(target: &Target) -> bool {
     match target {
-        Target::AtLeast { percent, .. } | Target::Above { percent, .. } | Target::Range { percent, .. } => !percent,
+        Target::AtLeast { percent, .. }
+        | Target::Above { percent, .. }
+        | Target::Range { percent, .. } => !percent,
         Target::AtMost { percent, .. } | Target::Below { percent, .. } => !percent,
         Target::Zero => true,
         _ => false,
@@ -207,10 +217,19 @@ fn trend(points: &[(f64, f64)]) -> Option<f64> {
 
 /// One indicator's progress from a unit's reports in period order (share of
 /// the year covered, report); the last is the latest.
-pub fn indicator_progress(ind: &Indicator, reports: &[(f64, &str, &Submission)], final_period: bool) -> IndicatorProgress {
+pub fn indicator_progress(
+    ind: &Indicator,
+    reports: &[(f64, &str, &Submission)],
+    final_period: bool,
+) -> IndicatorProgress {
     let rows: Vec<(f64, &str, &crate::submission::IndicatorRow)> = reports
         .iter()
-        .filter_map(|(t, p, s)| s.rows.iter().find(|r| r.code == ind.code).map(|r| (*t, *p, r)))
+        .filter_map(|(t, p, s)| {
+            s.rows
+                .iter()
+                .find(|r| r.code == ind.code)
+                .map(|r| (*t, *p, r))
+        })
         .collect();
     let numbers: Vec<(f64, f64)> = rows
         .iter()
@@ -263,14 +282,30 @@ pub fn indicator_progress(ind: &Indicator, reports: &[(f64, &str, &Submission)],
     let projected = if cumulative {
         value.filter(|_| *t > 0.0).map(|v| {
             // A count under a ceiling cannot shrink: the latest is the floor.
-            if matches!(target, Target::AtMost { .. } | Target::Below { .. } | Target::Zero) { v } else { v / t }
+            if matches!(
+                target,
+                Target::AtMost { .. } | Target::Below { .. } | Target::Zero
+            ) {
+                v
+            } else {
+                v / t
+            }
         })
     } else {
         trend(&numbers)
     };
     out.projected = projected.map(crate::score::round2);
     out.status = match (now, projected) {
-        (Some(o), _) if o.is_met() && cumulative && !matches!(target, Target::AtMost { .. } | Target::Below { .. } | Target::Zero) => Progress::Met,
+        (Some(o), _)
+            if o.is_met()
+                && cumulative
+                && !matches!(
+                    target,
+                    Target::AtMost { .. } | Target::Below { .. } | Target::Zero
+                ) =>
+        {
+            Progress::Met
+        }
         (_, Some(p)) => match outcome(target, &Achieved::Number(p), row.baseline) {
             Some(o) if o.is_met() => Progress::OnTrack,
             Some(_) => Progress::Behind,
@@ -299,14 +334,23 @@ pub fn build(plan: &Plan, inputs: &Inputs, month: &str) -> Option<Digest> {
     let end = month_end(month)?;
     let current = build_one(plan, inputs, month, end);
     let prev_end = NaiveDate::from_ymd_opt(end.year(), end.month(), 1)?.pred_opt()?;
-    let previous = build_one(plan, inputs, &prev_end.format("%Y-%m").to_string(), prev_end);
+    let previous = build_one(
+        plan,
+        inputs,
+        &prev_end.format("%Y-%m").to_string(),
+        prev_end,
+    );
     let mut digest = current;
     for u in &digest.units {
-        let Some(old) = previous.units.iter().find(|p| p.code == u.code) else { continue };
+        let Some(old) = previous.units.iter().find(|p| p.code == u.code) else {
+            continue;
+        };
         for i in &u.indicators {
+            // Changes into or out of risk are news; on track becoming met is not.
+            let risky = |p: Progress| matches!(p, Progress::Behind | Progress::NotMet);
             if let Some(o) = old.indicators.iter().find(|x| x.code == i.code)
                 && o.status != i.status
-                && o.status != Progress::NoData
+                && (risky(o.status) || risky(i.status))
             {
                 digest.changes.push(StatusChange {
                     unit: u.code.clone(),
@@ -322,7 +366,11 @@ pub fn build(plan: &Plan, inputs: &Inputs, month: &str) -> Option<Digest> {
 
 fn build_one(plan: &Plan, inputs: &Inputs, month: &str, end: NaiveDate) -> Digest {
     let year = plan.year.unwrap_or(end.year());
-    let due: Vec<&Period> = plan.periods.iter().filter(|p| p.deadline.is_some_and(|d| d <= end)).collect();
+    let due: Vec<&Period> = plan
+        .periods
+        .iter()
+        .filter(|p| p.deadline.is_some_and(|d| d <= end))
+        .collect();
     let final_code = plan.last_period().map(|p| p.code.clone());
     let accepted_ids: Vec<usize> = inputs
         .entries
@@ -335,7 +383,12 @@ fn build_one(plan: &Plan, inputs: &Inputs, month: &str, end: NaiveDate) -> Diges
     for unit in &plan.units {
         let submissions = due
             .iter()
-            .map(|p| (p.code.clone(), submission_status(inputs.entries, &plan.code, &unit.code, p, end)))
+            .map(|p| {
+                (
+                    p.code.clone(),
+                    submission_status(inputs.entries, &plan.code, &unit.code, p, end),
+                )
+            })
             .collect();
         // The unit's latest accepted report of each period, in period order.
         let mut reports: Vec<(f64, &str, &Submission)> = Vec::new();
@@ -343,13 +396,19 @@ fn build_one(plan: &Plan, inputs: &Inputs, month: &str, end: NaiveDate) -> Diges
             let latest = inputs
                 .submissions
                 .iter()
-                .filter(|(i, s)| accepted_ids.contains(i) && s.unit.as_deref() == Some(&unit.code) && s.period.as_deref() == Some(&p.code))
+                .filter(|(i, s)| {
+                    accepted_ids.contains(i)
+                        && s.unit.as_deref() == Some(&unit.code)
+                        && s.period.as_deref() == Some(&p.code)
+                })
                 .max_by_key(|(i, s)| (s.report_date, inputs.entries[*i].received));
             if let (Some((_, s)), Some(t)) = (latest, elapsed(p, year)) {
                 reports.push((t, &p.code, s));
             }
         }
-        let final_period = reports.last().is_some_and(|(_, p, _)| Some(p.to_string()) == final_code);
+        let final_period = reports
+            .last()
+            .is_some_and(|(_, p, _)| Some(p.to_string()) == final_code);
         let indicators = plan
             .indicators
             .iter()

@@ -1128,7 +1128,10 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
 
 /// Cumulative figures of a unit at the end of a quarter (Q1, 6T, 9T): a
 /// steady year, except where a unit falls behind (see `samples/README.md`).
-fn quarter_rows(unit: &str, period: &str) -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
+fn quarter_rows(
+    unit: &str,
+    period: &str,
+) -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
     let step = match period {
         "Q1" => 0,
         "6T" => 1,
@@ -1140,7 +1143,11 @@ fn quarter_rows(unit: &str, period: &str) -> Vec<(&'static str, Option<FillValue
     set(&mut rows, "2.5", num(pick([2.0, 4.0, 6.0])), num(5.0));
     set(&mut rows, "2.6", num(pick([1.0, 2.0, 3.0])), num(3.0));
     // The sports games are in June.
-    let games = if step == 0 { "Chưa hoàn thành" } else { "Hoàn thành" };
+    let games = if step == 0 {
+        "Chưa hoàn thành"
+    } else {
+        "Hoàn thành"
+    };
     set(&mut rows, "3.4", text(games), num(3.0));
     match unit {
         // Sáng kiến lag: 1, 2, 4 — behind the 7 needed by year end.
@@ -1158,8 +1165,14 @@ fn quarter_rows(unit: &str, period: &str) -> Vec<(&'static str, Option<FillValue
 /// plan, read by `nhan-ho-so.sh` (and the tests) to build the archive.
 fn received_dates() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
-    let members = ["SCT", "SXD", "SGTVT", "SNN", "STNMT", "SKHCN", "STTTT", "STC", "BQLKKT", "CTHUE", "KBNN"];
-    for (period, on_time) in [("Q1", "2022-03-20 08:00"), ("6T", "2022-06-22 08:00"), ("9T", "2022-09-21 08:00")] {
+    let members = [
+        "SCT", "SXD", "SGTVT", "SNN", "STNMT", "SKHCN", "STTTT", "STC", "BQLKKT", "CTHUE", "KBNN",
+    ];
+    for (period, on_time) in [
+        ("Q1", "2022-03-20 08:00"),
+        ("6T", "2022-06-22 08:00"),
+        ("9T", "2022-09-21 08:00"),
+    ] {
         for unit in members {
             let when = match (period, unit) {
                 ("Q1", "SXD") => "2022-03-28 09:15",
@@ -1193,7 +1206,9 @@ fn received_dates() -> Vec<(String, &'static str)> {
 
 fn write_quarters(plan: &thidua::plan::Plan, bloc: &Path) -> anyhow::Result<()> {
     for (file, _) in received_dates() {
-        let Some(rest) = file.strip_prefix("ky/") else { continue };
+        let Some(rest) = file.strip_prefix("ky/") else {
+            continue;
+        };
         let (period, name) = rest.split_once('/').expect("ky/<period>/<file>");
         let unit_code = name.split('_').next().expect("unit code");
         let unit = plan.unit(unit_code).expect("member");

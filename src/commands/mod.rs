@@ -4,6 +4,7 @@
 
 mod check;
 mod consolidate;
+mod digest;
 mod init;
 mod intake;
 mod plan;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Check(args) => check::run(&args, lang),
         Command::Consolidate(args) => consolidate::run(&args, lang),
         Command::Intake(args) => intake::run(&args, lang),
+        Command::Digest(args) => digest::run(&args, lang),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod annotate;
 pub mod consolidated;
+pub mod digest;
 pub mod plan_book;
 pub mod template;
 

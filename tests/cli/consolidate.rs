@@ -280,7 +280,28 @@ fn ranks_the_sample_bloc_as_computed_by_hand() {
 #[test]
 fn the_ranking_sheet_holds_the_json_values() {
     let w = Workdir::new();
+    let inputs_hash = || {
+        let mut all: Vec<(String, String)> = std::fs::read_dir(repo("samples/ktkt-2022/don-vi"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .chain([sample_plan(), repo("samples/ktkt-2022/tham-dinh.xlsx")])
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    thidua::archive::sha256_hex(&std::fs::read(&p).unwrap()),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let before = inputs_hash();
     let (_, _, doc) = consolidate(&w, &[repo("samples/ktkt-2022/don-vi")]);
+    assert_eq!(
+        inputs_hash(),
+        before,
+        "inputs are byte-identical after consolidate"
+    );
     let book = thidua::workbook::open(&w.path("tong-hop.xlsx")).unwrap();
     let sheet = book.sheet(&["Xếp hạng"]).unwrap();
     let header = thidua::report::consolidated::RANKING_HEADER_ROW;

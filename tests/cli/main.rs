@@ -4,6 +4,7 @@
 
 mod check;
 mod consolidate;
+mod digest;
 mod init;
 mod intake;
 mod plan;

@@ -14,7 +14,7 @@ fn files(root: &Path) -> Vec<String> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "xlsx") {
+            } else if path.extension().is_some_and(|e| e == "xlsx" || e == "csv") {
                 out.push(
                     path.strip_prefix(root)
                         .unwrap()

@@ -1,0 +1,101 @@
+//! `thidua digest --plan PLAN --archive DIR --month YYYY-MM -o OUT.xlsx`:
+//! the monthly digest from the intake archive.
+
+use anyhow::{Result, bail};
+
+use super::{Status, load_valid_plan};
+use crate::cli::DigestArgs;
+use crate::digest::{self, Inputs, Progress, SubmissionStatus};
+use crate::messages::Lang;
+use crate::report::{digest as render, write_atomic};
+use crate::submission::{self, Expect};
+
+pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
+    let plan = load_valid_plan(&args.plan, lang)?;
+    if !crate::archive::is_archive(&args.archive) {
+        bail!(
+            "`{}` {}",
+            args.archive.display(),
+            lang.pick(
+                "không phải kho hồ sơ (không có sổ so-nhan.csv)",
+                "is not an archive (no so-nhan.csv ledger)"
+            )
+        );
+    }
+    if digest::month_end(&args.month).is_none() {
+        bail!(
+            "--month `{}`: {}",
+            args.month,
+            lang.pick("cần dạng YYYY-MM", "expected YYYY-MM")
+        );
+    }
+    let entries = crate::archive::read_ledger(&args.archive)?;
+    let mut submissions = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if !(e.is_for(&plan.code) && e.counts()) {
+            continue;
+        }
+        let path = args.archive.join(&e.stored_name);
+        // A stored file that can no longer be read is left out of the progress.
+        let Ok(book) = crate::workbook::open(&path) else {
+            continue;
+        };
+        let expect = Expect {
+            period: Some(&e.period),
+            name: Some(&e.unit),
+        };
+        let (sub, _) = submission::read(&book, &path.display().to_string(), &plan, &expect);
+        submissions.push((i, sub));
+    }
+    let inputs = Inputs {
+        entries: &entries,
+        submissions: &submissions,
+    };
+    let Some(d) = digest::build(&plan, &inputs, &args.month) else {
+        bail!("--month `{}`", args.month);
+    };
+    render::write(&plan, &d, &args.out)?;
+    if let Some(md) = &args.markdown {
+        write_atomic(md, render::markdown(&plan, &d).as_bytes(), true)?;
+    }
+    let late = d
+        .units
+        .iter()
+        .flat_map(|u| u.submissions.values())
+        .filter(|s| matches!(s, SubmissionStatus::Late(_)))
+        .count();
+    let missing = d
+        .units
+        .iter()
+        .flat_map(|u| u.submissions.values())
+        .filter(|s| **s == SubmissionStatus::Missing)
+        .count();
+    let risk = d
+        .units
+        .iter()
+        .flat_map(|u| &u.indicators)
+        .filter(|i| matches!(i.status, Progress::Behind | Progress::NotMet))
+        .count();
+    println!(
+        "{} {} — {}: {}; {late} {}, {missing} {}; {risk} {}; {} {}",
+        lang.pick("Bản tin tháng", "Digest for"),
+        d.month,
+        plan.code,
+        d.periods_due.join(", "),
+        lang.pick("lần nộp trễ", "late"),
+        lang.pick("chưa nộp", "missing"),
+        lang.pick("chỉ tiêu có nguy cơ", "indicators at risk"),
+        lang.pick("đã ghi", "wrote"),
+        args.out.display()
+    );
+    for dl in &d.deadlines_next_month {
+        println!(
+            "  {} {} ({}): {}",
+            lang.pick("Hạn tới", "Next deadline"),
+            dl.name,
+            crate::text::number::format_date(dl.deadline),
+            dl.waiting.join(", ")
+        );
+    }
+    Ok(Status::Clean)
+}
