@@ -21,6 +21,16 @@ pub fn status_text(s: SubmissionStatus) -> String {
     }
 }
 
+pub fn verdict_text(v: crate::archive::Verdict) -> &'static str {
+    use crate::archive::Verdict::*;
+    match v {
+        Accepted => "đã nhận",
+        Rejected => "có lỗi, chưa nhận",
+        Duplicate => "gửi trùng",
+        Recovered => "ghi bổ sung",
+    }
+}
+
 pub fn progress_text(p: Progress) -> &'static str {
     match p {
         Progress::Met => "Đã đạt",
