@@ -584,8 +584,13 @@ fn place(plan: &Plan, units: &mut [UnitResult]) {
             barred: u.barred,
         })
         .collect();
+    let position: std::collections::HashMap<String, usize> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.code.clone(), i))
+        .collect();
     for p in rank::rank(&entries, &plan.awards, plan.units.len()) {
-        if let Some(u) = units.iter_mut().find(|u| u.code == p.id) {
+        if let Some(u) = position.get(&p.id).map(|&i| &mut units[i]) {
             u.rank = Some(p.rank);
             u.shared_rank = p.shared;
             u.award = p.award;

@@ -103,6 +103,9 @@ pub struct CheckArgs {
     /// Write, for each file, a copy with the problem cells marked and a `Lỗi` sheet.
     #[arg(long)]
     pub annotate: Option<PathBuf>,
+    /// Threads reading workbooks (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +128,9 @@ pub struct ConsolidateArgs {
     /// Also write the results as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Threads reading workbooks (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
 }
 
 #[derive(Debug, Args)]

@@ -93,14 +93,22 @@ pub fn rank(entries: &[Entry], awards: &[Award], members: usize) -> Vec<Placing>
             needs_vote: None,
         });
     }
-    for i in 0..placings.len() {
-        let r = placings[i].rank;
-        placings[i].shared = placings.iter().filter(|p| p.rank == r).count() > 1;
-        // Decided by a tie-break: another unit has the same total but
-        // another rank.
-        let score = cents(order[i].score);
-        placings[i].by_tie_break =
-            (0..placings.len()).any(|j| cents(order[j].score) == score && placings[j].rank != r);
+    // Shared: another unit has the same rank. Decided by a tie-break:
+    // another unit has the same total but another rank. Counted per rank and
+    // per total, so a national ranking stays linear.
+    use std::collections::{HashMap, HashSet};
+    let mut per_rank: HashMap<u32, usize> = HashMap::new();
+    let mut ranks_per_total: HashMap<i64, HashSet<u32>> = HashMap::new();
+    for (p, e) in placings.iter().zip(&order) {
+        *per_rank.entry(p.rank).or_default() += 1;
+        ranks_per_total
+            .entry(cents(e.score))
+            .or_default()
+            .insert(p.rank);
+    }
+    for (p, e) in placings.iter_mut().zip(&order) {
+        p.shared = per_rank[&p.rank] > 1;
+        p.by_tie_break = ranks_per_total[&cents(e.score)].len() > 1;
     }
     propose_awards(&order, &mut placings, awards, members);
     placings

@@ -99,7 +99,7 @@ fn section(id: &str, title: &str) -> Vec<Draft> {
 
 const AVG: &str = "Bình quân theo biên chế";
 
-fn ktkt_plan() -> PlanDraft {
+pub fn ktkt_plan() -> PlanDraft {
     PlanDraft {
         info: vec![
             ("Mã kế hoạch", t("KTKT-2022")),
@@ -396,11 +396,11 @@ fn ktkt_plan() -> PlanDraft {
     }
 }
 
-fn num(v: f64) -> Option<FillValue> {
+pub fn num(v: f64) -> Option<FillValue> {
     Some(FillValue::Number(v))
 }
 
-fn text(v: &str) -> Option<FillValue> {
+pub fn text(v: &str) -> Option<FillValue> {
     Some(FillValue::Text(v.to_string()))
 }
 
@@ -429,7 +429,7 @@ fn base_rows(results: &[(&str, Option<FillValue>, Option<FillValue>)]) -> Vec<(S
 }
 
 /// A good year: every target met; the self scores the evidence supports.
-fn good_year() -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
+pub fn good_year() -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
     vec![
         ("1.1", num(100.0), num(20.0)),
         ("1.2", num(88.5), num(10.0)),
@@ -452,7 +452,7 @@ fn good_year() -> Vec<(&'static str, Option<FillValue>, Option<FillValue>)> {
     ]
 }
 
-fn set(
+pub fn set(
     rows: &mut [(&'static str, Option<FillValue>, Option<FillValue>)],
     code: &str,
     achieved: Option<FillValue>,
@@ -466,7 +466,7 @@ fn set(
     }
 }
 
-fn fill(rows: Vec<(&'static str, Option<FillValue>, Option<FillValue>)>, day: u32) -> UnitFill {
+pub fn fill(rows: Vec<(&'static str, Option<FillValue>, Option<FillValue>)>, day: u32) -> UnitFill {
     UnitFill {
         report_date: NaiveDate::from_ymd_opt(2022, 12, day),
         author: "Văn phòng".into(),

@@ -53,20 +53,9 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
         period: args.period.as_deref(),
         name: None,
     };
-    let mut reports = Vec::with_capacity(files.len());
-    let show_progress = files.len() > 20;
-    for (i, path) in files.iter().enumerate() {
-        if show_progress {
-            eprintln!("[{}/{}] {}", i + 1, files.len(), path.display());
-        }
-        reports.push(check_file(
-            path,
-            &plan,
-            &expect,
-            args.annotate.as_deref(),
-            lang,
-        ));
-    }
+    let reports = super::parallel_map(&files, args.jobs, |path| {
+        check_file(path, &plan, &expect, args.annotate.as_deref(), lang)
+    });
     let status = Status::from_findings(reports.iter().flat_map(|r| &r.findings));
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -72,38 +72,48 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
         period: Some(&period.code),
         name: None,
     };
-    let mut extra = Vec::new();
-    let mut files = Vec::with_capacity(inputs.len());
-    let progress = inputs.len() > 20;
-    for (i, path) in inputs.iter().enumerate() {
-        if progress {
-            eprintln!("[{}/{}] {}", i + 1, inputs.len(), path.display());
-        }
+    // Each workbook is read and checked on its own, on all cores, one
+    // workbook per worker at a time; results come back in input order.
+    enum Read {
+        File(ReadFile),
+        Skipped(Finding),
+    }
+    let reads = super::parallel_map(&inputs, args.jobs, |path| {
         let file = path.display().to_string();
+        let received = received.get(path).copied();
         match crate::workbook::open(path) {
             Ok(book) => {
                 if let Some(kind) = book.properties.get(PROP_OUTPUT) {
-                    extra.push(Finding::new(Code::SkippedOutput, &file).found(kind.clone()));
-                    continue;
+                    return Read::Skipped(
+                        Finding::new(Code::SkippedOutput, &file).found(kind.clone()),
+                    );
                 }
                 let expect = Expect {
                     name: ledger_unit.get(path).map(String::as_str),
                     ..expect
                 };
                 let (sub, findings) = submission::read(&book, &file, &plan, &expect);
-                files.push(ReadFile {
+                Read::File(ReadFile {
                     file,
-                    received: received.get(path).copied(),
+                    received,
                     submission: Some(sub),
                     findings,
-                });
+                })
             }
-            Err(e) => files.push(ReadFile {
+            Err(e) => Read::File(ReadFile {
                 findings: vec![e.to_finding(&file)],
                 file,
-                received: received.get(path).copied(),
+                received,
                 submission: None,
             }),
+        }
+    });
+    let mut extra = Vec::new();
+    let mut files = Vec::with_capacity(reads.len());
+    for r in reads {
+        match r {
+            Read::File(f) => files.push(f),
+            Read::Skipped(f) => extra.push(f),
         }
     }
     let reviews = match &args.review {

@@ -187,3 +187,80 @@ pub fn is_workbook_name(path: &Path) -> bool {
         .map(|e| e.to_string_lossy().to_lowercase())
         .is_some_and(|e| matches!(e.as_str(), "xlsx" | "xlsm" | "xls" | "ods"))
 }
+
+/// A progress line on stderr for long batches (`[120/1200] file`), about
+/// twenty per run, only when stderr is a terminal.
+pub struct Progress {
+    total: usize,
+    every: usize,
+    show: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            total,
+            every: (total / 20).max(1),
+            show: total > 20 && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn tick(&self, done: usize, what: &std::path::Path) {
+        if self.show && (done.is_multiple_of(self.every) || done == self.total) {
+            eprintln!("[{done}/{}] {}", self.total, what.display());
+        }
+    }
+}
+
+/// Applies `f` to every item on `jobs` threads (0: all cores), one item per
+/// task, and returns the results in the items' order, so the output does not
+/// depend on the number of threads. Prints progress for long batches.
+pub fn parallel_map<T, R, F>(items: &[T], jobs: usize, f: F) -> Vec<R>
+where
+    T: Sync + AsRef<std::path::Path>,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(items.len().max(1));
+    let progress = Progress::new(items.len());
+    if threads <= 1 {
+        return items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let r = f(item);
+                progress.tick(i + 1, item.as_ref());
+                r
+            })
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                    progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, item.as_ref());
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every item was processed"))
+        .collect()
+}

@@ -156,6 +156,8 @@ pub fn load_book(book: &Book, file: &str) -> PlanLoad {
         periods: Vec::new(),
         grades: Vec::new(),
         awards: Vec::new(),
+        unit_index: Default::default(),
+        fingerprint_cache: Default::default(),
     };
     if let Some(sheet) = ctx.sheet(book, INFO_SHEET) {
         read_info(&mut ctx, sheet, &mut plan);

@@ -43,6 +43,19 @@ pub struct Plan {
     pub grades: Vec<GradeThreshold>,
     /// Khen thưởng: awards in order.
     pub awards: Vec<Award>,
+    /// Unit lookup by folded code, name and alias, built on first use (a
+    /// national run looks up thousands of units); plans are not modified
+    /// after loading.
+    #[serde(skip)]
+    pub(crate) unit_index: std::sync::OnceLock<UnitIndex>,
+    #[serde(skip)]
+    pub(crate) fingerprint_cache: std::sync::OnceLock<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct UnitIndex {
+    by_code: std::collections::HashMap<String, usize>,
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 /// Đơn vị (thành viên): a member unit.
@@ -199,9 +212,27 @@ pub enum ScoreSource {
 }
 
 impl Plan {
+    fn index(&self) -> &UnitIndex {
+        self.unit_index.get_or_init(|| {
+            let mut index = UnitIndex::default();
+            for (i, u) in self.units.iter().enumerate() {
+                index.by_code.entry(fold(&u.code)).or_insert(i);
+                let names = std::iter::once(&u.code)
+                    .chain(std::iter::once(&u.name))
+                    .chain(u.aliases.iter());
+                for n in names {
+                    index.by_name.entry(crate::text::label_key(n)).or_insert(i);
+                }
+            }
+            index
+        })
+    }
+
     pub fn unit(&self, code: &str) -> Option<&Unit> {
-        let key = fold(code);
-        self.units.iter().find(|u| fold(&u.code) == key)
+        self.index()
+            .by_code
+            .get(&fold(code))
+            .map(|&i| &self.units[i])
     }
 
     /// Finds a unit by code, name or alias, compared folded.
@@ -210,12 +241,7 @@ impl Plan {
         if key.is_empty() {
             return None;
         }
-        self.units.iter().find(|u| {
-            std::iter::once(&u.code)
-                .chain(std::iter::once(&u.name))
-                .chain(u.aliases.iter())
-                .any(|n| crate::text::label_key(n) == key)
-        })
+        self.index().by_name.get(&key).map(|&i| &self.units[i])
     }
 
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
@@ -250,6 +276,12 @@ impl Plan {
     /// items: templates carry it so `check` can tell a workbook made from
     /// another version of the plan.
     pub fn fingerprint(&self) -> String {
+        self.fingerprint_cache
+            .get_or_init(|| self.compute_fingerprint())
+            .clone()
+    }
+
+    fn compute_fingerprint(&self) -> String {
         let mut hasher = Sha256::new();
         for i in &self.indicators {
             hasher.update(format!(

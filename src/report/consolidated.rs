@@ -530,13 +530,16 @@ fn submissions(
     for (c, w) in [9, 30, 18, 44, 12, 16, 12, 9, 7, 9].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
+    let mut by_unit: std::collections::HashMap<&str, Vec<&crate::bloc::FileRecord>> =
+        std::collections::HashMap::new();
+    for f in &r.files {
+        if let Some(u) = f.unit.as_deref() {
+            by_unit.entry(u).or_default().push(f);
+        }
+    }
     let mut row = 4;
     for unit in &plan.units {
-        let files: Vec<_> = r
-            .files
-            .iter()
-            .filter(|f| f.unit.as_deref() == Some(unit.code.as_str()))
-            .collect();
+        let files = by_unit.get(unit.code.as_str()).cloned().unwrap_or_default();
         if files.is_empty() {
             ws.write_string_with_format(row, 0, &unit.code, &styles.text)?;
             ws.write_string_with_format(row, 1, &unit.name, &styles.text)?;

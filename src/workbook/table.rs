@@ -4,7 +4,7 @@
 //! rows under a merged group heading (`Điểm` over `Tối đa` | `Tự chấm`) is
 //! read by joining the group's text to each column's.
 
-use super::Sheet;
+use super::{Sheet, Value};
 use crate::text::label_key;
 
 /// How many rows below the search start a header may sit.
@@ -35,28 +35,53 @@ impl Table {
     }
 }
 
-/// The label key of a header cell, looking through merges; with the group
-/// heading above it joined in front when that heading spans several columns.
-fn labels_at(sheet: &Sheet, row: u32, col: u32) -> Vec<String> {
-    let own = label_key(&sheet.merged_value(row, col).text());
-    let mut out = Vec::new();
-    if !own.is_empty() {
-        out.push(own.clone());
+/// The text of a header cell, looking through merges; `None` for anything
+/// that is not text (numbers are never labels).
+fn label_text(sheet: &Sheet, row: u32, col: u32) -> Option<String> {
+    match sheet.merged_value(row, col) {
+        Value::Text(t) => Some(label_key(t)).filter(|k| !k.is_empty()),
+        _ => None,
     }
+}
+
+/// The label keys of a header cell: its own, and the group heading above it
+/// joined in front when that heading spans several columns.
+fn labels_at(sheet: &Sheet, row: u32, col: u32) -> Vec<String> {
+    let own = label_text(sheet, row, col);
+    let mut out: Vec<String> = own.iter().cloned().collect();
     if row > 0 {
         let covered_by_group = sheet
             .merge_at(row - 1, col)
             .is_some_and(|m| m.start.1 != m.end.1);
-        let above = label_key(&sheet.merged_value(row - 1, col).text());
-        if !above.is_empty() && (covered_by_group || own.is_empty()) && above != own {
-            out.push(if own.is_empty() {
-                above
-            } else {
-                format!("{above} {own}")
+        if let Some(above) = label_text(sheet, row - 1, col)
+            && (covered_by_group || own.is_none())
+            && Some(&above) != own.as_ref()
+        {
+            out.push(match &own {
+                Some(own) => format!("{above} {own}"),
+                None => above,
             });
         }
     }
     out
+}
+
+/// Columns worth looking at in a row: those with a cell in it or the row
+/// above, and those a merged region covers there.
+fn candidate_columns(sheet: &Sheet, row: u32) -> Vec<u32> {
+    let mut cols: Vec<u32> = sheet.row(row).map(|(c, _)| c).collect();
+    if row > 0 {
+        cols.extend(sheet.row(row - 1).map(|(c, _)| c));
+    }
+    for m in &sheet.merges {
+        let touches = m.start.0 <= row && row.saturating_sub(1) <= m.end.0;
+        if touches {
+            cols.extend(m.start.1..=m.end.1.min(m.start.1 + 200));
+        }
+    }
+    cols.sort_unstable();
+    cols.dedup();
+    cols
 }
 
 /// Finds the header row of `spec` within [`HEADER_SEARCH_ROWS`] rows of
@@ -70,18 +95,12 @@ pub fn find(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32) -> Option<Table> 
 /// below a first one of any length).
 pub fn find_within(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32) -> Option<Table> {
     let last = sheet.last_row()?;
-    let last_col = sheet
-        .cells()
-        .map(|((_, c), _)| c)
-        .max()
-        .unwrap_or(0)
-        .min(200);
     let mut best: Option<(usize, Table)> = None;
     let end = from_row.saturating_add(rows).min(last);
     for row in from_row..=end {
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
-        for col in 0..=last_col {
+        for col in candidate_columns(sheet, row) {
             let labels = labels_at(sheet, row, col);
             if labels.is_empty() {
                 continue;

@@ -103,7 +103,7 @@ fn an_empty_template_checks_with_only_missing_inputs() {
 #[test]
 fn check_tells_a_template_of_another_plan_version() {
     let w = Workdir::new();
-    let mut plan = thidua::plan::load(&sample_plan()).unwrap().plan;
+    let plan = thidua::plan::load(&sample_plan()).unwrap().plan;
     let unit = plan.unit("SXD").unwrap().clone();
     let period = plan.period("NAM").unwrap().clone();
     let fill = UnitFill {
@@ -126,6 +126,9 @@ fn check_tells_a_template_of_another_plan_version() {
         false,
     )
     .unwrap();
+    // A later version of the plan (the fingerprint is computed once per
+    // loaded plan, so the variant is loaded afresh).
+    let mut plan = thidua::plan::load(&sample_plan()).unwrap().plan;
     plan.indicators[0].max_points = 25.0;
     template::write(
         &plan,
