@@ -16,6 +16,25 @@ use crate::plan::Plan;
 use crate::report::annotate;
 use crate::submission::{self, Expect, Submission};
 
+/// The `--format json` document, schema `thidua/check/1` (docs/json.md).
+#[derive(Serialize)]
+struct CheckDoc<'a> {
+    schema: &'static str,
+    plan: &'a str,
+    fingerprint: String,
+    period: &'a str,
+    summary: Summary,
+    files: &'a [FileReport],
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    files_with_errors: usize,
+    errors: usize,
+    warnings: usize,
+}
+
 /// Everything learnt about one file.
 #[derive(Debug, Serialize)]
 pub struct FileReport {
@@ -57,27 +76,30 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
         check_file(path, &plan, &expect, args.annotate.as_deref(), lang)
     });
     let status = Status::from_findings(reports.iter().flat_map(|r| &r.findings));
-    let mut out = std::io::stdout().lock();
+    // Buffered: a national check prints megabytes.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         OutputFormat::Json => {
-            let doc = serde_json::json!({
-                "schema": "thidua/check/1",
-                "plan": plan.code,
-                "fingerprint": plan.fingerprint(),
-                "period": period,
-                "summary": {
-                    "files": reports.len(),
-                    "files_with_errors": reports.iter().filter(|r| r.errors > 0).count(),
-                    "errors": reports.iter().map(|r| r.errors).sum::<usize>(),
-                    "warnings": reports.iter().map(|r| r.warnings).sum::<usize>(),
+            let doc = CheckDoc {
+                schema: "thidua/check/1",
+                plan: &plan.code,
+                fingerprint: plan.fingerprint(),
+                period: &period,
+                summary: Summary {
+                    files: reports.len(),
+                    files_with_errors: reports.iter().filter(|r| r.errors > 0).count(),
+                    errors: reports.iter().map(|r| r.errors).sum(),
+                    warnings: reports.iter().map(|r| r.warnings).sum(),
                 },
-                "files": reports,
-            });
+                files: &reports,
+            };
+            // Streamed from the reports, never built as one JSON value.
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
         OutputFormat::Text => print_text(&mut out, &plan, &period, &reports, lang)?,
     }
+    out.flush()?;
     Ok(status)
 }
 

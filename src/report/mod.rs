@@ -50,6 +50,16 @@ pub fn save(workbook: &mut Workbook, path: &Path, overwrite: bool) -> Result<(),
 
 /// Writes bytes atomically; refuses to replace an existing file unless told.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
+    write_atomic_with(path, overwrite, |w| w.write_all(bytes))
+}
+
+/// Writes a file atomically from a writer callback (for output too large to
+/// hold in memory), through a temporary file renamed into place.
+pub fn write_atomic_with(
+    path: &Path,
+    overwrite: bool,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let io = |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
@@ -71,7 +81,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Wr
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(locked)?;
-    tmp.write_all(bytes).map_err(io)?;
+    {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut buffered).map_err(io)?;
+        buffered.flush().map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     if overwrite {
         tmp.persist(path).map_err(|e| locked(e.error))?;

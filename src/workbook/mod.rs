@@ -343,12 +343,25 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut sheet = Sheet::new(name.clone());
+        // One pass for values and number formats. A cell that comes back
+        // empty may hold a formula whose value was never saved; only then
+        // is the sheet read again for its formulas.
+        let mut blanks = false;
         {
             let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
-            while let Some(record) = reader.next_cell_with_formula().map_err(corrupt)? {
-                let value = from_data_ref(&record.value);
-                let formula = record.formula.filter(|f| !f.is_empty());
-                if value == Value::Empty && formula.is_none() {
+            let percent_styles: Vec<bool> = reader
+                .styles()
+                .iter()
+                .map(|s| {
+                    s.number_format
+                        .as_ref()
+                        .is_some_and(|f| f.format_code.contains('%'))
+                })
+                .collect();
+            while let Some((record, style)) = reader.next_cell_with_style_id().map_err(corrupt)? {
+                let value = from_data_ref(record.get_value());
+                if value == Value::Empty {
+                    blanks = true;
                     continue;
                 }
                 if sheet.len() >= MAX_SHEET_CELLS {
@@ -357,19 +370,22 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
                         cells: sheet.len() + 1,
                     });
                 }
-                let (row, col) = record.pos;
+                let (row, col) = record.get_position();
+                let percent = percent_styles.get(style).copied().unwrap_or(false);
                 sheet.insert(
                     row,
                     col,
                     Cell {
                         value,
-                        formula,
-                        percent: false,
+                        formula: None,
+                        percent,
                     },
                 );
             }
         }
-        mark_percent_cells(&mut book, &mut sheet)?;
+        if blanks {
+            add_unsaved_formulas(&mut book, &mut sheet)?;
+        }
         sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         sheets.push(sheet);
     }
@@ -377,31 +393,23 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
     Ok(book_from(Format::Xlsx, sheets, props))
 }
 
-/// Marks cells whose number format shows a percentage, so that 0.96 in such
-/// a cell reads as 96%.
-fn mark_percent_cells(
+/// Adds the formulas of cells that have no saved value (a workbook written
+/// by a program that never calculates), so they can be reported.
+fn add_unsaved_formulas(
     book: &mut Xlsx<Cursor<Vec<u8>>>,
     sheet: &mut Sheet,
 ) -> Result<(), OpenError> {
     let mut reader = book.worksheet_cells_reader(&sheet.name).map_err(corrupt)?;
-    let percent_styles: Vec<bool> = reader
-        .styles()
-        .iter()
-        .map(|s| {
-            s.number_format
-                .as_ref()
-                .is_some_and(|f| f.format_code.contains('%'))
-        })
-        .collect();
-    if !percent_styles.contains(&true) {
-        return Ok(());
-    }
-    while let Some((row, col, style)) = reader.next_style_id().map_err(corrupt)? {
-        if percent_styles.get(style).copied().unwrap_or(false)
-            && let Some(cell) = sheet.cells.get_mut(&(row, col))
-        {
-            cell.percent = true;
-        }
+    while let Some(record) = reader.next_cell_with_formula().map_err(corrupt)? {
+        let Some(formula) = record.formula.filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let (row, col) = record.pos;
+        sheet.cells.entry((row, col)).or_insert(Cell {
+            value: Value::Empty,
+            formula: Some(formula),
+            percent: false,
+        });
     }
     Ok(())
 }
