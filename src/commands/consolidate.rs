@@ -135,6 +135,9 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
         None => Vec::new(),
     };
     let mut result = bloc::consolidate(&plan, period, &files, &reviews);
+    // The per-file readings are folded into the result; free them before
+    // the workbook is built.
+    drop(files);
     result.findings.extend(extra);
     consolidated::write(&plan, &result, &args.out)?;
     if let Some(path) = &args.json {

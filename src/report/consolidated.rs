@@ -59,11 +59,37 @@ pub fn write(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), WriteErr
     .set_custom_property(super::template::PROP_PLAN, &plan.code)
     .set_custom_property("thidua-version", env!("CARGO_PKG_VERSION"));
     wb.set_properties(&props);
-    ranking(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
-    detail(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    // The sheets with a row per unit or finding are written row by row in
+    // constant-memory mode (spooled to temporary files), so a national
+    // consolidation does not hold them in memory.
+    ranking(
+        wb.add_worksheet_with_constant_memory().map_err(&err)?,
+        plan,
+        r,
+        &styles,
+    )
+    .map_err(&err)?;
+    detail(
+        wb.add_worksheet_with_constant_memory().map_err(&err)?,
+        plan,
+        r,
+        &styles,
+    )
+    .map_err(&err)?;
     bloc_targets(wb.add_worksheet(), r, &styles).map_err(&err)?;
-    checks(wb.add_worksheet(), r, &styles).map_err(&err)?;
-    submissions(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    checks(
+        wb.add_worksheet_with_constant_memory().map_err(&err)?,
+        r,
+        &styles,
+    )
+    .map_err(&err)?;
+    submissions(
+        wb.add_worksheet_with_constant_memory().map_err(&err)?,
+        plan,
+        r,
+        &styles,
+    )
+    .map_err(&err)?;
     ballots(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
     save(&mut wb, path, true)
 }
@@ -300,8 +326,11 @@ fn detail(
             &styles.text_bold,
         )?;
         row += 1;
-        ws.merge_range(row, 0, row + 1, 0, "Hạng", &styles.header)?;
-        ws.merge_range(row, 1, row + 1, 1, "Đơn vị", &styles.header)?;
+        // Two header rows written strictly in order (the sheet is written
+        // in constant-memory mode): codes over pairs of columns, then
+        // `Kết quả` | `Điểm` under each.
+        ws.write_string_with_format(row, 0, "Hạng", &styles.header)?;
+        ws.write_string_with_format(row, 1, "Đơn vị", &styles.header)?;
         for (k, (_, ind)) in cols.iter().enumerate() {
             let c = 2 + k as u16 * 2;
             let label = format!(
@@ -310,10 +339,16 @@ fn detail(
                 crate::text::number::format_vi(ind.max_points)
             );
             ws.merge_range(row, c, row, c + 1, &label, &styles.header)?;
+        }
+        ws.write_string_with_format(row, last, "Cộng mục", &styles.header)?;
+        ws.write_blank(row + 1, 0, &styles.header)?;
+        ws.write_blank(row + 1, 1, &styles.header)?;
+        for k in 0..cols.len() as u16 {
+            let c = 2 + k * 2;
             ws.write_string_with_format(row + 1, c, "Kết quả", &styles.header)?;
             ws.write_string_with_format(row + 1, c + 1, "Điểm", &styles.header)?;
         }
-        ws.merge_range(row, last, row + 1, last, "Cộng mục", &styles.header)?;
+        ws.write_blank(row + 1, last, &styles.header)?;
         row += 2;
         for u in &units {
             match u.rank {
