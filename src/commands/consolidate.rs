@@ -94,11 +94,14 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                     ..expect
                 };
                 let (sub, findings) = submission::read(&book, &file, &plan, &expect);
+                // Copy the results out of the workbook's heap region once it
+                // is freed, so what a national run keeps stays compact.
+                drop(book);
                 Read::File(ReadFile {
                     file,
                     received,
-                    submission: Some(sub),
-                    findings,
+                    submission: Some(sub.clone()),
+                    findings: findings.clone(),
                 })
             }
             Err(e) => Read::File(ReadFile {
