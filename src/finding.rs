@@ -43,6 +43,9 @@ codes! {
     CorruptFile = "corrupt-file", Error;
     EncryptedFile = "encrypted-file", Error;
     FileTooLarge = "file-too-large", Error;
+    ExpandsTooLarge = "expands-too-large", Error;
+    TooManySheets = "too-many-sheets", Error;
+    ReadTimeout = "read-timeout", Error;
     SheetTooLarge = "sheet-too-large", Error;
     UnreadableFile = "unreadable-file", Error;
     ReaderCrash = "reader-crash", Error;
@@ -50,6 +53,7 @@ codes! {
     MissingSheet = "missing-sheet", Error;
     MissingColumn = "missing-column", Error;
     MergedCell = "merged-cell", Warning;
+    LegacyEncoding = "legacy-encoding", Warning;
     // The plan workbook.
     MissingInfo = "missing-info", Error;
     DuplicateCode = "duplicate-code", Error;

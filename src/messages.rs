@@ -47,6 +47,18 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "tệp quá lớn ({found}); giới hạn {expected}",
             "the file is too large ({found}); the limit is {expected}",
         ),
+        ExpandsTooLarge => (
+            "tệp nén sẽ bung ra quá lớn ({found}); giới hạn {expected} — có thể là tệp độc hại",
+            "the file would expand too far ({found}); the limit is {expected} — possibly malicious",
+        ),
+        TooManySheets => (
+            "bảng tính có quá nhiều trang ({found}); giới hạn {expected}",
+            "the workbook has too many sheets ({found}); the limit is {expected}",
+        ),
+        ReadTimeout => (
+            "đọc tệp quá lâu (quá {expected}); đã bỏ qua để xử lý các tệp khác",
+            "reading the file took too long (over {expected}); skipped so the others go on",
+        ),
         SheetTooLarge => (
             "trang tính quá lớn ({found} ô); giới hạn {expected}",
             "the sheet is too large ({found} cells); the limit is {expected}",
@@ -70,6 +82,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
         MergedCell => (
             "ô gộp trong vùng dữ liệu ({found}); chỉ ô đầu giữ giá trị",
             "merged cells in the data area ({found}); only the first cell keeps a value",
+        ),
+        LegacyEncoding => (
+            "chữ có vẻ gõ bằng bảng mã cũ {expected} (không phải Unicode): `{found}`; hãy chuyển mã sang Unicode rồi gửi lại",
+            "the text looks typed in the legacy {expected} encoding, not Unicode: `{found}`; convert it to Unicode and send again",
         ),
         MissingInfo => (
             "thiếu thông tin `{expected}` trong trang Thông tin",

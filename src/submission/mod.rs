@@ -183,6 +183,7 @@ pub fn read(book: &Book, file: &str, plan: &Plan, expect: &Expect) -> (Submissio
         registered: Vec::new(),
     };
     check_properties(&mut r, book, plan);
+    check_encoding(&mut r, book);
     match book.sheet(INFO_SHEET) {
         Some(sheet) => read_info(&mut r, sheet, plan, expect, &mut sub),
         None => unit::from_file_name(&mut r, plan, expect, &mut sub),
@@ -195,6 +196,28 @@ pub fn read(book: &Book, file: &str, plan: &Plan, expect: &Expect) -> (Submissio
         None => r.push(r.finding(Code::MissingSheet).expected(SCORE_SHEET[0])),
     }
     (sub, r.findings)
+}
+
+/// Reports the first cell whose text looks typed in a legacy font encoding
+/// (TCVN3, VNI): names and contents would then match nothing, silently.
+fn check_encoding(r: &mut Reader, book: &Book) {
+    for sheet in &book.sheets {
+        for ((row, col), cell) in sheet.cells() {
+            if let Value::Text(t) = &cell.value
+                && !t.is_ascii()
+                && let Some(encoding) = crate::text::words::legacy_encoding(t)
+            {
+                let shown: String = t.chars().take(40).collect();
+                r.push(
+                    r.finding(Code::LegacyEncoding)
+                        .at(&sheet.name, row, col)
+                        .found(shown)
+                        .expected(encoding),
+                );
+                return;
+            }
+        }
+    }
 }
 
 fn check_properties(r: &mut Reader, book: &Book, plan: &Plan) {

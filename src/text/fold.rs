@@ -34,6 +34,12 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Zero-width and bidirectional format characters (Unicode category Cf
+/// that occur in pasted text).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 /// Latin letters with marks (U+0080–U+024F, U+1E00–U+1EFF: every Vietnamese
 /// letter) folded once to their lower-case base letter: a table instead of
 /// a decomposition per character, which a national run does millions of times.
@@ -61,8 +67,10 @@ fn fold_char_into(c: char, out: &mut String) {
     let u = c as u32;
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
-    } else if is_combining_mark(c) {
-        // Dropped: a mark left over from decomposed input.
+    } else if is_combining_mark(c) || is_invisible(c) {
+        // Dropped: a mark left over from decomposed input, or an invisible
+        // format character (zero-width space, direction marks, BOM) that
+        // text pasted from the web or e-mail carries.
     } else if (0x80..0x250).contains(&u) {
         out.push(latin_table()[(u - 0x80) as usize]);
     } else if (0x1E00..0x1F00).contains(&u) {
@@ -157,6 +165,13 @@ mod tests {
     }
 
     #[test]
+    fn drops_invisible_characters() {
+        assert_eq!(fold("S\u{200B}CT"), "sct");
+        assert_eq!(fold("\u{202E}Sở Công Thương\u{202C}"), "so cong thuong");
+        assert_eq!(label_key("\u{FEFF}Mã"), "ma");
+    }
+
+    #[test]
     fn clean_composes_and_trims() {
         let nfd: String = "Sở Công  Thương ".nfd().collect();
         assert_eq!(clean(&nfd), "Sở Công Thương");
@@ -177,7 +192,7 @@ mod tests {
                 let mut out = String::new();
                 let mut pending = false;
                 for c in s.to_lowercase().nfd() {
-                    if is_combining_mark(c) { continue; }
+                    if is_combining_mark(c) || is_invisible(c) { continue; }
                     if c.is_whitespace() { pending = !out.is_empty(); continue; }
                     if pending { out.push(' '); pending = false; }
                     out.push(if c == 'đ' { 'd' } else { c });

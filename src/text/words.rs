@@ -193,3 +193,48 @@ mod total_tests {
         assert!(!is_total_label("tong hop bao cao"));
     }
 }
+
+/// Text typed in a legacy Vietnamese font encoding and saved as if it were
+/// Latin-1: TCVN3 (ABC) puts Vietnamese letters on symbols (`Së C«ng
+/// Th­¬ng` for `Sở Công Thương`), VNI on pairs of accented Latin letters
+/// (`Sôû Coâng Thöông`). Returns the encoding it looks like.
+pub fn legacy_encoding(text: &str) -> Option<&'static str> {
+    const TCVN3: &str =
+        "¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ªÌÐÏÍÎÑ¬«ÒÕÓÔÖ×ÝØÛÙÚÜßãáâäåèæçéêíëìîïóñòôõöùúûüýþ÷ÿ¡¢£¤¥¦§\u{AD}";
+    const SYMBOLS: &str = "¸µ¶·¹¨¾»¼½Æ©Ë®¬«Ò×ÝØß÷þ§¤¥¦£¢¡\u{AD}";
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let symbols = text.chars().filter(|c| SYMBOLS.contains(*c)).count();
+    let tcvn = text.chars().filter(|c| TCVN3.contains(*c)).count();
+    if symbols >= 2 && tcvn * 5 >= letters.max(1) {
+        return Some("TCVN3");
+    }
+    // Two accented Latin-1 letters side by side never occur in Unicode
+    // Vietnamese (whose marked vowels are above U+0100 or stand alone).
+    let latin1 = |c: char| ('\u{C0}'..='\u{FF}').contains(&c) && c != '×' && c != '÷';
+    let chars: Vec<char> = text.chars().collect();
+    if chars
+        .windows(2)
+        .filter(|w| latin1(w[0]) && latin1(w[1]))
+        .count()
+        >= 1
+        && chars.iter().filter(|c| latin1(**c)).count() >= 3
+    {
+        return Some("VNI");
+    }
+    None
+}
+
+#[cfg(test)]
+mod legacy_tests {
+    use super::*;
+
+    #[test]
+    fn tells_legacy_encodings_from_unicode() {
+        assert_eq!(legacy_encoding("Së C«ng Th\u{AD}¬ng"), Some("TCVN3"));
+        assert_eq!(legacy_encoding("Sôû Coâng Thöông"), Some("VNI"));
+        assert_eq!(legacy_encoding("Sở Công Thương"), None);
+        assert_eq!(legacy_encoding("Hoàn thành xuất sắc nhiệm vụ"), None);
+        assert_eq!(legacy_encoding("Tỷ lệ hồ sơ giải quyết đúng hạn"), None);
+        assert_eq!(legacy_encoding("café crème brûlée"), None);
+    }
+}

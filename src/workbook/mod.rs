@@ -27,6 +27,15 @@ use crate::text::{clean, label_key};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Sheets with more non-empty cells than this are refused.
 pub const MAX_SHEET_CELLS: usize = 2_000_000;
+/// A zip container (xlsx, ods, xlsb) whose entries would expand beyond this
+/// is refused before anything is inflated: a zip bomb never reaches memory.
+pub const MAX_EXPANDED_BYTES: u64 = 256 * 1024 * 1024;
+/// Zip containers with more entries than this are refused.
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// Workbooks with more sheets than this are refused.
+pub const MAX_SHEETS: usize = 1_000;
+/// Reading one file may take at most this long; then the batch goes on.
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A cell's value, every calamine variant mapped explicitly.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +217,7 @@ pub enum Format {
     Xlsx,
     Xls,
     Ods,
+    Xlsb,
 }
 
 /// A whole workbook, read.
@@ -238,8 +248,22 @@ pub enum OpenError {
     NotAWorkbook,
     Corrupt(String),
     Encrypted,
-    TooLarge { bytes: u64 },
-    SheetTooLarge { sheet: String, cells: usize },
+    TooLarge {
+        bytes: u64,
+    },
+    /// The zip would expand to this many bytes (or holds too many entries).
+    Expands {
+        bytes: u64,
+        entries: usize,
+    },
+    TooManySheets {
+        count: usize,
+    },
+    Timeout,
+    SheetTooLarge {
+        sheet: String,
+        cells: usize,
+    },
     Io(String),
     Crash(String),
 }
@@ -255,6 +279,18 @@ impl OpenError {
             OpenError::TooLarge { bytes } => f(Code::FileTooLarge)
                 .found(format!("{} MiB", bytes / (1024 * 1024)))
                 .expected(format!("{} MiB", MAX_FILE_BYTES / (1024 * 1024))),
+            OpenError::Expands { bytes, entries } => f(Code::ExpandsTooLarge)
+                .found(format!("{} MiB, {entries} entries", bytes / (1024 * 1024)))
+                .expected(format!(
+                    "≤ {} MiB, ≤ {MAX_ZIP_ENTRIES} entries",
+                    MAX_EXPANDED_BYTES / (1024 * 1024)
+                )),
+            OpenError::TooManySheets { count } => f(Code::TooManySheets)
+                .found(count.to_string())
+                .expected(MAX_SHEETS.to_string()),
+            OpenError::Timeout => {
+                f(Code::ReadTimeout).expected(format!("{} s", READ_TIMEOUT.as_secs()))
+            }
             OpenError::SheetTooLarge { sheet, cells } => f(Code::SheetTooLarge)
                 .sheet(sheet.clone())
                 .found(cells.to_string())
@@ -265,8 +301,24 @@ impl OpenError {
     }
 }
 
-/// Opens and reads a workbook file.
+/// Opens and reads a workbook file, within [`READ_TIMEOUT`]: a file that
+/// takes longer is reported and the batch goes on (the reading thread is
+/// left to finish on its own).
 pub fn open(path: &Path) -> Result<Book, OpenError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("thidua-read".into())
+        .spawn(move || {
+            // The receiver may be gone after a timeout; nothing to do then.
+            let _ = tx.send(open_now(&owned));
+        })
+        .map_err(|e| OpenError::Io(e.to_string()))?;
+    rx.recv_timeout(READ_TIMEOUT)
+        .unwrap_or(Err(OpenError::Timeout))
+}
+
+fn open_now(path: &Path) -> Result<Book, OpenError> {
     let meta = std::fs::metadata(path).map_err(|e| OpenError::Io(e.to_string()))?;
     if meta.is_dir() {
         return Err(OpenError::Io("is a directory".into()));
@@ -313,6 +365,10 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
         return read_xls(bytes);
     }
     if bytes.starts_with(ZIP_MAGIC) {
+        scan_zip(&bytes)?;
+        if zip_has(&bytes, "xl/workbook.bin") {
+            return read_xlsb(bytes);
+        }
         let is_ods = bytes.len() > 80
             && bytes[..200.min(bytes.len())]
                 .windows(8)
@@ -330,6 +386,41 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
     Err(OpenError::NotAWorkbook)
 }
 
+/// Checks a zip container's central directory before anything is inflated:
+/// entry count and total expanded size.
+fn scan_zip(bytes: &[u8]) -> Result<(), OpenError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let entries = archive.len();
+    let mut total: u64 = 0;
+    if entries <= MAX_ZIP_ENTRIES {
+        for i in 0..entries {
+            let entry = archive.by_index_raw(i).map_err(corrupt)?;
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if entries > MAX_ZIP_ENTRIES || total > MAX_EXPANDED_BYTES {
+        return Err(OpenError::Expands {
+            bytes: total,
+            entries,
+        });
+    }
+    Ok(())
+}
+
+fn zip_has(bytes: &[u8], name: &str) -> bool {
+    zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|a| a.index_for_name(name).is_some())
+}
+
+fn read_xlsb(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: calamine::Xlsb<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+            calamine::XlsbError::Password => OpenError::Encrypted,
+            other => corrupt(other),
+        })?;
+    let props = book.workbook_properties().ok();
+    read_dense(book, Format::Xlsb, props, |_, _| Vec::new())
+}
+
 fn corrupt(e: impl std::fmt::Display) -> OpenError {
     OpenError::Corrupt(e.to_string())
 }
@@ -340,6 +431,9 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         other => corrupt(other),
     })?;
     let names = book.sheet_names();
+    if names.len() > MAX_SHEETS {
+        return Err(OpenError::TooManySheets { count: names.len() });
+    }
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut sheet = Sheet::new(name.clone());
@@ -443,8 +537,12 @@ where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
 {
+    let names = book.sheet_names();
+    if names.len() > MAX_SHEETS {
+        return Err(OpenError::TooManySheets { count: names.len() });
+    }
     let mut sheets = Vec::new();
-    for name in book.sheet_names() {
+    for name in names {
         let range = book.worksheet_range(&name).map_err(corrupt)?;
         let formulas = book.worksheet_formula(&name).ok();
         let mut sheet = dense_to_sheet(&name, &range, formulas.as_ref())?;
