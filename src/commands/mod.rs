@@ -151,7 +151,9 @@ pub fn finding_line(f: &Finding, lang: Lang) -> String {
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
-        if input.is_dir() {
+        // A folder named like a workbook (`x.xlsx/`) is a file that cannot
+        // be read, reported as such; any other folder is searched.
+        if input.is_dir() && !is_workbook_name(input) {
             walk(input, &mut files)
                 .with_context(|| format!("cannot read the folder `{}`", input.display()))?;
         } else {

@@ -623,7 +623,7 @@ fn dense_to_sheet(
 fn from_data(data: &Data) -> Value {
     match data {
         Data::Int(i) => Value::Number(*i as f64),
-        Data::Float(f) => Value::Number(*f),
+        Data::Float(f) => number_value(*f),
         Data::String(s) => text_value(s),
         Data::Bool(b) => Value::Bool(*b),
         Data::DateTime(d) => Value::Date(d.as_f64()),
@@ -637,7 +637,7 @@ fn from_data(data: &Data) -> Value {
 fn from_data_ref(data: &DataRef<'_>) -> Value {
     match data {
         DataRef::Int(i) => Value::Number(*i as f64),
-        DataRef::Float(f) => Value::Number(*f),
+        DataRef::Float(f) => number_value(*f),
         DataRef::String(s) => text_value(s),
         DataRef::SharedString(s) => text_value(s),
         DataRef::Bool(b) => Value::Bool(*b),
@@ -646,6 +646,16 @@ fn from_data_ref(data: &DataRef<'_>) -> Value {
         DataRef::DurationIso(s) => Value::Duration(s.clone()),
         DataRef::Error(e) => Value::Error(e.to_string()),
         DataRef::Empty => Value::Empty,
+    }
+}
+
+/// A number cell; NaN and infinity (which a damaged or hand-written file can
+/// hold) are kept as text, so they are reported rather than summed.
+fn number_value(f: f64) -> Value {
+    if f.is_finite() {
+        Value::Number(f)
+    } else {
+        Value::Text(f.to_string())
     }
 }
 

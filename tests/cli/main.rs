@@ -4,6 +4,7 @@
 
 mod check;
 mod consolidate;
+mod corpus;
 mod digest;
 mod init;
 mod intake;
