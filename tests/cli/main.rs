@@ -6,6 +6,7 @@ mod check;
 mod consolidate;
 mod corpus;
 mod digest;
+mod faults;
 mod init;
 mod intake;
 mod plan;
