@@ -12,6 +12,15 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A panic inside the spreadsheet reader (a calamine bug on a damaged
+    // file) is caught and reported as a `reader-crash` finding; its raw
+    // message would only alarm the user. Other panics print as usual.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some("thidua-read") {
+            default_hook(info);
+        }
+    }));
     let cli = thidua::cli::Cli::parse();
     match thidua::commands::run(cli) {
         Ok(status) => status.into(),

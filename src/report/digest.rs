@@ -471,22 +471,34 @@ fn provisional(ws: &mut Worksheet, d: &Digest, styles: &Styles) -> Result<(), Xl
     Ok(())
 }
 
+/// Text from the plan or the workbooks inside Markdown: a leading `=`, `+`,
+/// `-` or `@` is escaped (it would start a list, or a formula when pasted
+/// into a spreadsheet), and `|` cannot break a table.
+fn md(text: &str) -> String {
+    let text = text.replace('|', "\\|");
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("\\{text}")
+    } else {
+        text
+    }
+}
+
 /// The digest as Markdown, for the body of an e-mail.
 pub fn markdown(plan: &Plan, d: &Digest) -> String {
-    let mut md = String::new();
+    let mut out = String::new();
     let _ = writeln!(
-        md,
+        out,
         "# Bản tin thi đua tháng {} — {}\n",
         month_label(d),
         plan.bloc
     );
     let _ = writeln!(
-        md,
+        out,
         "Số liệu đến hết ngày {} (kế hoạch {}).\n",
         format_date(d.month_end),
         plan.code
     );
-    let _ = writeln!(md, "## Nộp báo cáo\n");
+    let _ = writeln!(out, "## Nộp báo cáo\n");
     let mut head = String::from("| Đơn vị |");
     let mut rule = String::from("|---|");
     for code in &d.periods_due {
@@ -497,9 +509,9 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
         );
         rule.push_str("---|");
     }
-    let _ = writeln!(md, "{head}\n{rule}");
+    let _ = writeln!(out, "{head}\n{rule}");
     for u in &d.units {
-        let mut line = format!("| {} |", u.code);
+        let mut line = format!("| {} |", md(&u.code));
         for code in &d.periods_due {
             let s = u
                 .submissions
@@ -508,9 +520,9 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
                 .unwrap_or(SubmissionStatus::Missing);
             let _ = write!(line, " {} |", status_text(s));
         }
-        let _ = writeln!(md, "{line}");
+        let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(md, "\n## Chỉ tiêu có nguy cơ không đạt\n");
+    let _ = writeln!(out, "\n## Chỉ tiêu có nguy cơ không đạt\n");
     let mut any = false;
     for u in &d.units {
         for (ind, p) in plan.indicators.iter().zip(&u.indicators) {
@@ -522,28 +534,28 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
                     .map(|x| format!(", dự báo {}", format_vi(x)))
                     .unwrap_or_default();
                 let _ = writeln!(
-                    md,
+                    out,
                     "- **{}** {} {}: {} ({}{proj}; chỉ tiêu {})",
-                    u.code,
-                    ind.code,
-                    ind.content,
+                    md(&u.code),
+                    md(&ind.code),
+                    md(&ind.content),
                     progress_text(p.status),
                     v,
-                    ind.target_text
+                    md(&ind.target_text)
                 );
             }
         }
     }
     if !any {
-        let _ = writeln!(md, "Không có.");
+        let _ = writeln!(out, "Không có.");
     }
-    let _ = writeln!(md, "\n## Hạn nộp trong tháng tới\n");
+    let _ = writeln!(out, "\n## Hạn nộp trong tháng tới\n");
     if d.deadlines_next_month.is_empty() {
-        let _ = writeln!(md, "Không có kỳ báo cáo nào đến hạn.");
+        let _ = writeln!(out, "Không có kỳ báo cáo nào đến hạn.");
     }
     for dl in &d.deadlines_next_month {
         let _ = writeln!(
-            md,
+            out,
             "- {} — hạn {}; chưa nộp: {}",
             dl.name,
             format_date(dl.deadline),
@@ -554,11 +566,11 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
             }
         );
     }
-    let _ = writeln!(md, "\n## Thay đổi so với tháng trước\n");
-    let _ = writeln!(md, "- Hồ sơ nhận trong tháng: {}", d.arrivals.len());
+    let _ = writeln!(out, "\n## Thay đổi so với tháng trước\n");
+    let _ = writeln!(out, "- Hồ sơ nhận trong tháng: {}", d.arrivals.len());
     for c in &d.changes {
         let _ = writeln!(
-            md,
+            out,
             "- {} tiêu chí {}: {} → {}",
             c.unit,
             c.code,
@@ -568,21 +580,26 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
     }
     if let Some(c) = &d.provisional {
         let _ = writeln!(
-            md,
+            out,
             "\n## Xếp hạng tạm tính (kỳ {}) — chưa phải kết quả chính thức\n",
             c.period_name
         );
-        let _ = writeln!(md, "| Hạng | Đơn vị | Điểm |\n|---|---|---|");
+        let _ = writeln!(out, "| Hạng | Đơn vị | Điểm |\n|---|---|---|");
         for u in super::consolidated::ranking_order(c) {
             match u.rank {
                 Some(r) => {
-                    let _ = writeln!(md, "| {r} | {} | {} |", u.name, format_vi(u.ranking_score));
+                    let _ = writeln!(
+                        out,
+                        "| {r} | {} | {} |",
+                        md(&u.name),
+                        format_vi(u.ranking_score)
+                    );
                 }
                 None => {
-                    let _ = writeln!(md, "| — | {} | chưa nộp |", u.name);
+                    let _ = writeln!(out, "| — | {} | chưa nộp |", md(&u.name));
                 }
             }
         }
     }
-    md
+    out
 }

@@ -320,3 +320,76 @@ fn every_damaged_kind_gets_its_finding_and_the_batch_goes_on() {
     // The good file after all of them was read in full.
     assert!(findings_of(&doc, "STNMT_NAM.xlsx").is_empty());
 }
+
+/// Unit names that look like formulas stay text in every output: the
+/// consolidated workbook, the JSON and the digest's Markdown.
+#[test]
+fn formula_looking_names_stay_text() {
+    use thidua::report::plan_book::{self, n, t};
+    use thidua::report::template::{self, FillValue, RowFill, UnitFill};
+    let w = Workdir::new();
+    let names = ["=HYPERLINK(\"http://x\",\"A\")", "+1+1", "-2+3", "@SUM(A1)"];
+    let mut draft = plan_book::example();
+    draft.units = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| vec![t(&format!("DV{i}")), t(name), n(10.0)])
+        .collect();
+    draft.info[4] = ("Khối trưởng", t("DV0"));
+    plan_book::write(&draft, &w.path("plan.xlsx"), false, false).unwrap();
+    let plan = thidua::plan::load(&w.path("plan.xlsx")).unwrap().plan;
+    let period = plan.period("NAM").unwrap().clone();
+    std::fs::create_dir(w.path("nhan")).unwrap();
+    for unit in &plan.units {
+        let fill = UnitFill {
+            rows: [(
+                "2.1".to_string(),
+                RowFill {
+                    self_score: Some(FillValue::Number(10.0)),
+                    ..RowFill::default()
+                },
+            )]
+            .into_iter()
+            .collect(),
+            ..UnitFill::default()
+        };
+        template::write(
+            &plan,
+            unit,
+            &period,
+            Some(&fill),
+            &w.path(&format!("nhan/{}.xlsx", unit.code)),
+            false,
+        )
+        .unwrap();
+    }
+    let mut cmd = w.thidua();
+    cmd.args([
+        "consolidate",
+        "--plan",
+        "plan.xlsx",
+        "nhan",
+        "-o",
+        "th.xlsx",
+        "--json",
+        "th.json",
+    ]);
+    run(&mut cmd);
+    let book = thidua::workbook::open(&w.path("th.xlsx")).unwrap();
+    let sheet = book.sheet(&["Xếp hạng"]).unwrap();
+    let mut seen = 0;
+    for ((_, _), cell) in sheet.cells() {
+        if let thidua::workbook::Value::Text(text) = &cell.value
+            && names.contains(&text.as_str())
+        {
+            assert!(cell.formula.is_none(), "{text} became a formula");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, names.len(), "every name written as text");
+    let json = std::fs::read_to_string(w.path("th.json")).unwrap();
+    assert!(
+        json.contains("\"=HYPERLINK(\\\"http://x\\\",\\\"A\\\")\""),
+        "JSON keeps the text"
+    );
+}
