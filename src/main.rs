@@ -17,7 +17,9 @@ fn main() -> ExitCode {
     // message would only alarm the user. Other panics print as usual.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if std::thread::current().name() != Some("thidua-read") {
+        let reported = std::thread::current().name() == Some("thidua-read")
+            || thidua::report::panic_is_reported();
+        if !reported {
             default_hook(info);
         }
     }));

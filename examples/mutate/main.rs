@@ -185,7 +185,13 @@ fn main() -> anyhow::Result<()> {
         }));
         match outcome {
             Ok(0) => read_ok += 1,
-            Ok(2) => caught += 1,
+            Ok(2) => {
+                caught += 1;
+                if caught == 1 {
+                    // Kept for a regression test of the reader's guard.
+                    std::fs::write("target/mutate-reader-crash.bin", &bytes)?;
+                }
+            }
             Ok(_) => refused += 1,
             Err(_) => {
                 crashes += 1;

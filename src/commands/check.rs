@@ -125,8 +125,12 @@ fn check_file(
             Some(out) => match annotate::write(book, &findings, lang, &out, true) {
                 Ok(()) => annotated = Some(out.display().to_string()),
                 Err(e) => findings.push(
-                    Finding::new(Code::UnreadableFile, out.display().to_string())
-                        .found(e.to_string()),
+                    Finding::new(Code::UnreadableFile, out.display().to_string()).found(
+                        match std::error::Error::source(&e) {
+                            Some(cause) => format!("{e}: {cause}"),
+                            None => e.to_string(),
+                        },
+                    ),
                 ),
             },
             None => findings.push(Finding::new(Code::UnreadableFile, &file).found(

@@ -48,6 +48,12 @@ pub fn ranking_order(r: &Consolidation) -> Vec<&UnitResult> {
 }
 
 pub fn write(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), WriteError> {
+    // rust_xlsxwriter panics when a constant-memory sheet cannot spool to
+    // its temporary file (a full disk); that is an error to report.
+    super::guarded(path, || write_unguarded(plan, r, path))
+}
+
+fn write_unguarded(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), WriteError> {
     let err = xlsx_err(path);
     let styles = Styles::new();
     let mut wb = Workbook::new();

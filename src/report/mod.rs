@@ -24,12 +24,13 @@ pub enum WriteError {
         "cannot write `{0}`: it is open in another program (Excel?) or read-only; close it and run again"
     )]
     Locked(PathBuf),
-    #[error("cannot write `{path}`: {source}")]
+    // The cause follows from the error chain (`{:#}`), not repeated here.
+    #[error("cannot write `{path}`")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot build the workbook `{path}`: {source}")]
+    #[error("cannot build the workbook `{path}`")]
     Xlsx {
         path: PathBuf,
         source: rust_xlsxwriter::XlsxError,
@@ -211,6 +212,42 @@ pub fn fit_row(
         sheet.set_row_height(row, 15.75 * lines)?;
     }
     Ok(())
+}
+
+thread_local! {
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while a guarded write runs on this thread: a panic then is the
+/// writer's way of failing (see [`guarded`]) and need not be printed.
+pub fn panic_is_reported() -> bool {
+    WRITING.with(|w| w.get())
+}
+
+/// Runs a workbook write, turning a panic inside rust_xlsxwriter (it
+/// panics when its temporary files cannot be written) into an error that
+/// names the output.
+pub(crate) fn guarded(
+    path: &Path,
+    write: impl FnOnce() -> Result<(), WriteError>,
+) -> Result<(), WriteError> {
+    WRITING.with(|w| w.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(write));
+    WRITING.with(|w| w.set(false));
+    result.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(WriteError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "the workbook could not be built (disk full?): {}",
+                why.lines().next().unwrap_or("")
+            )),
+        })
+    })
 }
 
 /// Wraps an xlsx error with the file it was for.

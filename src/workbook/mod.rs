@@ -343,6 +343,8 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "panic".to_string());
+            // The first line says what failed; the rest is debugging detail.
+            let why = why.lines().next().unwrap_or("panic").to_string();
             Err(OpenError::Crash(why))
         }
     }

@@ -219,6 +219,8 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
         }, Finding("corrupt-file")),
         ("empty-sheet-names.xlsx", rewrite(&g, replace(S1, "<sheetData>", "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t></t></is></c></row>".into())), Read),
         ("password.xlsx", std::fs::read(repo("tests/fixtures/password.xlsx")).unwrap(), Finding("encrypted-file")),
+        // Found by examples/mutate: calamine panics on it.
+        ("reader-panic.xlsx", std::fs::read(repo("tests/fixtures/reader-panic.bin")).unwrap(), Finding("reader-crash")),
     ]
 }
 

@@ -252,3 +252,43 @@ fn an_unwritable_target_exits_2_with_a_message() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not-a-folder/th.xlsx"), "{err}");
 }
+
+/// A disk that fills up mid-write (simulated with a file-size limit, the
+/// signal ignored so the write fails with EFBIG) gives a clear error, exit
+/// 2, and leaves the previous output in place.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_exits_2_and_keeps_the_previous_output() {
+    let w = Workdir::new();
+    let plan = sample_plan().display().to_string();
+    let units = repo("samples/ktkt-2022/don-vi").display().to_string();
+    command(
+        &w.path(""),
+        &["consolidate", "--plan", &plan, &units, "-o", "th.xlsx"],
+    )
+    .status()
+    .unwrap();
+    let before = std::fs::read(w.path("th.xlsx")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("thidua").display().to_string();
+    let script = format!(
+        "ulimit -f 16; trap '' XFSZ; exec '{bin}' consolidate --plan '{plan}' '{units}' -o th.xlsx"
+    );
+    let out = std::process::Command::new("sh")
+        .current_dir(w.path(""))
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("th.xlsx"), "{err}");
+    assert_eq!(
+        std::fs::read(w.path("th.xlsx")).unwrap(),
+        before,
+        "the previous output is intact"
+    );
+}

@@ -173,3 +173,36 @@ fn check_tells_a_template_of_another_plan_version() {
         "the plan code cell is named: {out}"
     );
 }
+
+/// Unit codes that try to climb out of the output folder stay inside it.
+#[test]
+fn unit_codes_cannot_escape_the_output_folder() {
+    use thidua::report::plan_book::{self, n, t};
+    let w = Workdir::new();
+    let mut draft = plan_book::example();
+    draft.units = vec![
+        vec![t("../../thoat"), t("Đơn vị A"), n(1.0)],
+        vec![t("/tmp/tuyet-doi"), t("Đơn vị B"), n(1.0)],
+    ];
+    draft.info[4] = ("Khối trưởng", t("../../thoat"));
+    plan_book::write(&draft, &w.path("plan.xlsx"), false, false).unwrap();
+    let (code, out, err) = run(w
+        .thidua()
+        .args(["template", "--plan", "plan.xlsx", "-o", "mau"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let names: Vec<String> = std::fs::read_dir(w.path("mau"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains('/') && !n.starts_with('.')),
+        "{names:?}"
+    );
+    assert!(
+        !w.path("thoat_NAM.xlsx").exists()
+            && !std::path::Path::new("/tmp/tuyet-doi_NAM.xlsx").exists()
+    );
+}
