@@ -199,26 +199,68 @@ mod total_tests {
 /// Th­¬ng` for `Sở Công Thương`), VNI on pairs of accented Latin letters
 /// (`Sôû Coâng Thöông`). Returns the encoding it looks like.
 pub fn legacy_encoding(text: &str) -> Option<&'static str> {
-    const TCVN3: &str =
-        "¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ªÌÐÏÍÎÑ¬«ÒÕÓÔÖ×ÝØÛÙÚÜßãáâäåèæçéêíëìîïóñòôõöùúûüýþ÷ÿ¡¢£¤¥¦§\u{AD}";
-    const SYMBOLS: &str = "¸µ¶·¹¨¾»¼½Æ©Ë®¬«Ò×ÝØß÷þ§¤¥¦£¢¡\u{AD}";
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let symbols = text.chars().filter(|c| SYMBOLS.contains(*c)).count();
-    let tcvn = text.chars().filter(|c| TCVN3.contains(*c)).count();
-    if symbols >= 2 && tcvn * 5 >= letters.max(1) {
+    // Characters TCVN3 uses for Vietnamese letters that Unicode Vietnamese
+    // never contains (symbols and Latin-1 letters outside its alphabet).
+    let tcvn3_symbol = |c: char| {
+        matches!(
+            c,
+            '¸' | 'µ'
+                | '¶'
+                | '·'
+                | '¹'
+                | '¨'
+                | '¾'
+                | '»'
+                | '¼'
+                | '½'
+                | 'Æ'
+                | '©'
+                | 'Ë'
+                | '®'
+                | '¬'
+                | '«'
+                | 'Ò'
+                | '×'
+                | 'Ý'
+                | 'Ø'
+                | 'ß'
+                | '÷'
+                | 'þ'
+                | '§'
+                | '¤'
+                | '¥'
+                | '¦'
+                | '£'
+                | '¢'
+                | '¡'
+                | '\u{AD}'
+        )
+    };
+    let latin1_letter = |c: char| ('\u{C0}'..='\u{FF}').contains(&c) && c != '×' && c != '÷';
+    let (mut letters, mut symbols, mut latin1, mut pairs) = (0usize, 0usize, 0usize, 0usize);
+    let mut previous_latin1 = false;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+        if tcvn3_symbol(c) {
+            symbols += 1;
+        }
+        let is_latin1 = latin1_letter(c);
+        if is_latin1 {
+            latin1 += 1;
+            if previous_latin1 {
+                pairs += 1;
+            }
+        }
+        previous_latin1 = is_latin1;
+    }
+    if symbols >= 2 && (symbols + latin1) * 5 >= letters.max(1) {
         return Some("TCVN3");
     }
     // Two accented Latin-1 letters side by side never occur in Unicode
     // Vietnamese (whose marked vowels are above U+0100 or stand alone).
-    let latin1 = |c: char| ('\u{C0}'..='\u{FF}').contains(&c) && c != '×' && c != '÷';
-    let chars: Vec<char> = text.chars().collect();
-    if chars
-        .windows(2)
-        .filter(|w| latin1(w[0]) && latin1(w[1]))
-        .count()
-        >= 1
-        && chars.iter().filter(|c| latin1(**c)).count() >= 3
-    {
+    if pairs >= 1 && latin1 >= 3 {
         return Some("VNI");
     }
     None

@@ -367,8 +367,7 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
         return read_xls(bytes);
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        scan_zip(&bytes)?;
-        if zip_has(&bytes, "xl/workbook.bin") {
+        if scan_zip(&bytes)? {
             return read_xlsb(bytes);
         }
         let is_ods = bytes.len() > 80
@@ -389,9 +388,10 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
 }
 
 /// Checks a zip container's central directory before anything is inflated:
-/// entry count and total expanded size.
-fn scan_zip(bytes: &[u8]) -> Result<(), OpenError> {
+/// entry count and total expanded size. True when it holds an XLSB workbook.
+fn scan_zip(bytes: &[u8]) -> Result<bool, OpenError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let xlsb = archive.index_for_name("xl/workbook.bin").is_some();
     let entries = archive.len();
     let mut total: u64 = 0;
     if entries <= MAX_ZIP_ENTRIES {
@@ -406,11 +406,7 @@ fn scan_zip(bytes: &[u8]) -> Result<(), OpenError> {
             entries,
         });
     }
-    Ok(())
-}
-
-fn zip_has(bytes: &[u8], name: &str) -> bool {
-    zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|a| a.index_for_name(name).is_some())
+    Ok(xlsb)
 }
 
 fn read_xlsb(bytes: Vec<u8>) -> Result<Book, OpenError> {
