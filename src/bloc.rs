@@ -203,12 +203,8 @@ pub fn consolidate(
             received: rf.received,
             status,
             late_days: None,
-            errors: rf.findings.iter().filter(|f| f.is_error()).count(),
-            warnings: rf
-                .findings
-                .iter()
-                .filter(|f| f.severity == crate::finding::Severity::Warning)
-                .count(),
+            errors: crate::finding::count(&rf.findings, crate::finding::Severity::Error),
+            warnings: crate::finding::count(&rf.findings, crate::finding::Severity::Warning),
         };
         let Some(sub) = &rf.submission else {
             records.push(record(FileStatus::Unreadable));

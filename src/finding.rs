@@ -243,9 +243,9 @@ pub fn parse_a1(text: &str) -> Option<(u32, u32)> {
     Some(((row - 1) as u32, (col - 1) as u32))
 }
 
-/// Counts errors among findings.
-pub fn error_count(findings: &[Finding]) -> usize {
-    findings.iter().filter(|f| f.is_error()).count()
+/// Counts the findings of one severity.
+pub fn count(findings: &[Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
 }
 
 #[cfg(test)]

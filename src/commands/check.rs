@@ -150,14 +150,8 @@ fn check_file(
     FileReport {
         file,
         unit_name,
-        errors: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count(),
+        errors: crate::finding::count(&findings, Severity::Error),
+        warnings: crate::finding::count(&findings, Severity::Warning),
         findings,
         submission,
         annotated,

@@ -436,12 +436,8 @@ fn print_summary(
             remarks.join("; ")
         )?;
     }
-    let errors = r.findings.iter().filter(|f| f.is_error()).count();
-    let warnings = r
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::finding::Severity::Warning)
-        .count();
+    let errors = crate::finding::count(&r.findings, crate::finding::Severity::Error);
+    let warnings = crate::finding::count(&r.findings, crate::finding::Severity::Warning);
     writeln!(
         out,
         "{} {}; {errors} {}, {warnings} {} ({})",

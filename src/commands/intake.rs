@@ -109,14 +109,8 @@ fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> Facts {
         unit,
         period,
         report_date,
-        errors: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count(),
+        errors: crate::finding::count(&findings, Severity::Error),
+        warnings: crate::finding::count(&findings, Severity::Warning),
         deadline,
     }
 }
