@@ -77,6 +77,7 @@ pub fn write_atomic_with(
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(io)?;
+    remove_stale_temporaries(&dir);
     let mut tmp = tempfile::Builder::new()
         .prefix(".thidua-")
         .suffix(".tmp")
@@ -98,6 +99,30 @@ pub fn write_atomic_with(
             })?;
     }
     Ok(())
+}
+
+/// Temporary files older than this, left beside an output by a run that
+/// was killed, are removed by the next write into the same folder. (A
+/// younger one may belong to a run still writing.)
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if name.starts_with(".thidua-") && name.ends_with(".tmp") && stale {
+            // Best effort: a file another run removed first is fine.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Document properties with a fixed creation time, so the same inputs give
@@ -276,6 +301,25 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn stale_temporaries_of_killed_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".thidua-old.tmp");
+        let fresh = dir.path().join(".thidua-new.tmp");
+        std::fs::write(&stale, b"half").unwrap();
+        std::fs::write(&fresh, b"writing").unwrap();
+        let old = std::time::SystemTime::now() - STALE_AFTER * 2;
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        write_atomic(&dir.path().join("out.xlsx"), b"x", true).unwrap();
+        assert!(!stale.exists(), "a killed run's leftover is removed");
+        assert!(fresh.exists(), "a run still writing keeps its file");
     }
 
     #[cfg(unix)]
