@@ -296,7 +296,7 @@ impl<'a> Reader<'a> {
         let fits = |v: f64| (0.0..=max).contains(&v);
         let score = match value.as_number() {
             NumberCell::Empty => {
-                if let Some(formula) = sheet.cell(row, col).and_then(|c| c.formula.clone()) {
+                if let Some(formula) = sheet.formula_at(row, col) {
                     self.push(
                         self.finding(Code::FormulaNoValue)
                             .at(&sheet.name, row, col)

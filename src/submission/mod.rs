@@ -572,14 +572,17 @@ fn row_is_heading(sheet: &Sheet, row: u32, t: &table::Table) -> bool {
 /// self scores read; the sum is what counts.
 fn check_totals(r: &mut Reader, sheet: &Sheet, rows: &[u32], col: u32, sum: f64) {
     for &row in rows {
-        let Some(cell) = sheet.cell(row, col) else {
-            continue;
+        let value = sheet.value(row, col);
+        let formula = if value.is_empty() {
+            sheet.formula_at(row, col)
+        } else {
+            None
         };
-        match (&cell.value, &cell.formula) {
+        match (value, formula) {
             (Value::Empty, Some(formula)) => r.push(
                 r.finding(Code::FormulaNoValue)
                     .at(&sheet.name, row, col)
-                    .found(formula.clone())
+                    .found(formula)
                     .expected(format_vi(sum)),
             ),
             (Value::Number(typed), _) if (typed - sum).abs() > 0.005 => r.push(

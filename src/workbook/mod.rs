@@ -140,6 +140,24 @@ pub struct Sheet {
     /// Merged regions, inclusive; empty for ODS, whose reader does not
     /// report them.
     pub merges: Vec<Dimensions>,
+    /// XLSX formulas, read from the file only when first asked for (most
+    /// workbooks never need them: only a blank total or score cell does).
+    lazy_formulas: Option<LazyFormulas>,
+}
+
+type XlsxSource = std::sync::Arc<std::sync::Mutex<Xlsx<Cursor<Vec<u8>>>>>;
+
+/// The open file a sheet's formulas can still be read from.
+#[derive(Clone)]
+struct LazyFormulas {
+    source: XlsxSource,
+    loaded: std::sync::OnceLock<HashMap<(u32, u32), String>>,
+}
+
+impl std::fmt::Debug for LazyFormulas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LazyFormulas")
+    }
 }
 
 static EMPTY: Value = Value::Empty;
@@ -179,6 +197,30 @@ impl Sheet {
             Some(m) => self.value(m.start.0, m.start.1),
             None => own,
         }
+    }
+
+    /// The formula of a cell, if it has one: for XLSX read from the file on
+    /// first use (one more pass over the sheet), for XLS and ODS at load.
+    pub fn formula_at(&self, row: u32, col: u32) -> Option<String> {
+        if let Some(f) = self.cell(row, col).and_then(|c| c.formula.clone()) {
+            return Some(f);
+        }
+        let lazy = self.lazy_formulas.as_ref()?;
+        let map = lazy.loaded.get_or_init(|| {
+            let mut map = HashMap::new();
+            let Ok(mut book) = lazy.source.lock() else {
+                return map;
+            };
+            if let Ok(mut reader) = book.worksheet_cells_reader(&self.name) {
+                while let Ok(Some(record)) = reader.next_cell_with_formula() {
+                    if let Some(f) = record.formula.filter(|f| !f.is_empty()) {
+                        map.insert(record.pos, f);
+                    }
+                }
+            }
+            map
+        });
+        map.get(&(row, col)).cloned()
     }
 
     pub fn merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {
@@ -433,11 +475,12 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         return Err(OpenError::TooManySheets { count: names.len() });
     }
     let mut sheets = Vec::with_capacity(names.len());
+    let mut blank_sheets = Vec::new();
     for name in names {
         let mut sheet = Sheet::new(name.clone());
         // One pass for values and number formats. A cell that comes back
-        // empty may hold a formula whose value was never saved; only then
-        // is the sheet read again for its formulas.
+        // empty may hold a formula whose value was never saved; the sheet
+        // is read again for formulas only if someone asks (`formula_at`).
         let mut blanks = false;
         {
             let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
@@ -475,35 +518,22 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 );
             }
         }
-        if blanks {
-            add_unsaved_formulas(&mut book, &mut sheet)?;
-        }
         sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        if blanks {
+            // A blank cell may hold a formula with no saved value.
+            blank_sheets.push(sheets.len());
+        }
         sheets.push(sheet);
     }
     let props = book.workbook_properties().ok();
-    Ok(book_from(Format::Xlsx, sheets, props))
-}
-
-/// Adds the formulas of cells that have no saved value (a workbook written
-/// by a program that never calculates), so they can be reported.
-fn add_unsaved_formulas(
-    book: &mut Xlsx<Cursor<Vec<u8>>>,
-    sheet: &mut Sheet,
-) -> Result<(), OpenError> {
-    let mut reader = book.worksheet_cells_reader(&sheet.name).map_err(corrupt)?;
-    while let Some(record) = reader.next_cell_with_formula().map_err(corrupt)? {
-        let Some(formula) = record.formula.filter(|f| !f.is_empty()) else {
-            continue;
-        };
-        let (row, col) = record.pos;
-        sheet.cells.entry((row, col)).or_insert(Cell {
-            value: Value::Empty,
-            formula: Some(formula),
-            percent: false,
+    let source: XlsxSource = std::sync::Arc::new(std::sync::Mutex::new(book));
+    for i in blank_sheets {
+        sheets[i].lazy_formulas = Some(LazyFormulas {
+            source: source.clone(),
+            loaded: std::sync::OnceLock::new(),
         });
     }
-    Ok(())
+    Ok(book_from(Format::Xlsx, sheets, props))
 }
 
 fn read_xls(bytes: Vec<u8>) -> Result<Book, OpenError> {
