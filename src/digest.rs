@@ -332,14 +332,11 @@ pub struct Inputs<'a> {
 /// Builds the digest of a month (and, for its changes, the previous month's).
 pub fn build(plan: &Plan, inputs: &Inputs, month: &str) -> Option<Digest> {
     let end = month_end(month)?;
-    let current = build_one(plan, inputs, month, end);
+    let current = build_one(plan, inputs, month, end, true);
     let prev_end = NaiveDate::from_ymd_opt(end.year(), end.month(), 1)?.pred_opt()?;
-    let previous = build_one(
-        plan,
-        inputs,
-        &prev_end.format("%Y-%m").to_string(),
-        prev_end,
-    );
+    // The previous month is built only for its statuses, not its ranking.
+    let previous_month = prev_end.format("%Y-%m").to_string();
+    let previous = build_one(plan, inputs, &previous_month, prev_end, false);
     let mut digest = current;
     for u in &digest.units {
         let Some(old) = previous.units.iter().find(|p| p.code == u.code) else {
@@ -364,7 +361,13 @@ pub fn build(plan: &Plan, inputs: &Inputs, month: &str) -> Option<Digest> {
     Some(digest)
 }
 
-fn build_one(plan: &Plan, inputs: &Inputs, month: &str, end: NaiveDate) -> Digest {
+fn build_one(
+    plan: &Plan,
+    inputs: &Inputs,
+    month: &str,
+    end: NaiveDate,
+    with_ranking: bool,
+) -> Digest {
     let year = plan.year.unwrap_or(end.year());
     let due: Vec<&Period> = plan
         .periods
@@ -461,7 +464,7 @@ fn build_one(plan: &Plan, inputs: &Inputs, month: &str, end: NaiveDate) -> Diges
         })
         .collect();
     // Provisional ranking on the latest period due.
-    let provisional = due.last().map(|p| {
+    let provisional = due.last().filter(|_| with_ranking).map(|p| {
         let files: Vec<crate::bloc::ReadFile> = inputs
             .submissions
             .iter()

@@ -52,7 +52,6 @@ codes! {
     // Sheets and tables.
     MissingSheet = "missing-sheet", Error;
     MissingColumn = "missing-column", Error;
-    MergedCell = "merged-cell", Warning;
     LegacyEncoding = "legacy-encoding", Warning;
     // The plan workbook.
     MissingInfo = "missing-info", Error;

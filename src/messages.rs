@@ -79,10 +79,6 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "thiếu cột `{expected}` ở dòng tiêu đề",
             "column `{expected}` is missing from the header row",
         ),
-        MergedCell => (
-            "ô gộp trong vùng dữ liệu ({found}); chỉ ô đầu giữ giá trị",
-            "merged cells in the data area ({found}); only the first cell keeps a value",
-        ),
         LegacyEncoding => (
             "chữ có vẻ gõ bằng bảng mã cũ {expected} (không phải Unicode): `{found}`; hãy chuyển mã sang Unicode rồi gửi lại",
             "the text looks typed in the legacy {expected} encoding, not Unicode: `{found}`; convert it to Unicode and send again",

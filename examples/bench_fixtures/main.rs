@@ -20,17 +20,11 @@ use thidua::report::plan_book::{self, n, t};
 use thidua::report::template;
 
 /// A small deterministic generator (splitmix64).
-struct Rng(u64);
+#[path = "../support/rng.rs"]
+#[allow(dead_code)] // not every example uses every helper
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+use rng::Rng;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

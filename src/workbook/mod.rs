@@ -16,7 +16,7 @@ use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 
 use crate::finding::{Code, Finding};
 use crate::text::number::{NumberText, date_from_serial, format_date, format_vi, parse_number};
@@ -494,7 +494,7 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 })
                 .collect();
             while let Some((record, style)) = reader.next_cell_with_style_id().map_err(corrupt)? {
-                let value = from_data_ref(record.get_value());
+                let value = value_of(Data::from(record.get_value().clone()));
                 if value == Value::Empty {
                     blanks = true;
                     continue;
@@ -614,7 +614,7 @@ fn dense_to_sheet(
                 cells: sheet.len() + 1,
             });
         }
-        let value = from_data(data);
+        let value = value_of(data.clone());
         if value == Value::Empty {
             continue;
         }
@@ -648,32 +648,20 @@ fn dense_to_sheet(
     Ok(sheet)
 }
 
-fn from_data(data: &Data) -> Value {
+/// Every calamine cell variant as our value, taking the data's strings
+/// without copying them again.
+fn value_of(data: Data) -> Value {
     match data {
-        Data::Int(i) => Value::Number(*i as f64),
-        Data::Float(f) => number_value(*f),
-        Data::String(s) => text_value(s),
-        Data::Bool(b) => Value::Bool(*b),
+        Data::Int(i) => Value::Number(i as f64),
+        Data::Float(f) => number_value(f),
+        Data::String(s) if s.trim().is_empty() => Value::Empty,
+        Data::String(s) => Value::Text(s),
+        Data::Bool(b) => Value::Bool(b),
         Data::DateTime(d) => Value::Date(d.as_f64()),
-        Data::DateTimeIso(s) => Value::DateText(s.clone()),
-        Data::DurationIso(s) => Value::Duration(s.clone()),
+        Data::DateTimeIso(s) => Value::DateText(s),
+        Data::DurationIso(s) => Value::Duration(s),
         Data::Error(e) => Value::Error(e.to_string()),
         Data::Empty => Value::Empty,
-    }
-}
-
-fn from_data_ref(data: &DataRef<'_>) -> Value {
-    match data {
-        DataRef::Int(i) => Value::Number(*i as f64),
-        DataRef::Float(f) => number_value(*f),
-        DataRef::String(s) => text_value(s),
-        DataRef::SharedString(s) => text_value(s),
-        DataRef::Bool(b) => Value::Bool(*b),
-        DataRef::DateTime(d) => Value::Date(d.as_f64()),
-        DataRef::DateTimeIso(s) => Value::DateText(s.clone()),
-        DataRef::DurationIso(s) => Value::Duration(s.clone()),
-        DataRef::Error(e) => Value::Error(e.to_string()),
-        DataRef::Empty => Value::Empty,
     }
 }
 
@@ -684,14 +672,6 @@ fn number_value(f: f64) -> Value {
         Value::Number(f)
     } else {
         Value::Text(f.to_string())
-    }
-}
-
-fn text_value(s: &str) -> Value {
-    if s.trim().is_empty() {
-        Value::Empty
-    } else {
-        Value::Text(s.to_string())
     }
 }
 
