@@ -52,6 +52,7 @@ codes! {
     // Sheets and tables.
     MissingSheet = "missing-sheet", Error;
     MissingColumn = "missing-column", Error;
+    ScoreSheetChosen = "score-sheet-chosen", Info;
     LegacyEncoding = "legacy-encoding", Warning;
     // The plan workbook.
     MissingInfo = "missing-info", Error;
@@ -83,6 +84,10 @@ codes! {
     DuplicateRow = "duplicate-row", Error;
     UnknownRow = "unknown-row", Error;
     MatchedByName = "matched-by-name", Warning;
+    MatchedByPosition = "matched-by-position", Warning;
+    AmbiguousMatch = "ambiguous-match", Warning;
+    UnknownAdjustment = "unknown-adjustment", Error;
+    NoAdjustments = "no-adjustments", Info;
     WeakerTarget = "weaker-target", Error;
     // A unit's workbook: values.
     UnreadableValue = "unreadable-value", Error;
@@ -95,6 +100,7 @@ codes! {
     OffStep = "off-step", Error;
     OverClaimed = "over-claimed", Warning;
     OverCap = "over-cap", Warning;
+    AdjustmentRemainder = "adjustment-remainder", Warning;
     ScoreAsDate = "score-as-date", Error;
     FormulaError = "formula-error", Error;
     FormulaNoValue = "formula-no-value", Warning;
@@ -108,6 +114,8 @@ codes! {
     NotInBloc = "not-in-bloc", Error;
     OtherPeriod = "other-period", Info;
     NotSubmitted = "not-submitted", Warning;
+    Incomplete = "incomplete", Error;
+    AwardsProvisional = "awards-provisional", Warning;
     Late = "late", Warning;
     SkippedOutput = "skipped-output", Info;
     ReviewApplied = "review-applied", Info;

@@ -22,4 +22,5 @@ pub mod review;
 pub mod score;
 pub mod submission;
 pub mod text;
+pub mod vocab;
 pub mod workbook;

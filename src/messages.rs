@@ -79,6 +79,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "thiếu cột `{expected}` ở dòng tiêu đề",
             "column `{expected}` is missing from the header row",
         ),
+        ScoreSheetChosen => (
+            "bảng tự chấm được đọc từ trang `{found}`; các trang `{expected}` cũng có dạng bảng tự chấm",
+            "the score table was read from sheet `{found}`; sheets `{expected}` look like one too",
+        ),
         LegacyEncoding => (
             "chữ có vẻ gõ bằng bảng mã cũ {expected} (không phải Unicode): `{found}`; hãy chuyển mã sang Unicode rồi gửi lại",
             "the text looks typed in the legacy {expected} encoding, not Unicode: `{found}`; convert it to Unicode and send again",
@@ -188,6 +192,22 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "dòng `{found}` được khớp theo nội dung với tiêu chí {expected}",
             "row `{found}` was matched by its text to indicator {expected}",
         ),
+        MatchedByPosition => (
+            "dòng `{found}` được khớp theo vị trí (dòng duy nhất còn lại giữa hai tiêu chí đã khớp) với tiêu chí {expected}",
+            "row `{found}` was matched by its place (the only row left between two matched ones) to indicator {expected}",
+        ),
+        AmbiguousMatch => (
+            "dòng `{found}` khớp gần như ngang nhau với hai tiêu chí: {expected}; đã chọn tiêu chí thứ nhất, cần ghi mã cho rõ",
+            "row `{found}` matches two indicators almost equally: {expected}; the first was taken, write the code to be sure",
+        ),
+        UnknownAdjustment => (
+            "dòng thưởng/trừ `{found}` không có trong kế hoạch; các mục của kế hoạch: {expected}",
+            "bonus/penalty row `{found}` is not in the plan; the plan's items: {expected}",
+        ),
+        NoAdjustments => (
+            "không có dòng điểm thưởng, điểm trừ nào: coi như không có",
+            "no bonus or penalty rows: none are counted",
+        ),
         WeakerTarget => (
             "chỉ tiêu đăng ký `{found}` thấp hơn chỉ tiêu kế hoạch `{expected}`",
             "registered target `{found}` is weaker than the plan's `{expected}`",
@@ -225,6 +245,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
         OverCap => (
             "điểm {found} vượt mức tối đa {expected} của mục; tính {expected}",
             "{found} points exceed the item's cap {expected}; {expected} is counted",
+        ),
+        AdjustmentRemainder => (
+            "điểm {found} không chia hết cho {expected} điểm mỗi lần",
+            "{found} points is not a whole number of times {expected} points each",
         ),
         ScoreAsDate => (
             "ô điểm đã bị Excel đổi thành ngày {found} (có lẽ gõ `{expected}`); không cộng điểm này",
@@ -273,6 +297,14 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
         NotSubmitted => (
             "đơn vị `{found}` chưa nộp báo cáo kỳ `{expected}`: chưa nộp – không xếp loại",
             "unit `{found}` sent nothing for period `{expected}`: not ranked",
+        ),
+        Incomplete => (
+            "chưa đọc được đủ số liệu ({found}): chưa xếp hạng, chưa xếp loại{expected}",
+            "not everything could be read ({found}): not ranked or graded{expected}",
+        ),
+        AwardsProvisional => (
+            "đề xuất khen thưởng là tạm tính: cần xử lý trước các đơn vị {found}",
+            "the award proposal is provisional: units {found} must be resolved first",
         ),
         Late => (
             "nộp ngày {found}, sau hạn {expected}",

@@ -4,6 +4,7 @@
 //! precedence) lives here as data; nothing downstream hard-codes it.
 
 mod load;
+mod period;
 pub mod rule;
 
 use chrono::NaiveDate;
@@ -257,8 +258,21 @@ impl Plan {
     /// Finds a period by code or name (`NAM`, `Năm`, `6T`, `6 tháng`).
     pub fn period(&self, text: &str) -> Option<&Period> {
         let key = crate::text::label_key(text);
-        self.periods.iter().find(|p| {
+        let exact = self.periods.iter().find(|p| {
             crate::text::label_key(&p.code) == key || crate::text::label_key(&p.name) == key
+        });
+        exact.or_else(|| self.period_in_text(text))
+    }
+
+    /// The period a phrase names, as people write it with its year:
+    /// `Năm 2022`, `Cả năm 2022`, `6 tháng đầu năm 2022`, `Quý I/2022`,
+    /// `Quý 1 năm 2022`, or a title such as `BẢNG TỰ CHẤM ĐIỂM NĂM 2022`.
+    /// A year other than the plan's names no period of it.
+    pub fn period_in_text(&self, text: &str) -> Option<&Period> {
+        let kind = period::kind_of(text, self.year)?;
+        self.periods.iter().find(|p| {
+            period::kind_of(&p.code, None) == Some(kind)
+                || period::kind_of(&p.name, None) == Some(kind)
         })
     }
 

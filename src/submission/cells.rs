@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use crate::finding::{Code, Finding};
 use crate::plan::Indicator;
 use crate::score::Achieved;
-use crate::text::number::{NumberText, date_from_serial, format_date, format_vi};
+use crate::text::number::{
+    NumberText, date_from_serial, format_date, format_vi, parse_points_text,
+};
 use crate::text::target::Target;
 use crate::text::words::{is_not_assigned, parse_done, parse_grade};
 use crate::workbook::{NumberCell, Sheet, Value};
@@ -338,6 +340,11 @@ impl<'a> Reader<'a> {
             NumberCell::Other => {
                 if let Value::Error(e) = value {
                     self.formula_error(sheet, row, col, &ind.code, e);
+                } else if let Some(n) = parse_points_text(&value.text()) {
+                    // `20 điểm`, `9,5 đ`: a score typed with its unit.
+                    let text = value.text();
+                    let v = self.text_number(sheet, row, col, &text, n, &ind.code, fits);
+                    return self.checked_score(sheet, row, col, ind, v);
                 } else {
                     self.unreadable(
                         sheet,
@@ -351,6 +358,19 @@ impl<'a> Reader<'a> {
                 return None;
             }
         };
+        self.checked_score(sheet, row, col, ind, score)
+    }
+
+    /// Checks a self score read: not negative, within the maximum, on the step.
+    fn checked_score(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        ind: &Indicator,
+        score: f64,
+    ) -> Option<f64> {
+        let max = ind.max_points;
         if score < 0.0 {
             self.push(
                 self.finding(Code::NegativeScore)
@@ -380,6 +400,35 @@ impl<'a> Reader<'a> {
             }
         }
         Some(score)
+    }
+
+    /// Reads the points of a bonus/penalty row typed without a count
+    /// (`2`, `-0,5`, `1 điểm`); empty is 0. `None` when unreadable.
+    pub fn points(&mut self, sheet: &Sheet, row: u32, col: u32, code: &str) -> Option<f64> {
+        let value = sheet.value(row, col);
+        match value.as_number() {
+            NumberCell::Empty => Some(0.0),
+            NumberCell::Number(n) => Some(n),
+            NumberCell::Text(n) => {
+                let text = value.text();
+                Some(self.text_number(sheet, row, col, &text, n, code, |_| true))
+            }
+            _ => {
+                let text = value.text();
+                if let Some(n) = parse_points_text(&text) {
+                    return Some(self.text_number(sheet, row, col, &text, n, code, |_| true));
+                }
+                if parse_done(&text) == Some(false) {
+                    return Some(0.0);
+                }
+                if let Value::Error(e) = value {
+                    self.formula_error(sheet, row, col, code, e);
+                } else {
+                    self.unreadable(sheet, row, col, code, value.display(), "điểm / points");
+                }
+                None
+            }
+        }
     }
 
     /// Reads a Số lần cell: a whole number ≥ 0; empty counts as 0.

@@ -8,18 +8,83 @@ use std::path::Path;
 use super::cells::Reader;
 use super::{Expect, Submission};
 use crate::finding::Code;
-use crate::plan::{Indicator, Plan};
+use crate::plan::Plan;
 use crate::text::fold::similarity;
 use crate::text::label_key;
+use crate::vocab::info;
+use crate::workbook::{Book, Value};
 
-/// Row text this similar to an indicator's (0..1) is taken as that indicator.
-const NAME_MATCH: f64 = 0.85;
 /// Names this similar are offered as suggestions.
 const SUGGEST: f64 = 0.6;
 
-/// No `Thông tin` sheet: the unit from the file name (code, name or alias),
-/// the period the caller is checking; both with a warning.
-pub fn from_file_name(r: &mut Reader, plan: &Plan, expect: &Expect, sub: &mut Submission) {
+/// Rows at the top of a sheet where hand-made workbooks name the unit and
+/// the period (`Đơn vị: Sở Xây dựng`, `BẢNG TỰ CHẤM ĐIỂM NĂM 2022`).
+const TITLE_ROWS: u32 = 15;
+
+/// What the title rows of a workbook say: the unit and the period.
+#[derive(Default)]
+struct Title {
+    unit: Option<String>,
+    period: Option<String>,
+}
+
+fn read_title(book: &Book, plan: &Plan) -> Title {
+    let mut title = Title::default();
+    for sheet in &book.sheets {
+        for row in 0..TITLE_ROWS {
+            let cells: Vec<String> = sheet
+                .row(row)
+                .filter_map(|(_, c)| match &c.value {
+                    Value::Text(t) => Some(crate::text::clean(t)),
+                    _ => None,
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+            for (i, text) in cells.iter().enumerate() {
+                let (key, value) = match text.split_once(':') {
+                    Some((k, v)) if !v.trim().is_empty() => (label_key(k), v.trim().to_string()),
+                    Some((k, _)) => (label_key(k), cells.get(i + 1).cloned().unwrap_or_default()),
+                    None => (String::new(), text.clone()),
+                };
+                if title.unit.is_none() {
+                    let named = info::UNIT_NAME.contains(&key.as_str())
+                        || info::UNIT_CODE.contains(&key.as_str());
+                    if (named || key.is_empty())
+                        && let Some(u) = plan.unit_by_any_name(&value)
+                    {
+                        title.unit = Some(u.code.clone());
+                    }
+                }
+                if title.period.is_none() {
+                    let period_text = if info::PERIOD.contains(&key.as_str()) {
+                        &value
+                    } else {
+                        text
+                    };
+                    if let Some(p) = plan.period_in_text(period_text) {
+                        title.period = Some(p.code.clone());
+                    }
+                }
+            }
+        }
+        if title.unit.is_some() {
+            break;
+        }
+    }
+    title
+}
+
+/// No `Thông tin` sheet: the unit from the title rows or the file name
+/// (code, name or alias), the period from the title rows or the one the
+/// caller is checking; with a warning.
+pub fn without_info_sheet(
+    r: &mut Reader,
+    book: &Book,
+    plan: &Plan,
+    expect: &Expect,
+    sub: &mut Submission,
+) {
+    let title = read_title(book, plan);
     let stem = match expect.name {
         Some(name) => name.to_string(),
         None => Path::new(&sub.file)
@@ -27,8 +92,20 @@ pub fn from_file_name(r: &mut Reader, plan: &Plan, expect: &Expect, sub: &mut Su
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default(),
     };
-    sub.period = default_period(plan, expect);
-    match unit_from_stem(plan, &stem) {
+    sub.period = title
+        .period
+        .clone()
+        .or_else(|| default_period(plan, expect));
+    if let (Some(found), Some(wanted)) = (&title.period, expect.period.and_then(|w| plan.period(w)))
+        && *found != wanted.code
+    {
+        r.push(
+            r.finding(Code::PeriodMismatch)
+                .found(found.clone())
+                .expected(wanted.code.clone()),
+        );
+    }
+    match title.unit.or_else(|| unit_from_stem(plan, &stem)) {
         Some(code) => {
             r.push(
                 r.finding(Code::NoInfoSheet)
@@ -108,20 +185,6 @@ pub fn suggest(plan: &Plan, text: &str) -> String {
                 .join(", ")
         ),
     }
-}
-
-/// The indicator whose text this row's text matches, tolerating small typos.
-pub fn match_by_name<'p>(plan: &'p Plan, text: &str) -> Option<&'p Indicator> {
-    let key = label_key(text);
-    if key.is_empty() {
-        return None;
-    }
-    let (score, best) = plan
-        .indicators
-        .iter()
-        .map(|i| (similarity(&key, &label_key(&i.content)), i))
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    (score >= NAME_MATCH).then_some(best)
 }
 
 /// `; closest: 1.2 …` for a row that matched nothing.

@@ -4,6 +4,7 @@
 pub mod fold;
 pub mod number;
 pub mod target;
+pub mod wording;
 pub mod words;
 
 pub use fold::{clean, fold, label_key};

@@ -48,6 +48,27 @@ pub fn parse_number(text: &str) -> Option<NumberText> {
     })
 }
 
+/// Reads a score typed with its unit: `20 điểm`, `9,5 đ`, `9,5đ`, `-2 điểm`
+/// (the unit may be written without diacritics). `None` when there is no
+/// such unit or no number before it.
+pub fn parse_points_text(text: &str) -> Option<NumberText> {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    let cut = ["điểm", "diem", "đ", "d"]
+        .iter()
+        .find_map(|u| lower.strip_suffix(u).map(|rest| rest.len()))?;
+    let number = t.get(..cut)?.trim_end();
+    if number.is_empty() || number.ends_with(|c: char| c.is_alphabetic()) {
+        return None;
+    }
+    parse_number(number).filter(|n| !n.percent)
+}
+
+/// The value of [`parse_points_text`].
+pub fn parse_points(text: &str) -> Option<f64> {
+    parse_points_text(text).map(|n| n.value)
+}
+
 fn parse_unsigned(s: &str) -> Option<(f64, Option<f64>)> {
     if s.is_empty()
         || !s
@@ -210,6 +231,17 @@ pub fn format_date(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_scores_typed_with_their_unit() {
+        assert_eq!(parse_points("20 điểm"), Some(20.0));
+        assert_eq!(parse_points("9,5 đ"), Some(9.5));
+        assert_eq!(parse_points("9,5đ"), Some(9.5));
+        assert_eq!(parse_points("- 2 diem"), Some(-2.0));
+        assert_eq!(parse_points("9,5"), None);
+        assert_eq!(parse_points("điểm"), None);
+        assert_eq!(parse_points("Đạt"), None);
+    }
     use proptest::prelude::*;
 
     fn value(s: &str) -> f64 {

@@ -1,8 +1,10 @@
 //! Finds a table in a sheet: the header row (within 20 rows of where the
 //! search starts) by its labels and their aliases, compared as folded label
-//! keys, columns in any order, extra columns ignored. A header split over two
-//! rows under a merged group heading (`Điểm` over `Tối đa` | `Tự chấm`) is
-//! read by joining the group's text to each column's.
+//! keys, columns in any order, extra columns ignored. Headers of one to three
+//! rows are read: a group heading merged over several columns (`Điểm` over
+//! `Tối đa` | `Tự chấm`, `Kết quả` over `Năm trước` | `Năm nay`) is joined
+//! in front of each column's own label, and a label merged down over the
+//! header rows (`TT`, `Tiêu chí`) is read in the lowest one.
 
 use super::{Sheet, Value};
 use crate::text::label_key;
@@ -13,11 +15,30 @@ pub const HEADER_SEARCH_ROWS: u32 = 20;
 /// One column a table should have.
 #[derive(Debug, Clone, Copy)]
 pub struct ColumnSpec {
-    /// The label as the tool writes it (used in messages).
+    /// The label as the tool writes it (used in messages and to pick the
+    /// column with [`Table::col_named`]).
     pub label: &'static str,
     /// Accepted label keys (folded, punctuation as spaces).
     pub aliases: &'static [&'static str],
     pub required: bool,
+}
+
+/// How header labels are compared with the aliases.
+#[derive(Clone, Copy)]
+pub struct Search<'a> {
+    /// Also accept a label that starts with an alias (`Điểm tự chấm (điểm)`);
+    /// the longest alias wins. Off: labels must equal an alias.
+    pub prefix: bool,
+    /// Rewrites a composed label key before it is compared (e.g. a year
+    /// into `nam nay`).
+    pub rewrite: Option<&'a dyn Fn(String) -> String>,
+}
+
+impl Search<'_> {
+    pub const EXACT: Search<'static> = Search {
+        prefix: false,
+        rewrite: None,
+    };
 }
 
 /// A header row found, with the column of each spec (parallel to the spec
@@ -27,11 +48,22 @@ pub struct Table {
     pub header_row: u32,
     pub columns: Vec<Option<u32>>,
     pub missing: Vec<&'static str>,
+    /// How many of the spec's columns were found.
+    pub matched: usize,
+    labels: Vec<&'static str>,
 }
 
 impl Table {
     pub fn col(&self, index: usize) -> Option<u32> {
         self.columns.get(index).copied().flatten()
+    }
+
+    /// The column of the spec entry with this label.
+    pub fn col_named(&self, label: &str) -> Option<u32> {
+        self.labels
+            .iter()
+            .position(|l| *l == label)
+            .and_then(|i| self.col(i))
     }
 }
 
@@ -44,37 +76,69 @@ fn label_text(sheet: &Sheet, row: u32, col: u32) -> Option<String> {
     }
 }
 
-/// The label keys of a header cell: its own, and the group heading above it
-/// joined in front when that heading spans several columns.
+/// The heading `rows_up` rows above a header cell that applies to it: a
+/// group heading merged across several columns, or any text above an empty
+/// cell (a sheet whose merges are not known, such as ODS).
+fn heading_above(sheet: &Sheet, row: u32, col: u32, own_empty: bool) -> Option<String> {
+    let above = row.checked_sub(1)?;
+    let group = sheet
+        .merge_at(above, col)
+        .is_some_and(|m| m.start.1 != m.end.1);
+    if group || own_empty {
+        label_text(sheet, above, col)
+    } else {
+        None
+    }
+}
+
+/// The label keys of a header cell: its own, and the headings above it
+/// (up to two rows) joined in front.
 fn labels_at(sheet: &Sheet, row: u32, col: u32) -> Vec<String> {
     let own = label_text(sheet, row, col);
     let mut out: Vec<String> = own.iter().cloned().collect();
-    if row > 0 {
-        let covered_by_group = sheet
-            .merge_at(row - 1, col)
-            .is_some_and(|m| m.start.1 != m.end.1);
-        if let Some(above) = label_text(sheet, row - 1, col)
-            && (covered_by_group || own.is_none())
-            && Some(&above) != own.as_ref()
-        {
-            out.push(match &own {
-                Some(own) => format!("{above} {own}"),
-                None => above,
-            });
+    let mut push = |parts: &[&String]| {
+        let mut words: Vec<&str> = Vec::new();
+        for p in parts {
+            if words.last() != Some(&p.as_str()) {
+                words.push(p);
+            }
+        }
+        let joined = words.join(" ");
+        if !out.contains(&joined) {
+            out.push(joined);
+        }
+    };
+    let Some(one) = heading_above(sheet, row, col, own.is_none()) else {
+        return out;
+    };
+    match &own {
+        Some(own) if *own != one => push(&[&one, own]),
+        Some(_) => {}
+        None => push(&[&one]),
+    }
+    if row >= 1
+        && let Some(two) = heading_above(sheet, row - 1, col, false)
+        && two != one
+    {
+        match &own {
+            Some(own) if *own != one => push(&[&two, &one, own]),
+            _ => push(&[&two, &one]),
         }
     }
     out
 }
 
-/// Columns worth looking at in a row: those with a cell in it or the row
+/// Columns worth looking at in a row: those with a cell in it or the rows
 /// above, and those a merged region covers there.
 fn candidate_columns(sheet: &Sheet, row: u32) -> Vec<u32> {
     let mut cols: Vec<u32> = sheet.row(row).map(|(c, _)| c).collect();
-    if row > 0 {
-        cols.extend(sheet.row(row - 1).map(|(c, _)| c));
+    for up in 1..=2 {
+        if let Some(r) = row.checked_sub(up) {
+            cols.extend(sheet.row(r).map(|(c, _)| c));
+        }
     }
     for m in &sheet.merges {
-        let touches = m.start.0 <= row && row.saturating_sub(1) <= m.end.0;
+        let touches = m.start.0 <= row && row.saturating_sub(2) <= m.end.0;
         if touches {
             cols.extend(m.start.1..=m.end.1.min(m.start.1 + 200));
         }
@@ -82,6 +146,52 @@ fn candidate_columns(sheet: &Sheet, row: u32) -> Vec<u32> {
     cols.sort_unstable();
     cols.dedup();
     cols
+}
+
+/// How well `label` fits `alias`: exactly (longer is better), as a prefix
+/// when allowed, or not at all.
+fn fit(label: &str, alias: &str, prefix: bool) -> Option<usize> {
+    if label == alias {
+        Some(2 * alias.len() + 1)
+    } else if prefix
+        && label.len() > alias.len()
+        && label.starts_with(alias)
+        && label.as_bytes()[alias.len()] == b' '
+    {
+        Some(2 * alias.len())
+    } else {
+        None
+    }
+}
+
+/// The spec entry a header cell's labels name best, among those not yet
+/// taken.
+fn best_spec(
+    labels: &[String],
+    spec: &[ColumnSpec],
+    taken: &[Option<u32>],
+    search: &Search,
+) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for label in labels {
+        let label = match search.rewrite {
+            Some(f) => f(label.clone()),
+            None => label.clone(),
+        };
+        for (i, s) in spec.iter().enumerate() {
+            if taken[i].is_some() {
+                continue;
+            }
+            for alias in s.aliases {
+                if let Some(q) = fit(&label, alias, search.prefix)
+                    && best.is_none_or(|(bq, _)| q > bq)
+                {
+                    best = Some((q, i));
+                }
+            }
+        }
+    }
+    best.map(|(_, i)| i)
 }
 
 /// Finds the header row of `spec` within [`HEADER_SEARCH_ROWS`] rows of
@@ -94,8 +204,21 @@ pub fn find(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32) -> Option<Table> 
 /// Like [`find`], searching `rows` rows below `from_row` (a second table
 /// below a first one of any length).
 pub fn find_within(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32) -> Option<Table> {
+    search(sheet, spec, from_row, rows, &Search::EXACT)
+}
+
+/// The general search: `rows` rows below `from_row`, labels compared as
+/// `how` says. Of several header rows the one naming most columns wins; on
+/// equal counts, the lowest (the last row of a multi-row header).
+pub fn search(
+    sheet: &Sheet,
+    spec: &[ColumnSpec],
+    from_row: u32,
+    rows: u32,
+    how: &Search,
+) -> Option<Table> {
     let last = sheet.last_row()?;
-    let mut best: Option<(usize, Table)> = None;
+    let mut best: Option<Table> = None;
     let end = from_row.saturating_add(rows).min(last);
     for row in from_row..=end {
         let mut columns = vec![None; spec.len()];
@@ -105,10 +228,7 @@ pub fn find_within(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32)
             if labels.is_empty() {
                 continue;
             }
-            let hit = spec.iter().enumerate().find(|(i, s)| {
-                columns[*i].is_none() && labels.iter().any(|l| s.aliases.iter().any(|a| a == l))
-            });
-            if let Some((i, _)) = hit {
+            if let Some(i) = best_spec(&labels, spec, &columns, how) {
                 columns[i] = Some(col);
                 matched += 1;
             }
@@ -117,24 +237,26 @@ pub fn find_within(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32)
         if matched < needed {
             continue;
         }
-        if best.as_ref().is_none_or(|(m, _)| matched > *m) {
+        let better = best.as_ref().is_none_or(|b| {
+            matched > b.matched || (matched == b.matched && row == b.header_row + 1)
+        });
+        if better {
             let missing = spec
                 .iter()
                 .zip(&columns)
                 .filter(|(s, c)| s.required && c.is_none())
                 .map(|(s, _)| s.label)
                 .collect();
-            best = Some((
+            best = Some(Table {
+                header_row: row,
+                columns,
+                missing,
                 matched,
-                Table {
-                    header_row: row,
-                    columns,
-                    missing,
-                },
-            ));
+                labels: spec.iter().map(|s| s.label).collect(),
+            });
         }
     }
-    best.map(|(_, t)| t)
+    best
 }
 
 #[cfg(test)]

@@ -1,0 +1,462 @@
+//! How a unit laid out its score sheet: which sheet holds the score table
+//! (by its header, whatever the sheet is called), which column is which,
+//! and what each row below the header is — a section, a bonus/penalty
+//! heading, an item, a total, a note. It reads positions and words only;
+//! matching items to the plan is [`super::matching`]'s job.
+
+use crate::plan::{Plan, code_text};
+use crate::text::wording::{wording_similarity, words};
+use crate::text::words::is_total_label;
+use crate::text::{clean, label_key};
+use crate::vocab::{self, AdjustmentHeading, column};
+use crate::workbook::table::{self, Search, Table};
+use crate::workbook::{Book, Sheet};
+
+/// How many rows below the top a score table's header may start.
+const HEADER_ROWS: u32 = 30;
+/// A section title this like a plan section's names that section.
+const SECTION_MATCH: f64 = 0.6;
+
+/// The columns of a table, picked by name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Columns {
+    pub no: Option<u32>,
+    pub code: Option<u32>,
+    pub content: Option<u32>,
+    pub baseline: Option<u32>,
+    pub achieved: Option<u32>,
+    pub self_score: Option<u32>,
+    pub count: Option<u32>,
+}
+
+impl Columns {
+    fn of(t: &Table) -> Columns {
+        Columns {
+            no: t.col_named(column::NO),
+            code: t.col_named(column::CODE),
+            content: t.col_named(column::CONTENT),
+            baseline: t.col_named(column::BASELINE),
+            achieved: t.col_named(column::ACHIEVED),
+            self_score: t.col_named(column::SELF_SCORE),
+            count: t.col_named(column::COUNT),
+        }
+    }
+}
+
+/// The score table found in a workbook.
+pub struct ScoreSheet<'b> {
+    pub sheet: &'b Sheet,
+    pub header_row: u32,
+    pub columns: Columns,
+    /// A separate bonus/penalty table below (the template's layout).
+    pub adjustments: Option<(u32, Columns)>,
+    /// Other sheets that could have been the score table.
+    pub others: Vec<String>,
+}
+
+/// Why no score table was found.
+pub enum NoScoreSheet<'b> {
+    /// A sheet is named as the score sheet but its header lacks columns.
+    MissingColumns(&'b Sheet, Option<u32>, Vec<&'static str>),
+    /// No sheet is named so and none has a score table's header.
+    None,
+}
+
+/// Reads the plan's year and the year before in header labels as `nam
+/// nay` / `nam truoc` (`Kết quả` over `Năm 2021 | Năm 2022`).
+fn year_rewrite(year: i32) -> impl Fn(String) -> String {
+    move |key: String| {
+        let mut out = Vec::new();
+        let words: Vec<&str> = key.split(' ').collect();
+        for (i, w) in words.iter().enumerate() {
+            let relative = if *w == year.to_string() {
+                Some("nay")
+            } else if *w == (year - 1).to_string() {
+                Some("truoc")
+            } else {
+                None
+            };
+            match relative {
+                Some(r) if i > 0 && words[i - 1] == "nam" => out.push(r.to_string()),
+                Some(r) => out.push(format!("nam {r}")),
+                None => out.push((*w).to_string()),
+            }
+        }
+        out.join(" ")
+    }
+}
+
+/// Finds the score table: every sheet's header is tried; a sheet named as
+/// the score sheet counts a little more, so of two equal candidates it wins.
+pub fn find_score_sheet<'b>(
+    book: &'b Book,
+    plan: &Plan,
+) -> Result<ScoreSheet<'b>, NoScoreSheet<'b>> {
+    let rewrite = plan.year.map(year_rewrite);
+    let how = Search {
+        prefix: true,
+        rewrite: rewrite.as_ref().map(|f| f as &dyn Fn(String) -> String),
+    };
+    let named = |s: &Sheet| {
+        let key = label_key(&s.name);
+        vocab::SCORE_SHEET.iter().any(|n| {
+            let n = label_key(n);
+            key == n || key.starts_with(&format!("{n} "))
+        })
+    };
+    let skip = |s: &Sheet| {
+        let key = label_key(&s.name);
+        vocab::INFO_SHEET
+            .iter()
+            .chain(vocab::REGISTRATION_SHEET)
+            .any(|n| label_key(n) == key)
+    };
+    let mut found: Vec<(usize, &Sheet, Table)> = Vec::new();
+    let mut partial: Option<(&Sheet, Option<Table>)> = None;
+    for sheet in book.sheets.iter().filter(|s| !skip(s)) {
+        let t = table::search(sheet, vocab::SCORE_COLUMNS, 0, HEADER_ROWS, &how);
+        match t {
+            Some(t) if t.missing.is_empty() => {
+                let weight = t.matched * 2 + usize::from(named(sheet));
+                found.push((weight, sheet, t));
+            }
+            t if named(sheet) && partial.is_none() => partial = Some((sheet, t)),
+            _ => {}
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut found = found.into_iter();
+    let Some((_, sheet, t)) = found.next() else {
+        return Err(match partial {
+            Some((sheet, Some(t))) => {
+                NoScoreSheet::MissingColumns(sheet, Some(t.header_row), t.missing)
+            }
+            Some((sheet, None)) => NoScoreSheet::MissingColumns(
+                sheet,
+                None,
+                vocab::SCORE_COLUMNS
+                    .iter()
+                    .filter(|s| s.required)
+                    .map(|s| s.label)
+                    .collect(),
+            ),
+            None => NoScoreSheet::None,
+        });
+    };
+    let adjustments =
+        table::find_within(sheet, vocab::ADJUSTMENT_COLUMNS, t.header_row + 1, u32::MAX)
+            .filter(|a| {
+                a.col_named(column::COUNT).is_some() || a.col_named(column::POINTS_EACH).is_some()
+            })
+            .map(|a| (a.header_row, Columns::of(&a)));
+    Ok(ScoreSheet {
+        sheet,
+        header_row: t.header_row,
+        columns: Columns::of(&t),
+        adjustments,
+        others: found.map(|(_, s, _)| s.name.clone()).collect(),
+    })
+}
+
+/// Which plan items a row may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    Indicators,
+    Adjustments(AdjustmentHeading),
+}
+
+/// A row that may be an indicator or a bonus/penalty item.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub row: u32,
+    pub columns: Columns,
+    /// The code in the code column.
+    pub code: String,
+    /// A number in the `TT` column or at the start of the text (`1.2`,
+    /// `1.2.`), which may or may not be the plan's code.
+    pub number: Option<String>,
+    /// The row's text, without its leading number.
+    pub text: String,
+    pub words: Vec<String>,
+    /// The plan section the row sits in, when the sheet says.
+    pub section: Option<String>,
+    pub block: Block,
+    /// Whether any value cell of the row is filled.
+    pub has_values: bool,
+}
+
+/// A typed total row (`Cộng`, `Tổng cộng`, a section row with its points).
+#[derive(Debug, Clone)]
+pub struct Total {
+    pub row: u32,
+    pub col: u32,
+    pub section: Option<String>,
+    pub scope: TotalScope,
+}
+
+/// What a total row adds up, from its place and its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalScope {
+    /// A section's own row with its points, or `Cộng mục I`.
+    Section,
+    /// The indicators (`Cộng điểm tiêu chí`).
+    Indicators,
+    /// Indicators plus bonus minus penalty (`TỔNG ĐIỂM`, after the
+    /// bonus/penalty rows).
+    Grand,
+}
+
+fn total_scope(key: &str, after_adjustments: bool) -> TotalScope {
+    let words: Vec<&str> = key.split(' ').collect();
+    if words.iter().any(|w| matches!(*w, "muc" | "phan")) {
+        TotalScope::Section
+    } else if after_adjustments || words.iter().any(|w| matches!(*w, "thuong" | "tru")) {
+        TotalScope::Grand
+    } else {
+        TotalScope::Indicators
+    }
+}
+
+/// Every row of the table that matters.
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub items: Vec<Item>,
+    pub totals: Vec<Total>,
+}
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 5 && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+}
+
+fn is_section_letter(s: &str) -> bool {
+    s.len() == 1 && s.chars().all(|c| c.is_ascii_uppercase() && c <= 'H')
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Splits a leading marker off a row's text: `I. THỰC HIỆN` → (`I`, …),
+/// `PHẦN II: …` → (`II`, …), `1.2. Tỷ lệ` → (`1.2`, …).
+fn split_marker(text: &str) -> (Option<String>, String) {
+    let text = text.trim();
+    let mut parts = text.splitn(2, char::is_whitespace);
+    let first = parts.next().unwrap_or("");
+    let rest = parts.next().unwrap_or("").trim();
+    let bare = first.trim_end_matches(['.', ')', ':', '/', '-']);
+    if label_key(bare) == "phan" {
+        let mut more = rest.splitn(2, char::is_whitespace);
+        let id = more
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['.', ')', ':', '-']);
+        return (
+            Some(id.to_uppercase()),
+            more.next().unwrap_or("").trim().to_string(),
+        );
+    }
+    if bare != first || is_number(bare) {
+        if is_roman(bare) || is_section_letter(bare) || is_number(bare) {
+            return (Some(bare.to_string()), rest.to_string());
+        }
+    }
+    (None, text.to_string())
+}
+
+fn is_upper_title(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 6
+        && letters.iter().all(|c| !c.is_lowercase())
+        && text.split_whitespace().count() >= 2
+}
+
+/// The plan section a section row names: by its id (`II`), else by title.
+fn plan_section(plan: &Plan, marker: Option<&str>, title: &str) -> Option<String> {
+    if let Some(m) = marker
+        && let Some(s) = plan
+            .sections
+            .iter()
+            .find(|s| label_key(&s.id) == label_key(m))
+    {
+        return Some(s.id.clone());
+    }
+    let w = words(title);
+    plan.sections
+        .iter()
+        .map(|s| (wording_similarity(&w, &words(&s.title)), s))
+        .filter(|(sim, _)| *sim >= SECTION_MATCH)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s)| s.id.clone())
+}
+
+/// Classifies the rows of the score table (and of a separate bonus/penalty
+/// table below it).
+pub fn rows(score: &ScoreSheet, plan: &Plan) -> Rows {
+    let sheet = score.sheet;
+    let last = sheet.last_row().unwrap_or(0);
+    let mut out = Rows::default();
+    let main_end = score
+        .adjustments
+        .as_ref()
+        .map_or(last, |(h, _)| h.saturating_sub(1));
+    let mut state = State {
+        section: None,
+        block: Block::Indicators,
+        seen_adjustments: false,
+    };
+    for row in score.header_row + 1..=main_end {
+        classify(sheet, plan, row, &score.columns, &mut state, &mut out);
+    }
+    if let Some((header, columns)) = &score.adjustments {
+        state.block = Block::Adjustments(AdjustmentHeading::Both);
+        state.section = None;
+        for row in header + 1..=last {
+            classify(sheet, plan, row, columns, &mut state, &mut out);
+        }
+    }
+    out
+}
+
+struct State {
+    section: Option<String>,
+    block: Block,
+    seen_adjustments: bool,
+}
+
+fn classify(
+    sheet: &Sheet,
+    plan: &Plan,
+    row: u32,
+    cols: &Columns,
+    state: &mut State,
+    out: &mut Rows,
+) {
+    let text_at = |c: Option<u32>| c.map(|c| clean(&sheet.text(row, c))).unwrap_or_default();
+    let code = cols
+        .code
+        .map(|c| code_text(sheet.value(row, c)))
+        .unwrap_or_default();
+    let no = cols
+        .no
+        .map(|c| code_text(sheet.value(row, c)))
+        .unwrap_or_default();
+    let content = text_at(cols.content);
+    if code.is_empty() && no.is_empty() && content.is_empty() {
+        return;
+    }
+    let filled = |c: Option<u32>| c.is_some_and(|c| !sheet.value(row, c).is_empty());
+    let has_score = filled(cols.self_score);
+    let has_values = filled(cols.achieved) || has_score || filled(cols.count);
+    let (marker, rest) = split_marker(&content);
+    let rest_key = label_key(&rest);
+    let content_key = label_key(&content);
+    if code.is_empty() && vocab::is_note(&content_key) {
+        return;
+    }
+    let heading =
+        vocab::adjustment_heading(&rest_key).or_else(|| vocab::adjustment_heading(&content_key));
+    let total_col = cols.self_score.unwrap_or(0);
+    if code.is_empty() && is_total_label(&content_key) && !(heading.is_some() && !has_values) {
+        out.totals.push(Total {
+            row,
+            col: total_col,
+            section: state.section.clone(),
+            scope: total_scope(&content_key, state.seen_adjustments),
+        });
+        return;
+    }
+    let known_code =
+        !code.is_empty() && (plan.indicator(&code).is_some() || plan.adjustment(&code).is_some());
+    if !known_code {
+        if let Some(h) = heading.filter(|_| !has_values || marker.is_some()) {
+            state.block = Block::Adjustments(h);
+            state.seen_adjustments = true;
+            return;
+        }
+        // Section rows: a Roman numeral or letter in the TT or code column,
+        // `PHẦN I`, `I. TITLE`, or a title in capitals.
+        let mark = [&no, &code]
+            .into_iter()
+            .find(|m| is_roman(m) || is_section_letter(m))
+            .cloned()
+            .or_else(|| {
+                marker.clone().filter(|m| {
+                    is_roman(m) || is_section_letter(m) || label_key(&content).starts_with("phan ")
+                })
+            });
+        let title_only = !filled(cols.achieved) && is_upper_title(&rest) && code.is_empty();
+        if mark.is_some() || title_only {
+            let section = plan_section(plan, mark.as_deref(), &rest);
+            if section.is_some() || mark.is_some() {
+                if section.is_some() {
+                    state.block = Block::Indicators;
+                }
+                state.section = section.clone();
+            }
+            if has_score && mark.is_some() {
+                out.totals.push(Total {
+                    row,
+                    col: total_col,
+                    section,
+                    scope: TotalScope::Section,
+                });
+            }
+            return;
+        }
+    }
+    let number = [no.as_str(), marker.as_deref().unwrap_or("")]
+        .into_iter()
+        .find(|n| is_number(n))
+        .map(|n| n.trim_end_matches('.').to_string());
+    let text = if marker.as_deref().is_some_and(is_number) {
+        rest
+    } else {
+        content
+    };
+    out.items.push(Item {
+        row,
+        columns: *cols,
+        code,
+        number,
+        words: words(&text),
+        text,
+        section: state.section.clone(),
+        block: state.block,
+        has_values,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_row_markers() {
+        assert_eq!(
+            split_marker("I. THỰC HIỆN NHIỆM VỤ"),
+            (Some("I".into()), "THỰC HIỆN NHIỆM VỤ".into())
+        );
+        assert_eq!(
+            split_marker("PHẦN II: THI ĐUA"),
+            (Some("II".into()), "THI ĐUA".into())
+        );
+        assert_eq!(
+            split_marker("1.2. Tỷ lệ hồ sơ"),
+            (Some("1.2".into()), "Tỷ lệ hồ sơ".into())
+        );
+        assert_eq!(split_marker("Tỷ lệ hồ sơ"), (None, "Tỷ lệ hồ sơ".into()));
+        assert_eq!(
+            split_marker("B. Điểm thưởng"),
+            (Some("B".into()), "Điểm thưởng".into())
+        );
+    }
+
+    #[test]
+    fn year_columns_read_as_this_and_last_year() {
+        let f = year_rewrite(2022);
+        assert_eq!(f("ket qua nam 2022".into()), "ket qua nam nay");
+        assert_eq!(f("ket qua 2021".into()), "ket qua nam truoc");
+    }
+}
