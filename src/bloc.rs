@@ -70,6 +70,46 @@ pub enum UnitStatus {
     Missing,
     /// Two different submissions on the same date.
     Conflict,
+    /// Chưa đủ số liệu: some indicator or bonus/penalty figure could not be
+    /// read and the review does not supply it; not ranked, graded or awarded.
+    Incomplete,
+}
+
+/// A figure of an incomplete unit that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unread {
+    /// The indicator or bonus/penalty code.
+    pub code: String,
+    pub reason: UnreadReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnreadReason {
+    /// The workbook has no row for the indicator.
+    NoRow,
+    /// A self-scored indicator without a readable score.
+    NoScore,
+    /// A rule-scored indicator whose achieved value is empty or unreadable.
+    NoAchieved,
+    /// A bonus/penalty row whose count or points are unreadable.
+    Adjustment,
+}
+
+impl Unread {
+    pub fn text(&self, english: bool) -> String {
+        let why = match (self.reason, english) {
+            (UnreadReason::NoRow, false) => "thiếu dòng",
+            (UnreadReason::NoRow, true) => "no row",
+            (UnreadReason::NoScore, false) => "thiếu điểm tự chấm",
+            (UnreadReason::NoScore, true) => "no self score",
+            (UnreadReason::NoAchieved, false) => "chưa đọc được kết quả",
+            (UnreadReason::NoAchieved, true) => "achieved value not read",
+            (UnreadReason::Adjustment, false) => "chưa đọc được số lần / điểm",
+            (UnreadReason::Adjustment, true) => "count or points not read",
+        };
+        format!("{} ({why})", self.code)
+    }
 }
 
 /// One indicator of one unit.
@@ -128,6 +168,11 @@ pub struct UnitResult {
     pub section_totals: BTreeMap<String, f64>,
     pub grade: Option<Grade>,
     pub award: Option<String>,
+    /// The award this unit would be proposed for once the incomplete units
+    /// that could change it are resolved (tạm tính).
+    pub provisional_award: Option<String>,
+    /// What could not be read (for an incomplete unit).
+    pub unread: Vec<Unread>,
     /// The award this unit is tied for at the quota's edge (cần bình xét).
     pub needs_vote: Option<String>,
     pub barred: bool,
@@ -165,6 +210,9 @@ pub struct Consolidation {
     pub units: Vec<UnitResult>,
     pub files: Vec<FileRecord>,
     pub bloc_targets: Vec<BlocTarget>,
+    /// Incomplete units that could still change the award proposal; while
+    /// any is listed, the awards are provisional.
+    pub awards_pending: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -362,6 +410,14 @@ pub fn consolidate(
         })
         .collect();
     apply_leading(plan, &mut units);
+    for u in &mut units {
+        if let Some(sub) = counted
+            .get(&u.code)
+            .filter(|_| u.status == UnitStatus::Ranked)
+        {
+            mark_unread(plan, u, sub, &mut findings);
+        }
+    }
     let uses_converted = units
         .iter()
         .filter(|u| u.status == UnitStatus::Ranked)
@@ -374,6 +430,10 @@ pub fn consolidate(
         totals(plan, u, uses_converted);
     }
     place(plan, &mut units);
+    let awards_pending = hold_awards(plan, &mut units, uses_converted);
+    if !awards_pending.is_empty() {
+        findings.push(Finding::new(Code::AwardsProvisional, "").found(awards_pending.join(", ")));
+    }
     let bloc_targets = bloc_targets(plan, &units);
     findings.sort_by(|a, b| {
         (&a.file, &a.sheet, &a.cell, a.code, &a.indicator).cmp(&(
@@ -393,8 +453,132 @@ pub fn consolidate(
         units,
         files: records,
         bloc_targets,
+        awards_pending,
         findings,
     }
+}
+
+/// Marks a unit incomplete when a figure its total needs was not read and
+/// the review does not supply it: an indicator without a row, a
+/// rule-scored indicator whose achieved value is unknown (so its score is),
+/// a self-scored one without a score, a bonus/penalty row not read.
+/// Errors the tool resolves by a rule (a score above the maximum is capped,
+/// an over-claim takes the computed score) leave nothing unknown.
+fn mark_unread(plan: &Plan, u: &mut UnitResult, sub: &Submission, findings: &mut Vec<Finding>) {
+    let mut unread = Vec::new();
+    for (ind, r) in plan.indicators.iter().zip(&u.indicators) {
+        if r.reviewed.is_some() || r.achieved == Achieved::NotAssigned {
+            continue;
+        }
+        let self_scored = ind.rule == Rule::SelfScored || ind.target == Target::None;
+        let why = if sub.missing.contains(&ind.code) {
+            Some(UnreadReason::NoRow)
+        } else if self_scored && r.self_score.is_none() {
+            Some(UnreadReason::NoScore)
+        } else if !self_scored && r.computed.is_none() {
+            Some(UnreadReason::NoAchieved)
+        } else {
+            None
+        };
+        if let Some(reason) = why {
+            unread.push(Unread {
+                code: ind.code.clone(),
+                reason,
+            });
+        }
+    }
+    for code in &sub.adjustments_unread {
+        unread.push(Unread {
+            code: code.clone(),
+            reason: UnreadReason::Adjustment,
+        });
+    }
+    if unread.is_empty() {
+        return;
+    }
+    findings.push(
+        Finding::new(Code::Incomplete, &sub.file)
+            .unit(&u.code)
+            .found(
+                unread
+                    .iter()
+                    .map(|x| x.text(false))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+            .expected(" — bổ sung tệp hoặc ghi điểm thẩm định cho các mục này"),
+    );
+    u.status = UnitStatus::Incomplete;
+    u.unread = unread;
+}
+
+/// The highest total an incomplete unit could reach: each unread indicator
+/// at its maximum, unread bonus items at their caps.
+fn best_case(plan: &Plan, u: &UnitResult, uses_converted: bool) -> f64 {
+    let mut points = 0.0;
+    let mut assigned = 0.0;
+    for (ind, r) in plan.indicators.iter().zip(&u.indicators) {
+        if r.achieved == Achieved::NotAssigned {
+            continue;
+        }
+        assigned += ind.max_points;
+        let unread = u.unread.iter().any(|x| x.code == ind.code);
+        points += if unread {
+            ind.max_points
+        } else {
+            r.final_score.unwrap_or(0.0)
+        };
+    }
+    let bonus = u.bonus
+        + plan
+            .adjustments
+            .iter()
+            .filter(|a| a.kind == AdjustmentKind::Bonus)
+            .filter(|a| u.unread.iter().any(|x| x.code == a.code))
+            .map(|a| a.cap.unwrap_or(a.points_each))
+            .sum::<f64>();
+    if uses_converted && assigned > 0.0 {
+        points / assigned * plan.scale + bonus - u.penalty
+    } else {
+        points + bonus - u.penalty
+    }
+}
+
+/// While an incomplete unit could reach the award zone (its best case is
+/// at least the lowest score proposed for an award, or an award is still
+/// unfilled), the proposal names nobody: each award becomes provisional.
+/// Returns the units to resolve first.
+fn hold_awards(plan: &Plan, units: &mut [UnitResult], uses_converted: bool) -> Vec<String> {
+    if plan.awards.is_empty() {
+        return Vec::new();
+    }
+    let awarded: Vec<f64> = units
+        .iter()
+        .filter(|u| u.award.is_some() || u.needs_vote.is_some())
+        .map(|u| u.ranking_score)
+        .collect();
+    let quota: usize = plan
+        .awards
+        .iter()
+        .map(|a| rank::quota_size(a.quota, plan.units.len()))
+        .sum();
+    let cutoff = if awarded.len() < quota {
+        f64::NEG_INFINITY
+    } else {
+        awarded.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    let pending: Vec<String> = units
+        .iter()
+        .filter(|u| u.status == UnitStatus::Incomplete && !u.barred)
+        .filter(|u| best_case(plan, u, uses_converted) >= cutoff - 1e-9)
+        .map(|u| u.code.clone())
+        .collect();
+    if !pending.is_empty() {
+        for u in units.iter_mut() {
+            u.provisional_award = u.award.take();
+        }
+    }
+    pending
 }
 
 fn set_status(records: &mut [FileRecord], file: &str, status: FileStatus) {
@@ -484,6 +668,8 @@ fn unit_result(
         section_totals: BTreeMap::new(),
         grade: None,
         award: None,
+        provisional_award: None,
+        unread: Vec::new(),
         needs_vote: None,
         barred: !barred_by.is_empty(),
         barred_reason: (!barred_by.is_empty()).then(|| barred_by.join("; ")),

@@ -588,7 +588,8 @@ fn unit_fills() -> Vec<(&'static str, Option<String>, UnitFill)> {
     out
 }
 
-/// The leader's review: two corrections, and three rows that cannot apply.
+/// The leader's review: two corrections, three rows that cannot apply, and
+/// two figures the units' workbooks left unread.
 fn write_review(path: &Path) -> anyhow::Result<()> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -613,6 +614,20 @@ fn write_review(path: &Path) -> anyhow::Result<()> {
         ("SYT", "1.1", 10.0, "Sở Y tế không thuộc khối"),
         ("SCT", "9.9", 1.0, "Mã tiêu chí không có trong kế hoạch"),
         ("STC", "2.2", 7.0, "Điểm vượt điểm tối đa"),
+        // Figures the workbooks left unread, supplied by the review so the
+        // units can be ranked (without them they are incomplete).
+        (
+            "SNN",
+            "2.6",
+            0.0,
+            "Đơn vị xóa dòng 2.6; hồ sơ: không có cá nhân được tặng Bằng khen",
+        ),
+        (
+            "CTHUE",
+            "2.4",
+            3.0,
+            "Kết quả ghi `Đạt`; hồ sơ: 6% CBCCVC đạt CSTĐ cấp tỉnh",
+        ),
     ];
     for (i, (unit, code, score, reason)) in rows.iter().enumerate() {
         let r = 3 + i as u32;

@@ -197,6 +197,8 @@ pub struct ConsolidateDoc<'a> {
     units: Vec<UnitEntry<'a>>,
     files: &'a [crate::bloc::FileRecord],
     bloc_targets: &'a [crate::bloc::BlocTarget],
+    /// Incomplete units to resolve before the awards stand.
+    awards_pending: &'a [String],
     findings: Vec<FindingEntry<'a>>,
 }
 
@@ -234,6 +236,8 @@ struct MemberEntry<'a> {
     section_totals: &'a BTreeMap<String, f64>,
     grade: Option<crate::text::words::Grade>,
     award: Option<&'a str>,
+    provisional_award: Option<&'a str>,
+    unread: &'a [crate::bloc::Unread],
     needs_vote: Option<&'a str>,
     barred: bool,
     barred_reason: Option<&'a str>,
@@ -311,6 +315,8 @@ pub fn to_json<'a>(
                 section_totals: &u.section_totals,
                 grade: u.grade,
                 award: u.award.as_deref(),
+                provisional_award: u.provisional_award.as_deref(),
+                unread: &u.unread,
                 needs_vote: u.needs_vote.as_deref(),
                 barred: u.barred,
                 barred_reason: u.barred_reason.as_deref(),
@@ -343,6 +349,7 @@ pub fn to_json<'a>(
         units,
         files: &r.files,
         bloc_targets: &r.bloc_targets,
+        awards_pending: &r.awards_pending,
         findings: r
             .findings
             .iter()
@@ -406,10 +413,22 @@ fn print_summary(
                 )
                 .to_string(),
             ),
+            UnitStatus::Incomplete => remarks.push(format!(
+                "{}: {}",
+                lang.pick("chưa đủ số liệu – chưa xếp hạng", "incomplete – not ranked"),
+                u.unread
+                    .iter()
+                    .map(|x| x.text(lang == Lang::En))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
             UnitStatus::Ranked => {}
         }
         if let Some(a) = &u.award {
             remarks.push(a.clone());
+        }
+        if let Some(a) = &u.provisional_award {
+            remarks.push(format!("{} {a}", lang.pick("tạm tính:", "provisional:")));
         }
         if let Some(a) = &u.needs_vote {
             remarks.push(format!(

@@ -148,7 +148,18 @@ pub fn remarks(u: &UnitResult) -> String {
         UnitStatus::Conflict => {
             out.push("Hai bản nộp cùng ngày khác nội dung – chưa xếp hạng".to_string())
         }
+        UnitStatus::Incomplete => out.push(format!(
+            "Chưa đủ số liệu – chưa xếp hạng, xếp loại: {}",
+            u.unread
+                .iter()
+                .map(|x| x.text(false))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
         UnitStatus::Ranked => {}
+    }
+    if let Some(a) = &u.provisional_award {
+        out.push(format!("Tạm tính: {a} (chờ xử lý đơn vị chưa đủ số liệu)"));
     }
     if u.shared_rank {
         out.push("Đồng hạng".into());

@@ -124,7 +124,7 @@ pub fn find_score_sheet<'b>(
             _ => {}
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     let mut found = found.into_iter();
     let Some((_, sheet, t)) = found.next() else {
         return Err(match partial {
@@ -257,10 +257,10 @@ fn split_marker(text: &str) -> (Option<String>, String) {
             more.next().unwrap_or("").trim().to_string(),
         );
     }
-    if bare != first || is_number(bare) {
-        if is_roman(bare) || is_section_letter(bare) || is_number(bare) {
-            return (Some(bare.to_string()), rest.to_string());
-        }
+    if (bare != first || is_number(bare))
+        && (is_roman(bare) || is_section_letter(bare) || is_number(bare))
+    {
+        return (Some(bare.to_string()), rest.to_string());
     }
     (None, text.to_string())
 }
@@ -358,7 +358,7 @@ fn classify(
     let heading =
         vocab::adjustment_heading(&rest_key).or_else(|| vocab::adjustment_heading(&content_key));
     let total_col = cols.self_score.unwrap_or(0);
-    if code.is_empty() && is_total_label(&content_key) && !(heading.is_some() && !has_values) {
+    if code.is_empty() && is_total_label(&content_key) && (heading.is_none() || has_values) {
         out.totals.push(Total {
             row,
             col: total_col,

@@ -537,3 +537,61 @@ fn same_day_submissions_that_differ_are_a_conflict() {
     assert_eq!(status("nhan/a-copy.xlsx"), "conflict");
     assert_eq!(conflicts, 3, "one on each file of that day");
 }
+
+/// Without the review, two units have a figure that was not read (SNN's
+/// row 2.6 deleted, CTHUE's `Đạt` where a percentage belongs): they are not
+/// ranked or graded, and SNN, whose best case (97,5 + 3 = 100,5) reaches
+/// the Bằng khen zone, holds the award proposal.
+#[test]
+fn units_not_fully_read_are_not_ranked_and_hold_the_awards() {
+    let w = Workdir::new();
+    let mut cmd = w.thidua();
+    cmd.arg("consolidate")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg(repo("samples/ktkt-2022/don-vi"))
+        .args(["-o", "th.xlsx", "--json", "th.json"]);
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 1, "{out}{err}");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
+    for (unit_code, missing, reason) in [("SNN", "2.6", "no-row"), ("CTHUE", "2.4", "no-achieved")]
+    {
+        let u = unit(&doc, unit_code);
+        assert_eq!(u["status"], "incomplete", "{unit_code}");
+        assert_eq!(u["rank"], Value::Null, "{unit_code}");
+        assert_eq!(u["grade"], Value::Null, "{unit_code}");
+        assert_eq!(u["unread"][0]["code"], missing, "{unit_code}");
+        assert_eq!(u["unread"][0]["reason"], reason, "{unit_code}");
+    }
+    assert_eq!(doc["awards_pending"], serde_json::json!(["SNN"]));
+    for u in doc["units"].as_array().unwrap() {
+        assert_eq!(
+            u["award"],
+            Value::Null,
+            "{} named while SNN is open",
+            u["code"]
+        );
+    }
+    assert_eq!(unit(&doc, "STNMT")["provisional_award"], "Cờ thi đua");
+    assert_eq!(unit(&doc, "SKHCN")["provisional_award"], "Bằng khen");
+    // Ranks close up over the ranked units only: STC 8th, SGTVT 9th.
+    assert_eq!(unit(&doc, "STC")["rank"], 8);
+    assert_eq!(unit(&doc, "SGTVT")["rank"], 9);
+    assert!(
+        out.contains("SNN") && out.contains("2.6 (thiếu dòng)"),
+        "{out}"
+    );
+    assert!(out.contains("tạm tính: Cờ thi đua"), "{out}");
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "awards-provisional" && f["found"] == "SNN")
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "incomplete" && f["unit"] == "CTHUE")
+    );
+}

@@ -210,7 +210,17 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ("SCT:NAM.xlsx", g.clone(), Read),
         ("xlsx-named.ods", g.clone(), Read),
         ("UPPER.XLSX", g.clone(), Read),
-        ("no-score-sheet.xlsx", rewrite(&g, replace(WB, "name=\"Tự chấm điểm\"", "name=\"Khác\"".into())), Finding("missing-sheet")),
+        // The score table is found by its header whatever the sheet is called.
+        ("score-sheet-renamed.xlsx", rewrite(&g, replace(WB, "name=\"Tự chấm điểm\"", "name=\"Khác\"".into())), Read),
+        ("no-score-table.xlsx", {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_name("Thông tin").unwrap();
+            ws.write_string(0, 0, "Mã đơn vị").unwrap();
+            ws.write_string(0, 1, "SCT").unwrap();
+            wb.add_worksheet().write_string(0, 0, "Ghi chú: bảng điểm gửi sau").unwrap();
+            wb.save_to_buffer().unwrap()
+        }, Finding("missing-sheet")),
         ("header-only.xlsx", tiny("x").into_iter().collect(), Finding("missing-row")),
         ("equals-unit-name.xlsx", rewrite(&g, replace(SST, "<t>SCT</t>", "<t>=HYPERLINK(\"http://x\",\"SCT\")</t>".into())), Read),
         ("ods-truncated.ods", {
