@@ -15,6 +15,12 @@ use crate::text::target::Target;
 use crate::text::words::{is_not_assigned, parse_done, parse_grade};
 use crate::workbook::{NumberCell, Sheet, Value};
 
+/// A fraction shown as a percentage (0,07 in a `%` cell is 7 %), without
+/// the binary fraction's tail (7,000000000000001).
+fn as_percent(fraction: f64) -> f64 {
+    (fraction * 100.0 * 1e9).round() / 1e9
+}
+
 /// Collects findings for one file.
 pub struct Reader<'a> {
     file: &'a str,
@@ -208,7 +214,7 @@ impl<'a> Reader<'a> {
         match value.as_number() {
             NumberCell::Number(n) => {
                 if percent && percent_cell {
-                    Achieved::Number(n * 100.0)
+                    Achieved::Number(as_percent(n))
                 } else if percent && n > 0.0 && n <= 1.0 && reference > 1.0 {
                     // 0,96 typed into a plain cell for a `96%` target.
                     self.push(
@@ -216,9 +222,9 @@ impl<'a> Reader<'a> {
                             .at(&sheet.name, row, col)
                             .indicator(&ind.code)
                             .found(format_vi(n))
-                            .expected(format!("{}%", format_vi(n * 100.0))),
+                            .expected(format!("{}%", format_vi(as_percent(n)))),
                     );
-                    Achieved::Number(n * 100.0)
+                    Achieved::Number(as_percent(n))
                 } else {
                     Achieved::Number(n)
                 }
@@ -264,7 +270,7 @@ impl<'a> Reader<'a> {
         let value = sheet.value(row, col);
         let percent_cell = sheet.cell(row, col).is_some_and(|c| c.percent);
         let read = match value.as_number() {
-            NumberCell::Number(n) if percent_cell && ind.is_percent() => Some(n * 100.0),
+            NumberCell::Number(n) if percent_cell && ind.is_percent() => Some(as_percent(n)),
             NumberCell::Number(n) => Some(n),
             NumberCell::Text(n) => {
                 let text = value.text();

@@ -346,6 +346,11 @@ fn classify(
     if code.is_empty() && no.is_empty() && content.is_empty() {
         return;
     }
+    // The column-numbering row of official forms: `(1) (2) (3) …`.
+    let bare = content.trim_start_matches('(').trim_end_matches(')');
+    if !bare.is_empty() && bare.chars().all(|c| c.is_ascii_digit()) {
+        return;
+    }
     let filled = |c: Option<u32>| c.is_some_and(|c| !sheet.value(row, c).is_empty());
     let has_score = filled(cols.self_score);
     let has_values = filled(cols.achieved) || has_score || filled(cols.count);

@@ -9,6 +9,7 @@ mod digest;
 mod faults;
 mod init;
 mod intake;
+mod layouts;
 mod plan;
 mod samples;
 mod template;
