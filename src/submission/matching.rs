@@ -52,31 +52,17 @@ pub enum Target {
 /// The match of each item (parallel to the items).
 pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy)>> {
     let mut out: Vec<Option<(Target, MatchedBy)>> = vec![None; items.len()];
+    match_codes(plan, items, &mut out);
+    if out.iter().all(Option::is_some) {
+        // Every row carries the plan's code: no wording to compare.
+        return out;
+    }
     let ind_words: Vec<Vec<String>> = plan.indicators.iter().map(|i| words(&i.content)).collect();
     let adj_words: Vec<Vec<String>> = plan.adjustments.iter().map(|a| words(&a.content)).collect();
     let words_of = |t: Target| match t {
         Target::Indicator(i) => &ind_words[i],
         Target::Adjustment(i) => &adj_words[i],
     };
-    // 1. The code column.
-    for (k, item) in items.iter().enumerate() {
-        if item.code.is_empty() {
-            continue;
-        }
-        if let Some(i) = plan
-            .indicators
-            .iter()
-            .position(|i| code_key(&i.code) == code_key(&item.code))
-        {
-            out[k] = Some((Target::Indicator(i), MatchedBy::Code));
-        } else if let Some(i) = plan
-            .adjustments
-            .iter()
-            .position(|a| code_key(&a.code) == code_key(&item.code))
-        {
-            out[k] = Some((Target::Adjustment(i), MatchedBy::Code));
-        }
-    }
     // 2. A number that is the plan's code, where the wording agrees.
     for (k, item) in items.iter().enumerate() {
         if out[k].is_some() {
@@ -135,6 +121,28 @@ pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy
     // left between theirs.
     by_position(plan, items, &mut out);
     out
+}
+
+/// 1. The code column.
+fn match_codes(plan: &Plan, items: &[Item], out: &mut [Option<(Target, MatchedBy)>]) {
+    for (k, item) in items.iter().enumerate() {
+        if item.code.is_empty() {
+            continue;
+        }
+        if let Some(i) = plan
+            .indicators
+            .iter()
+            .position(|i| code_key(&i.code) == code_key(&item.code))
+        {
+            out[k] = Some((Target::Indicator(i), MatchedBy::Code));
+        } else if let Some(i) = plan
+            .adjustments
+            .iter()
+            .position(|a| code_key(&a.code) == code_key(&item.code))
+        {
+            out[k] = Some((Target::Adjustment(i), MatchedBy::Code));
+        }
+    }
 }
 
 fn round3(x: f64) -> f64 {

@@ -174,16 +174,21 @@ fn best_spec(
 ) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for label in labels {
-        let label = match search.rewrite {
-            Some(f) => f(label.clone()),
-            None => label.clone(),
+        // Only labels with a digit (a year) can be rewritten.
+        let rewritten;
+        let label: &str = match search.rewrite {
+            Some(f) if label.bytes().any(|b| b.is_ascii_digit()) => {
+                rewritten = f(label.clone());
+                &rewritten
+            }
+            _ => label,
         };
         for (i, s) in spec.iter().enumerate() {
             if taken[i].is_some() {
                 continue;
             }
             for alias in s.aliases {
-                if let Some(q) = fit(&label, alias, search.prefix)
+                if let Some(q) = fit(label, alias, search.prefix)
                     && best.is_none_or(|(bq, _)| q > bq)
                 {
                     best = Some((q, i));
