@@ -4,6 +4,8 @@
 //! label keys (case, diacritics and punctuation ignored); the writers write
 //! the first, canonical spelling. Nothing else in the code spells a sheet
 //! name or a header.
+//!
+//! The unit workbook's words come first; [`plan`] holds the plan workbook's.
 
 use crate::workbook::table::ColumnSpec;
 
@@ -222,6 +224,148 @@ pub const REGISTRATION_HEADER: [&str; 7] = [
     column::REGISTERED,
     "Ghi chú",
 ];
+
+/// The plan workbook (kế hoạch): sheet names, and each table's columns with
+/// the label constants the loader picks them by.
+pub mod plan {
+    use super::col;
+    use crate::workbook::table::ColumnSpec;
+
+    pub const INFO_SHEET: &[&str] = super::INFO_SHEET;
+    pub const UNITS_SHEET: &[&str] = &["Đơn vị", "Danh sách đơn vị", "Đơn vị thành viên"];
+    pub const INDICATORS_SHEET: &[&str] = &["Tiêu chí", "Bảng tiêu chí", "Chỉ tiêu"];
+    pub const ADJUSTMENTS_SHEET: &[&str] = &["Thưởng - Trừ", "Điểm thưởng - trừ", "Thưởng trừ"];
+    pub const PERIODS_SHEET: &[&str] = &["Kỳ báo cáo", "Kỳ"];
+    pub const GRADES_SHEET: &[&str] = &["Xếp loại"];
+    pub const AWARDS_SHEET: &[&str] = &["Khen thưởng"];
+
+    /// `Thông tin` keys of the plan, as the blank plan writes them.
+    pub const PLAN_CODE: &str = "Mã kế hoạch";
+
+    pub mod unit {
+        pub const CODE: &str = "Mã đơn vị";
+        pub const NAME: &str = "Tên đơn vị";
+        pub const HEADCOUNT: &str = "Số CBCCVC";
+        pub const ALIASES: &str = "Tên khác";
+    }
+    pub const UNIT_COLUMNS: &[ColumnSpec] = &[
+        col(unit::CODE, &["ma don vi", "ma dv", "ma"], true),
+        col(unit::NAME, &["ten don vi", "ten", "don vi"], true),
+        col(
+            unit::HEADCOUNT,
+            &["so cbccvc", "cbccvc", "bien che", "so bien che", "so nguoi"],
+            false,
+        ),
+        col(
+            unit::ALIASES,
+            &["ten khac", "ten goi khac", "ten viet tat"],
+            false,
+        ),
+    ];
+
+    pub mod indicator {
+        pub const SECTION: &str = "Mục";
+        pub const CODE: &str = "Mã";
+        pub const CONTENT: &str = "Nội dung";
+        pub const UNIT: &str = "Đơn vị tính";
+        pub const TARGET: &str = "Chỉ tiêu";
+        pub const MAX: &str = "Điểm tối đa";
+        pub const RULE: &str = "Cách chấm";
+        pub const STEP: &str = "Bước điểm";
+        pub const OWN_TARGET: &str = "Đăng ký riêng";
+        pub const AGGREGATE: &str = "Tổng hợp khối";
+    }
+    pub const INDICATOR_COLUMNS: &[ColumnSpec] = &[
+        col(indicator::SECTION, &["muc", "phan"], false),
+        col(indicator::CODE, &["ma", "ma tieu chi", "ma so"], true),
+        col(
+            indicator::CONTENT,
+            &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"],
+            true,
+        ),
+        col(indicator::UNIT, &["don vi tinh", "dvt"], false),
+        col(
+            indicator::TARGET,
+            &["chi tieu", "chi tieu ke hoach", "muc tieu"],
+            true,
+        ),
+        col(
+            indicator::MAX,
+            &["diem toi da", "diem chuan", "toi da", "diem"],
+            true,
+        ),
+        col(
+            indicator::RULE,
+            &["cach cham", "cach tinh diem", "phuong phap cham"],
+            false,
+        ),
+        col(indicator::STEP, &["buoc diem", "buoc"], false),
+        col(indicator::OWN_TARGET, &["dang ky rieng"], false),
+        col(indicator::AGGREGATE, &["tong hop khoi", "tong hop"], false),
+    ];
+
+    pub mod adjustment {
+        pub const CODE: &str = "Mã";
+        pub const CONTENT: &str = "Nội dung";
+        pub const KIND: &str = "Loại";
+        pub const POINTS_EACH: &str = "Điểm mỗi lần";
+        pub const CAP: &str = "Tối đa";
+        pub const BARS_AWARD: &str = "Loại khỏi khen thưởng";
+    }
+    pub const ADJUSTMENT_COLUMNS: &[ColumnSpec] = &[
+        col(adjustment::CODE, &["ma"], true),
+        col(adjustment::CONTENT, &["noi dung"], true),
+        col(adjustment::KIND, &["loai"], true),
+        col(adjustment::POINTS_EACH, &["diem moi lan", "diem"], true),
+        col(adjustment::CAP, &["toi da", "diem toi da"], false),
+        col(adjustment::BARS_AWARD, &["loai khoi khen thuong"], false),
+    ];
+
+    pub mod period {
+        pub const CODE: &str = "Mã kỳ";
+        pub const NAME: &str = "Tên kỳ";
+        pub const FROM: &str = "Từ ngày";
+        pub const TO: &str = "Đến ngày";
+        pub const DEADLINE: &str = "Hạn nộp";
+    }
+    pub const PERIOD_COLUMNS: &[ColumnSpec] = &[
+        col(period::CODE, &["ma ky", "ma"], true),
+        col(period::NAME, &["ten ky", "ky", "ten"], true),
+        col(period::FROM, &["tu ngay"], false),
+        col(period::TO, &["den ngay"], false),
+        col(period::DEADLINE, &["han nop", "thoi han nop"], true),
+    ];
+
+    pub mod grade {
+        pub const GRADE: &str = "Xếp loại";
+        pub const MIN: &str = "Điểm từ";
+    }
+    pub const GRADE_COLUMNS: &[ColumnSpec] = &[
+        col(grade::GRADE, &["xep loai", "muc xep loai"], true),
+        col(grade::MIN, &["diem tu", "tu diem", "diem toi thieu"], true),
+    ];
+
+    pub mod award {
+        pub const NAME: &str = "Hình thức";
+        pub const QUOTA: &str = "Số lượng";
+        pub const MIN_GRADE: &str = "Xếp loại tối thiểu";
+    }
+    pub const AWARD_COLUMNS: &[ColumnSpec] = &[
+        col(
+            award::NAME,
+            &["hinh thuc", "hinh thuc khen thuong", "danh hieu"],
+            true,
+        ),
+        col(award::QUOTA, &["so luong"], true),
+        col(award::MIN_GRADE, &["xep loai toi thieu"], false),
+    ];
+
+    /// The labels of a table's columns, in order: the header the blank plan
+    /// writes.
+    pub fn header(spec: &[ColumnSpec]) -> Vec<&'static str> {
+        spec.iter().map(|s| s.label).collect()
+    }
+}
 
 /// Which bonus/penalty items a heading row opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

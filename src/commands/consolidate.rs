@@ -14,9 +14,10 @@ use crate::bloc::{self, Consolidation, FileStatus, ReadFile, UnitStatus};
 use crate::cli::ConsolidateArgs;
 use crate::finding::{Code, Finding};
 use crate::messages::{Lang, message};
-use crate::report::{consolidated, template::PROP_OUTPUT};
+use crate::report::consolidated;
 use crate::submission::{self, Expect};
 use crate::text::number::{format_en, format_vi};
+use crate::vocab::PROP_OUTPUT;
 
 pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;

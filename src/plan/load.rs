@@ -16,6 +16,11 @@ use crate::text::number::{format_date, format_vi};
 use crate::text::target::{Target, parse_target};
 use crate::text::words::{Grade, parse_done, parse_grade};
 use crate::text::{clean, label_key};
+use crate::vocab::plan::{
+    ADJUSTMENT_COLUMNS, ADJUSTMENTS_SHEET, AWARD_COLUMNS, AWARDS_SHEET, GRADE_COLUMNS,
+    GRADES_SHEET, INDICATOR_COLUMNS, INDICATORS_SHEET, INFO_SHEET, PERIOD_COLUMNS, PERIODS_SHEET,
+    UNIT_COLUMNS, UNITS_SHEET, adjustment, award, grade, indicator, period, unit,
+};
 use crate::workbook::table::{self, ColumnSpec};
 use crate::workbook::{Book, NumberCell, OpenError, Sheet, Value, key_values};
 
@@ -38,98 +43,6 @@ pub fn load(path: &Path) -> Result<PlanLoad, OpenError> {
     let book = crate::workbook::open(path)?;
     Ok(load_book(&book, &path.display().to_string()))
 }
-
-pub const INFO_SHEET: &[&str] = &["Thông tin", "Thông tin chung"];
-pub const UNITS_SHEET: &[&str] = &["Đơn vị", "Danh sách đơn vị", "Đơn vị thành viên"];
-pub const INDICATORS_SHEET: &[&str] = &["Tiêu chí", "Bảng tiêu chí", "Chỉ tiêu"];
-pub const ADJUSTMENTS_SHEET: &[&str] = &["Thưởng - Trừ", "Điểm thưởng - trừ", "Thưởng trừ"];
-pub const PERIODS_SHEET: &[&str] = &["Kỳ báo cáo", "Kỳ"];
-pub const GRADES_SHEET: &[&str] = &["Xếp loại"];
-pub const AWARDS_SHEET: &[&str] = &["Khen thưởng"];
-
-const fn col(label: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnSpec {
-    ColumnSpec {
-        label,
-        aliases,
-        required,
-    }
-}
-
-const UNIT_COLUMNS: &[ColumnSpec] = &[
-    col("Mã đơn vị", &["ma don vi", "ma dv", "ma"], true),
-    col("Tên đơn vị", &["ten don vi", "ten", "don vi"], true),
-    col(
-        "Số CBCCVC",
-        &["so cbccvc", "cbccvc", "bien che", "so bien che", "so nguoi"],
-        false,
-    ),
-    col(
-        "Tên khác",
-        &["ten khac", "ten goi khac", "ten viet tat"],
-        false,
-    ),
-];
-
-pub(crate) const INDICATOR_COLUMNS: &[ColumnSpec] = &[
-    col("Mục", &["muc", "phan"], false),
-    col("Mã", &["ma", "ma tieu chi", "ma so"], true),
-    col(
-        "Nội dung",
-        &["noi dung", "tieu chi", "noi dung tieu chi", "ten tieu chi"],
-        true,
-    ),
-    col("Đơn vị tính", &["don vi tinh", "dvt"], false),
-    col(
-        "Chỉ tiêu",
-        &["chi tieu", "chi tieu ke hoach", "muc tieu"],
-        true,
-    ),
-    col(
-        "Điểm tối đa",
-        &["diem toi da", "diem chuan", "toi da", "diem"],
-        true,
-    ),
-    col(
-        "Cách chấm",
-        &["cach cham", "cach tinh diem", "phuong phap cham"],
-        false,
-    ),
-    col("Bước điểm", &["buoc diem", "buoc"], false),
-    col("Đăng ký riêng", &["dang ky rieng"], false),
-    col("Tổng hợp khối", &["tong hop khoi", "tong hop"], false),
-];
-
-const ADJUSTMENT_COLUMNS: &[ColumnSpec] = &[
-    col("Mã", &["ma"], true),
-    col("Nội dung", &["noi dung"], true),
-    col("Loại", &["loai"], true),
-    col("Điểm mỗi lần", &["diem moi lan", "diem"], true),
-    col("Tối đa", &["toi da", "diem toi da"], false),
-    col("Loại khỏi khen thưởng", &["loai khoi khen thuong"], false),
-];
-
-const PERIOD_COLUMNS: &[ColumnSpec] = &[
-    col("Mã kỳ", &["ma ky", "ma"], true),
-    col("Tên kỳ", &["ten ky", "ky", "ten"], true),
-    col("Từ ngày", &["tu ngay"], false),
-    col("Đến ngày", &["den ngay"], false),
-    col("Hạn nộp", &["han nop", "thoi han nop"], true),
-];
-
-const GRADE_COLUMNS: &[ColumnSpec] = &[
-    col("Xếp loại", &["xep loai", "muc xep loai"], true),
-    col("Điểm từ", &["diem tu", "tu diem", "diem toi thieu"], true),
-];
-
-const AWARD_COLUMNS: &[ColumnSpec] = &[
-    col(
-        "Hình thức",
-        &["hinh thuc", "hinh thuc khen thuong", "danh hieu"],
-        true,
-    ),
-    col("Số lượng", &["so luong"], true),
-    col("Xếp loại tối thiểu", &["xep loai toi thieu"], false),
-];
 
 /// Reads one plan workbook already open.
 pub fn load_book(book: &Book, file: &str) -> PlanLoad {
@@ -292,7 +205,7 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             let f = ctx
                 .finding(Code::MissingInfo)
                 .sheet(&sheet.name)
-                .expected("Mã kế hoạch");
+                .expected(crate::vocab::plan::PLAN_CODE);
             ctx.push(f);
         }
     }
@@ -406,17 +319,20 @@ fn read_units(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     let mut seen: HashMap<String, u32> = HashMap::new();
     for row in t.header_row + 1..=last {
         let code = t
-            .col(0)
+            .col_named(unit::CODE)
             .map(|c| code_text(sheet.value(row, c)))
             .unwrap_or_default();
-        let name = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
+        let name = t
+            .col_named(unit::NAME)
+            .map(|c| sheet.text(row, c))
+            .unwrap_or_default();
         if code.is_empty() && name.is_empty() {
             continue;
         }
         if code.is_empty() {
             let f = ctx
                 .finding(Code::MissingCode)
-                .at(&sheet.name, row, t.col(0).unwrap_or(0))
+                .at(&sheet.name, row, t.col_named(unit::CODE).unwrap_or(0))
                 .found(name);
             ctx.push(f);
             continue;
@@ -424,17 +340,17 @@ fn read_units(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
         if let Some(first) = seen.insert(label_key(&code), row) {
             let f = ctx
                 .finding(Code::DuplicateUnit)
-                .at(&sheet.name, row, t.col(0).unwrap_or(0))
+                .at(&sheet.name, row, t.col_named(unit::CODE).unwrap_or(0))
                 .found(code.clone())
-                .expected(a1(first, t.col(0).unwrap_or(0)));
+                .expected(a1(first, t.col_named(unit::CODE).unwrap_or(0)));
             ctx.push(f);
             continue;
         }
         let headcount = t
-            .col(2)
+            .col_named(unit::HEADCOUNT)
             .and_then(|c| ctx.number(sheet, row, c, "số người / headcount"));
         let aliases = t
-            .col(3)
+            .col_named(unit::ALIASES)
             .map(|c| sheet.text(row, c))
             .unwrap_or_default()
             .split(';')
@@ -457,15 +373,15 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     let last = sheet.last_row().unwrap_or(0);
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut section = String::new();
-    let c = |i: usize| t.col(i);
+    let c = |label: &str| t.col_named(label);
     for row in t.header_row + 1..=last {
-        let text = |i: usize| c(i).map(|col| sheet.text(row, col)).unwrap_or_default();
-        let section_cell = text(0);
-        let code = c(1)
+        let text = |label: &str| c(label).map(|col| sheet.text(row, col)).unwrap_or_default();
+        let section_cell = text(indicator::SECTION);
+        let code = c(indicator::CODE)
             .map(|col| code_text(sheet.value(row, col)))
             .unwrap_or_default();
-        let content = text(2);
-        let points_empty = c(5).is_none_or(|col| sheet.value(row, col).is_empty());
+        let content = text(indicator::CONTENT);
+        let points_empty = c(indicator::MAX).is_none_or(|col| sheet.value(row, col).is_empty());
         if code.is_empty() {
             if content.is_empty() && section_cell.is_empty() {
                 continue;
@@ -490,7 +406,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             }
             let f = ctx
                 .finding(Code::MissingCode)
-                .at(&sheet.name, row, c(1).unwrap_or(0))
+                .at(&sheet.name, row, c(indicator::CODE).unwrap_or(0))
                 .found(content);
             ctx.push(f);
             continue;
@@ -504,7 +420,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 });
             }
         }
-        let code_col = c(1).unwrap_or(0);
+        let code_col = c(indicator::CODE).unwrap_or(0);
         if let Some(first) = seen.insert(code_key(&code), row) {
             let f = ctx
                 .finding(Code::DuplicateCode)
@@ -514,7 +430,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             ctx.push(f);
             continue;
         }
-        let points_col = c(5).unwrap_or(0);
+        let points_col = c(indicator::MAX).unwrap_or(0);
         let max_points = match ctx.number(sheet, row, points_col, "điểm ≥ 0 / points ≥ 0") {
             Some(p) if p >= 0.0 => p,
             Some(p) => {
@@ -538,13 +454,13 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 0.0
             }
         };
-        let rule_text = text(6);
+        let rule_text = text(indicator::RULE);
         let rule = match parse_rule(&rule_text) {
             Ok(r) => r,
             Err(RuleError::Unknown) => {
                 let f = ctx
                     .finding(Code::UnknownRule)
-                    .at(&sheet.name, row, c(6).unwrap_or(0))
+                    .at(&sheet.name, row, c(indicator::RULE).unwrap_or(0))
                     .indicator(&code)
                     .found(rule_text.clone())
                     .expected(RULE_NAMES.join(", "));
@@ -554,7 +470,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             Err(RuleError::BadBand(band)) => {
                 let f = ctx
                     .finding(Code::UnknownRule)
-                    .at(&sheet.name, row, c(6).unwrap_or(0))
+                    .at(&sheet.name, row, c(indicator::RULE).unwrap_or(0))
                     .indicator(&code)
                     .found(band)
                     .expected("Theo mức: ≥ 98%: 5; ≥ 97%: 4");
@@ -562,7 +478,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 Rule::Pass
             }
         };
-        let target_col = c(4).unwrap_or(0);
+        let target_col = c(indicator::TARGET).unwrap_or(0);
         let target_text = sheet.text(row, target_col);
         let target = match parse_target(&target_text) {
             Ok(t) => t,
@@ -595,17 +511,18 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
         if misfit && !target_missing {
             let f = ctx
                 .finding(Code::RuleTarget)
-                .at(&sheet.name, row, c(6).unwrap_or(0))
+                .at(&sheet.name, row, c(indicator::RULE).unwrap_or(0))
                 .indicator(&code)
                 .found(rule_text.clone())
                 .expected(target.describe(false));
             ctx.push(f);
         }
-        let step = c(7)
+        let step = c(indicator::STEP)
             .and_then(|col| ctx.number(sheet, row, col, "bước điểm > 0 / step > 0"))
             .filter(|s| *s > 0.0);
-        let own_target = c(8).is_some_and(|col| parse_done(&sheet.text(row, col)) == Some(true));
-        let aggregate = c(9).and_then(|col| {
+        let own_target = c(indicator::OWN_TARGET)
+            .is_some_and(|col| parse_done(&sheet.text(row, col)) == Some(true));
+        let aggregate = c(indicator::AGGREGATE).and_then(|col| {
             let raw = sheet.text(row, col);
             match label_key(&raw).as_str() {
                 "" => None,
@@ -630,7 +547,7 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             section: section.clone(),
             code,
             content,
-            unit_label: text(3),
+            unit_label: text(indicator::UNIT),
             target_text,
             target,
             max_points,
@@ -649,9 +566,12 @@ fn read_adjustments(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     };
     let last = sheet.last_row().unwrap_or(0);
     for row in t.header_row + 1..=last {
-        let code_col = t.col(0).unwrap_or(0);
+        let code_col = t.col_named(adjustment::CODE).unwrap_or(0);
         let code = code_text(sheet.value(row, code_col));
-        let content = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
+        let content = t
+            .col_named(adjustment::CONTENT)
+            .map(|c| sheet.text(row, c))
+            .unwrap_or_default();
         if code.is_empty() {
             if !content.is_empty() && !label_key(&content).starts_with("ghi chu") {
                 let f = ctx
@@ -671,7 +591,7 @@ fn read_adjustments(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             ctx.push(f);
             continue;
         }
-        let kind_col = t.col(2).unwrap_or(0);
+        let kind_col = t.col_named(adjustment::KIND).unwrap_or(0);
         let kind_text = sheet.text(row, kind_col);
         let kind = match label_key(&kind_text).as_str() {
             "thuong" | "cong" | "diem thuong" | "cong diem" => AdjustmentKind::Bonus,
@@ -687,17 +607,17 @@ fn read_adjustments(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 continue;
             }
         };
-        let points_col = t.col(3).unwrap_or(0);
+        let points_col = t.col_named(adjustment::POINTS_EACH).unwrap_or(0);
         let points_each = ctx
             .number(sheet, row, points_col, "điểm / points")
             .map(f64::abs)
             .unwrap_or(0.0);
         let cap = t
-            .col(4)
+            .col_named(adjustment::CAP)
             .and_then(|c| ctx.number(sheet, row, c, "điểm / points"))
             .map(f64::abs);
         let bars_award = t
-            .col(5)
+            .col_named(adjustment::BARS_AWARD)
             .is_some_and(|c| parse_done(&sheet.text(row, c)) == Some(true));
         plan.adjustments.push(Adjustment {
             code,
@@ -717,16 +637,23 @@ fn read_periods(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     let last = sheet.last_row().unwrap_or(0);
     for row in t.header_row + 1..=last {
         let code = t
-            .col(0)
+            .col_named(period::CODE)
             .map(|c| code_text(sheet.value(row, c)))
             .unwrap_or_default();
         if code.is_empty() {
             continue;
         }
-        let name = t.col(1).map(|c| sheet.text(row, c)).unwrap_or_default();
-        let from = t.col(2).and_then(|c| ctx.date(sheet, row, c));
-        let to = t.col(3).and_then(|c| ctx.date(sheet, row, c));
-        let deadline_col = t.col(4).unwrap_or(0);
+        let name = t
+            .col_named(period::NAME)
+            .map(|c| sheet.text(row, c))
+            .unwrap_or_default();
+        let from = t
+            .col_named(period::FROM)
+            .and_then(|c| ctx.date(sheet, row, c));
+        let to = t
+            .col_named(period::TO)
+            .and_then(|c| ctx.date(sheet, row, c));
+        let deadline_col = t.col_named(period::DEADLINE).unwrap_or(0);
         let deadline = ctx.date(sheet, row, deadline_col);
         if let (Some(d), Some(f), Some(to)) = (deadline, from, to)
             && (d < f || d > to)
@@ -741,7 +668,7 @@ fn read_periods(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
         if plan.period(&code).is_some() {
             let f = ctx
                 .finding(Code::DuplicateCode)
-                .at(&sheet.name, row, t.col(0).unwrap_or(0))
+                .at(&sheet.name, row, t.col_named(period::CODE).unwrap_or(0))
                 .found(code);
             ctx.push(f);
             continue;
@@ -786,7 +713,7 @@ fn read_grades(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     };
     let last = sheet.last_row().unwrap_or(0);
     for row in t.header_row + 1..=last {
-        let grade_col = t.col(0).unwrap_or(0);
+        let grade_col = t.col_named(grade::GRADE).unwrap_or(0);
         if sheet.value(row, grade_col).is_empty() {
             continue;
         }
@@ -794,7 +721,7 @@ fn read_grades(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             continue;
         };
         let min = t
-            .col(1)
+            .col_named(grade::MIN)
             .and_then(|c| ctx.number(sheet, row, c, "điểm / points"))
             .unwrap_or(0.0);
         plan.grades.push(GradeThreshold { grade, min });
@@ -808,11 +735,14 @@ fn read_awards(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
     };
     let last = sheet.last_row().unwrap_or(0);
     for row in t.header_row + 1..=last {
-        let name = t.col(0).map(|c| sheet.text(row, c)).unwrap_or_default();
+        let name = t
+            .col_named(award::NAME)
+            .map(|c| sheet.text(row, c))
+            .unwrap_or_default();
         if name.is_empty() {
             continue;
         }
-        let quota_col = t.col(1).unwrap_or(0);
+        let quota_col = t.col_named(award::QUOTA).unwrap_or(0);
         let quota = match sheet.value(row, quota_col).as_number() {
             NumberCell::Number(n) if n >= 0.0 => Quota::Count(n as u32),
             NumberCell::Text(n) if n.percent && n.value >= 0.0 => Quota::Share(n.value),
@@ -827,7 +757,9 @@ fn read_awards(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 continue;
             }
         };
-        let min_grade = t.col(2).and_then(|c| grade_cell(ctx, sheet, row, c));
+        let min_grade = t
+            .col_named(award::MIN_GRADE)
+            .and_then(|c| grade_cell(ctx, sheet, row, c));
         plan.awards.push(Award {
             name,
             quota,

@@ -44,7 +44,7 @@ pub fn write(
     let mut wb = Workbook::new();
     wb.set_properties(
         &properties("thidua – kiểm tra")
-            .set_custom_property(super::template::PROP_OUTPUT, "annotated"),
+            .set_custom_property(crate::vocab::PROP_OUTPUT, "annotated"),
     );
     let mut names = Vec::new();
     for sheet in &book.sheets {

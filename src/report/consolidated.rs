@@ -8,13 +8,13 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
-use super::template::PROP_OUTPUT;
 use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
 use crate::bloc::{Consolidation, FileStatus, UnitResult, UnitStatus};
 use crate::messages::{Lang, message, severity_label};
 use crate::plan::{Aggregate, Plan};
 use crate::score::Achieved;
 use crate::text::number::{format_date, serial_from_date};
+use crate::vocab::{PROP_OUTPUT, PROP_PLAN};
 
 pub const RANKING_SHEET: &str = "Xếp hạng";
 /// Row of the ranking table's header (zero-based).
@@ -62,7 +62,7 @@ fn write_unguarded(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), Wr
         plan.code, r.period_name
     ))
     .set_custom_property(PROP_OUTPUT, "consolidated")
-    .set_custom_property(super::template::PROP_PLAN, &plan.code)
+    .set_custom_property(PROP_PLAN, &plan.code)
     .set_custom_property("thidua-version", env!("CARGO_PKG_VERSION"));
     wb.set_properties(&props);
     // The sheets with a row per unit or finding are written row by row in

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
-use super::template::PROP_OUTPUT;
 use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
 use crate::digest::{Digest, Progress, SubmissionStatus};
 use crate::plan::Plan;
 use crate::text::number::{format_date, format_vi};
+use crate::vocab::{PROP_OUTPUT, PROP_PLAN};
 
 pub fn status_text(s: SubmissionStatus) -> String {
     match s {
@@ -54,7 +54,7 @@ pub fn write(plan: &Plan, d: &Digest, path: &Path) -> Result<(), WriteError> {
     let mut wb = Workbook::new();
     let props = properties(&format!("Bản tin thi đua tháng {}", month_label(d)))
         .set_custom_property(PROP_OUTPUT, "digest")
-        .set_custom_property(super::template::PROP_PLAN, &plan.code)
+        .set_custom_property(PROP_PLAN, &plan.code)
         .set_custom_property("thidua-version", env!("CARGO_PKG_VERSION"));
     wb.set_properties(&props);
     overview(wb.add_worksheet(), plan, d, &styles).map_err(&err)?;

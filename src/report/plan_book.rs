@@ -10,6 +10,8 @@ use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Workbook, Worksh
 
 use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
 use crate::text::number::serial_from_date;
+use crate::vocab::plan as vp;
+use crate::workbook::table::ColumnSpec;
 
 /// One cell of a draft.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +35,7 @@ pub fn d(year: i32, month: u32, day: u32) -> Draft {
 }
 
 /// A plan's content, sheet by sheet, rows in the column order of the
-/// `*_HEADER` constants.
+/// plan's column specs in [`crate::vocab::plan`].
 #[derive(Debug, Clone, Default)]
 pub struct PlanDraft {
     pub info: Vec<(&'static str, Draft)>,
@@ -45,33 +47,8 @@ pub struct PlanDraft {
     pub awards: Vec<Vec<Draft>>,
 }
 
-pub const UNITS_HEADER: &[&str] = &["Mã đơn vị", "Tên đơn vị", "Số CBCCVC", "Tên khác"];
-pub const INDICATORS_HEADER: &[&str] = &[
-    "Mục",
-    "Mã",
-    "Nội dung",
-    "Đơn vị tính",
-    "Chỉ tiêu",
-    "Điểm tối đa",
-    "Cách chấm",
-    "Bước điểm",
-    "Đăng ký riêng",
-    "Tổng hợp khối",
-];
-pub const ADJUSTMENTS_HEADER: &[&str] = &[
-    "Mã",
-    "Nội dung",
-    "Loại",
-    "Điểm mỗi lần",
-    "Tối đa",
-    "Loại khỏi khen thưởng",
-];
-pub const PERIODS_HEADER: &[&str] = &["Mã kỳ", "Tên kỳ", "Từ ngày", "Đến ngày", "Hạn nộp"];
-pub const GRADES_HEADER: &[&str] = &["Xếp loại", "Điểm từ"];
-pub const AWARDS_HEADER: &[&str] = &["Hình thức", "Số lượng", "Xếp loại tối thiểu"];
-
 /// A table sheet of the plan: name, header, rows.
-type TableSheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<Draft>]);
+type TableSheet<'a> = (&'a str, &'a [ColumnSpec], &'a [Vec<Draft>]);
 
 /// Rows of free space given validation lists below the examples.
 const INPUT_ROWS: u32 = 300;
@@ -89,7 +66,7 @@ pub fn write(
     let code = draft
         .info
         .iter()
-        .find(|(k, _)| *k == "Mã kế hoạch")
+        .find(|(k, _)| *k == vp::PLAN_CODE)
         .map(|(_, v)| match v {
             Draft::Text(t) => t.clone(),
             _ => String::new(),
@@ -102,7 +79,7 @@ pub fn write(
     }
     {
         let ws = wb.add_worksheet();
-        ws.set_name("Thông tin").map_err(&err)?;
+        ws.set_name(vp::INFO_SHEET[0]).map_err(&err)?;
         ws.write_string_with_format(0, 0, "THÔNG TIN KẾ HOẠCH THI ĐUA", &styles.title)
             .map_err(&err)?;
         ws.set_column_width(0, 24).map_err(&err)?;
@@ -116,14 +93,24 @@ pub fn write(
         print_setup(ws, None);
     }
     let sheets: [TableSheet; 6] = [
-        ("Đơn vị", UNITS_HEADER, &draft.units),
-        ("Tiêu chí", INDICATORS_HEADER, &draft.indicators),
-        ("Thưởng - Trừ", ADJUSTMENTS_HEADER, &draft.adjustments),
-        ("Kỳ báo cáo", PERIODS_HEADER, &draft.periods),
-        ("Xếp loại", GRADES_HEADER, &draft.grades),
-        ("Khen thưởng", AWARDS_HEADER, &draft.awards),
+        (vp::UNITS_SHEET[0], vp::UNIT_COLUMNS, &draft.units),
+        (
+            vp::INDICATORS_SHEET[0],
+            vp::INDICATOR_COLUMNS,
+            &draft.indicators,
+        ),
+        (
+            vp::ADJUSTMENTS_SHEET[0],
+            vp::ADJUSTMENT_COLUMNS,
+            &draft.adjustments,
+        ),
+        (vp::PERIODS_SHEET[0], vp::PERIOD_COLUMNS, &draft.periods),
+        (vp::GRADES_SHEET[0], vp::GRADE_COLUMNS, &draft.grades),
+        (vp::AWARDS_SHEET[0], vp::AWARD_COLUMNS, &draft.awards),
     ];
-    for (name, header, rows) in sheets {
+    for (name, spec, rows) in sheets {
+        let header = vp::header(spec);
+        let header = header.as_slice();
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(&err)?;
         for (c, label) in header.iter().enumerate() {

@@ -19,53 +19,10 @@ use crate::plan::{AdjustmentKind, Indicator, Period, Plan, Rule, Unit};
 use crate::text::number::{format_vi, serial_from_date};
 use crate::text::target::Target;
 use crate::text::words::{DONE_CHOICES, Grade};
-
-/// Custom document property marking a workbook thidua wrote as output
-/// (`consolidated`, `annotated`), so it is never read back as an input.
-pub const PROP_OUTPUT: &str = "thidua-output";
-/// Custom document property carrying the plan code.
-pub const PROP_PLAN: &str = "thidua-plan";
-/// Custom document property carrying the indicator table's fingerprint.
-pub const PROP_FINGERPRINT: &str = "thidua-fingerprint";
-
-pub const INFO_SHEET: &str = "Thông tin";
-pub const REGISTRATION_SHEET: &str = "Đăng ký chỉ tiêu";
-pub const SCORE_SHEET: &str = "Tự chấm điểm";
-
-/// Columns of the `Tự chấm điểm` table, in the order the template writes them.
-pub const SCORE_HEADER: [&str; 10] = [
-    "STT",
-    "Mã",
-    "Nội dung",
-    "Đơn vị tính",
-    "Chỉ tiêu",
-    "Kết quả năm trước",
-    "Kết quả thực hiện",
-    "Điểm tối đa",
-    "Điểm tự chấm",
-    "Minh chứng / Ghi chú",
-];
-/// Columns of the bonus/penalty table below it.
-pub const ADJUSTMENT_HEADER: [&str; 9] = [
-    "STT",
-    "Mã",
-    "Nội dung",
-    "Loại",
-    "Điểm mỗi lần",
-    "Tối đa",
-    "Số lần",
-    "Điểm tự chấm",
-    "Ghi chú",
-];
-pub const REGISTRATION_HEADER: [&str; 7] = [
-    "STT",
-    "Mã",
-    "Nội dung",
-    "Đơn vị tính",
-    "Chỉ tiêu kế hoạch",
-    "Chỉ tiêu đăng ký",
-    "Ghi chú",
-];
+use crate::vocab::{
+    ADJUSTMENT_HEADER, INFO_LABELS, INFO_SHEET, PROP_FINGERPRINT, PROP_PLAN, REGISTRATION_HEADER,
+    REGISTRATION_SHEET, SCORE_HEADER, SCORE_SHEET,
+};
 
 /// A value to write into an input cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,7 +202,7 @@ fn write_info(
     styles: &Styles,
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
-    ws.set_name(names.label(INFO_SHEET))?;
+    ws.set_name(names.label(INFO_SHEET[0]))?;
     ws.write_string_with_format(
         0,
         0,
@@ -254,18 +211,26 @@ fn write_info(
     )?;
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 56)?;
+    let [
+        plan_key,
+        code_key,
+        name_key,
+        period_key,
+        date_key,
+        author_key,
+    ] = INFO_LABELS;
     let fixed = [
-        ("Mã kế hoạch", plan.code.as_str()),
-        ("Mã đơn vị", unit.code.as_str()),
-        ("Tên đơn vị", unit.name.as_str()),
-        ("Kỳ báo cáo", period.code.as_str()),
+        (plan_key, plan.code.as_str()),
+        (code_key, unit.code.as_str()),
+        (name_key, unit.name.as_str()),
+        (period_key, period.code.as_str()),
     ];
     for (i, (key, value)) in fixed.iter().enumerate() {
         let row = 2 + i as u32;
         ws.write_string_with_format(row, 0, names.label(key), &styles.text_bold)?;
         ws.write_string_with_format(row, 1, *value, &styles.text)?;
     }
-    ws.write_string_with_format(6, 0, names.label("Ngày báo cáo"), &styles.text_bold)?;
+    ws.write_string_with_format(6, 0, names.label(date_key), &styles.text_bold)?;
     match fill.report_date {
         Some(d) => ws.write_number_with_format(6, 1, serial_from_date(d), &styles.input_date)?,
         None => ws.write_blank(6, 1, &styles.input_date)?,
@@ -276,7 +241,7 @@ fn write_info(
         ))
         .set_error_message("Nhập ngày dạng dd/mm/yyyy")?;
     ws.add_data_validation(6, 1, 6, 1, &date_rule)?;
-    ws.write_string_with_format(7, 0, names.label("Người lập"), &styles.text_bold)?;
+    ws.write_string_with_format(7, 0, names.label(author_key), &styles.text_bold)?;
     ws.write_string_with_format(7, 1, &fill.author, &styles.input_text)?;
     ws.write_string_with_format(
         9,
@@ -303,7 +268,7 @@ fn write_registration(
     styles: &Styles,
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
-    ws.set_name(names.label(REGISTRATION_SHEET))?;
+    ws.set_name(names.label(REGISTRATION_SHEET[0]))?;
     ws.write_string_with_format(0, 0, names.label("ĐĂNG KÝ CHỈ TIÊU THI ĐUA"), &styles.title)?;
     let header_row = 2;
     for (c, label) in REGISTRATION_HEADER.iter().enumerate() {
@@ -380,7 +345,7 @@ fn write_scores(
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
     let layout = &fill.layout;
-    ws.set_name(names.label(SCORE_SHEET))?;
+    ws.set_name(names.label(SCORE_SHEET[0]))?;
     let order: Vec<usize> = layout
         .column_order
         .clone()

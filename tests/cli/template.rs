@@ -26,11 +26,11 @@ fn writes_one_workbook_per_unit_and_refuses_to_overwrite() {
     let book = thidua::workbook::open(&w.path("mau/SCT_NAM.xlsx")).unwrap();
     let plan = thidua::plan::load(&sample_plan()).unwrap().plan;
     assert_eq!(
-        book.properties.get(template::PROP_PLAN),
+        book.properties.get(thidua::vocab::PROP_PLAN),
         Some(&"KTKT-2022".to_string())
     );
     assert_eq!(
-        book.properties.get(template::PROP_FINGERPRINT),
+        book.properties.get(thidua::vocab::PROP_FINGERPRINT),
         Some(&plan.fingerprint())
     );
     let info = book.sheet(&["Thông tin"]).unwrap();
