@@ -7,7 +7,7 @@
 use crate::plan::{Plan, code_text};
 use crate::text::wording::{wording_similarity, words};
 use crate::text::words::is_total_label;
-use crate::text::{clean, label_key};
+use crate::text::label_key;
 use crate::vocab::{self, AdjustmentHeading, column};
 use crate::workbook::table::{self, Search, Table};
 use crate::workbook::{Book, Sheet};
@@ -177,7 +177,6 @@ pub struct Item {
     pub number: Option<String>,
     /// The row's text, without its leading number.
     pub text: String,
-    pub words: Vec<String>,
     /// The plan section the row sits in, when the sheet says.
     pub section: Option<String>,
     pub block: Block,
@@ -333,7 +332,7 @@ fn classify(
     state: &mut State,
     out: &mut Rows,
 ) {
-    let text_at = |c: Option<u32>| c.map(|c| clean(&sheet.text(row, c))).unwrap_or_default();
+    let text_at = |c: Option<u32>| c.map(|c| sheet.text(row, c)).unwrap_or_default();
     let code = cols
         .code
         .map(|c| code_text(sheet.value(row, c)))
@@ -425,7 +424,6 @@ fn classify(
         columns: *cols,
         code,
         number,
-        words: words(&text),
         text,
         section: state.section.clone(),
         block: state.block,

@@ -59,6 +59,12 @@ pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy
     }
     let ind_words: Vec<Vec<String>> = plan.indicators.iter().map(|i| words(&i.content)).collect();
     let adj_words: Vec<Vec<String>> = plan.adjustments.iter().map(|a| words(&a.content)).collect();
+    // Rows matched by code need no wording.
+    let row_words: Vec<Vec<String>> = items
+        .iter()
+        .zip(&out)
+        .map(|(item, m)| if m.is_none() { words(&item.text) } else { Vec::new() })
+        .collect();
     let words_of = |t: Target| match t {
         Target::Indicator(i) => &ind_words[i],
         Target::Adjustment(i) => &adj_words[i],
@@ -73,7 +79,7 @@ pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy
             .into_iter()
             .find(|t| code_of(plan, *t).is_some_and(|c| code_key(c) == code_key(number)));
         if let Some(t) = found {
-            let sim = wording_similarity(&item.words, words_of(t));
+            let sim = wording_similarity(&row_words[k], words_of(t));
             if sim >= NUMBER_AGREES && !taken(&out, t) {
                 out[k] = Some((
                     t,
@@ -87,11 +93,11 @@ pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy
     // 3. Wording, best pairs first, keeping the plan's order.
     let mut pairs: Vec<(f64, usize, Target)> = Vec::new();
     for (k, item) in items.iter().enumerate() {
-        if out[k].is_some() || item.words.is_empty() {
+        if out[k].is_some() || row_words[k].is_empty() {
             continue;
         }
         for t in candidates(plan, item) {
-            let sim = wording_similarity(&item.words, words_of(t));
+            let sim = wording_similarity(&row_words[k], words_of(t));
             if sim >= WORDING_MATCH {
                 pairs.push((sim, k, t));
             }
@@ -207,7 +213,7 @@ fn by_position(plan: &Plan, items: &[Item], out: &mut [Option<(Target, MatchedBy
         if out[k].is_some()
             || !item.has_values
             || item.block != Block::Indicators
-            || item.words.is_empty()
+            || item.text.is_empty()
         {
             continue;
         }

@@ -225,7 +225,18 @@ pub fn search(
     let last = sheet.last_row()?;
     let mut best: Option<Table> = None;
     let end = from_row.saturating_add(rows).min(last);
+    let has_required = spec.iter().any(|s| s.required);
     for row in from_row..=end {
+        // A header with every required column was found: only the two rows
+        // below it may still be part of it (a multi-row header); the rest is
+        // data. (A spec without required columns searches on.)
+        if has_required
+            && best
+                .as_ref()
+                .is_some_and(|b| b.missing.is_empty() && row > b.header_row + 2)
+        {
+            break;
+        }
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
         for col in candidate_columns(sheet, row) {
