@@ -158,8 +158,8 @@ pub fn remarks(u: &UnitResult) -> String {
         )),
         UnitStatus::Ranked => {}
     }
-    if let Some(a) = &u.provisional_award {
-        out.push(format!("Tạm tính: {a} (chờ xử lý đơn vị chưa đủ số liệu)"));
+    if u.provisional_award.is_some() {
+        out.push("Đề nghị khen thưởng tạm tính: chờ xử lý đơn vị chưa đủ số liệu".to_string());
     }
     if u.shared_rank {
         out.push("Đồng hạng".into());
@@ -241,7 +241,12 @@ fn ranking(
             u.grade.map(|g| g.name_vi()).unwrap_or(""),
             &styles.text,
         )?;
-        ws.write_string_with_format(row, 11, u.award.as_deref().unwrap_or(""), &styles.text_bold)?;
+        let award = match (&u.award, &u.provisional_award) {
+            (Some(a), _) => a.clone(),
+            (None, Some(a)) => format!("{a} (tạm tính)"),
+            (None, None) => String::new(),
+        };
+        ws.write_string_with_format(row, 11, &award, &styles.text_bold)?;
         let note = remarks(u);
         ws.write_string_with_format(row, 12, &note, &styles.text)?;
         let grade = u.grade.map(|g| g.name_vi()).unwrap_or("");
@@ -251,6 +256,7 @@ fn ranking(
             &[
                 (&u.name, RANKING_WIDTHS[2]),
                 (grade, RANKING_WIDTHS[10]),
+                (&award, RANKING_WIDTHS[11]),
                 (&note, RANKING_WIDTHS[12]),
             ],
         )?;
@@ -681,8 +687,9 @@ fn ballots(
         let candidates: Vec<&UnitResult> = ranking_order(r)
             .into_iter()
             .filter(|u| {
-                u.award.as_deref() == Some(award.name.as_str())
-                    || u.needs_vote.as_deref() == Some(award.name.as_str())
+                [&u.award, &u.provisional_award, &u.needs_vote]
+                    .iter()
+                    .any(|a| a.as_deref() == Some(award.name.as_str()))
             })
             .collect();
         if row > 0 {
@@ -729,12 +736,17 @@ fn ballots(
             ws.write_number_with_format(line, 2, u.ranking_score, &styles.number)?;
             opt_number(ws, line, 3, u.rank.map(f64::from), styles)?;
             let note = if u.needs_vote.is_some() {
-                "Đồng hạng tại ranh giới chỉ tiêu – cần bình xét"
+                "Đồng hạng tại ranh giới chỉ tiêu – cần bình xét".to_string()
+            } else if u.provisional_award.is_some() {
+                format!(
+                    "Tạm tính – chờ xử lý đơn vị chưa đủ số liệu: {}",
+                    r.awards_pending.join(", ")
+                )
             } else {
-                "Đề nghị theo kết quả chấm điểm"
+                "Đề nghị theo kết quả chấm điểm".to_string()
             };
-            ws.write_string_with_format(line, 4, note, &styles.text)?;
-            fit_row(ws, line, &[(&u.name, 40.0), (note, 44.0)])?;
+            ws.write_string_with_format(line, 4, &note, &styles.text)?;
+            fit_row(ws, line, &[(&u.name, 40.0), (&note, 44.0)])?;
             ws.write_blank(line, 5, &styles.text)?;
             ws.write_blank(line, 6, &styles.text)?;
             line += 1;

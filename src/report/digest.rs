@@ -7,6 +7,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
+use crate::bloc::UnitStatus;
 use crate::digest::{Digest, Progress, SubmissionStatus};
 use crate::plan::Plan;
 use crate::text::number::{format_date, format_vi};
@@ -596,7 +597,12 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
                     );
                 }
                 None => {
-                    let _ = writeln!(out, "| — | {} | chưa nộp |", md(&u.name));
+                    let why = match u.status {
+                        UnitStatus::Incomplete => "chưa đủ số liệu",
+                        UnitStatus::Conflict => "hai bản nộp khác nhau",
+                        UnitStatus::Missing | UnitStatus::Ranked => "chưa nộp",
+                    };
+                    let _ = writeln!(out, "| — | {} | {why} |", md(&u.name));
                 }
             }
         }

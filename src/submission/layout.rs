@@ -5,9 +5,9 @@
 //! matching items to the plan is [`super::matching`]'s job.
 
 use crate::plan::{Plan, code_text};
+use crate::text::label_key;
 use crate::text::wording::{wording_similarity, words};
 use crate::text::words::is_total_label;
-use crate::text::label_key;
 use crate::vocab::{self, AdjustmentHeading, column};
 use crate::workbook::table::{self, Search, Table};
 use crate::workbook::{Book, Sheet};

@@ -63,7 +63,13 @@ pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy
     let row_words: Vec<Vec<String>> = items
         .iter()
         .zip(&out)
-        .map(|(item, m)| if m.is_none() { words(&item.text) } else { Vec::new() })
+        .map(|(item, m)| {
+            if m.is_none() {
+                words(&item.text)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
     let words_of = |t: Target| match t {
         Target::Indicator(i) => &ind_words[i],

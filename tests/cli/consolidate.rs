@@ -589,6 +589,27 @@ fn units_not_fully_read_are_not_ranked_and_hold_the_awards() {
             .iter()
             .any(|f| f["code"] == "awards-provisional" && f["found"] == "SNN")
     );
+    // The workbook says the same: the award column and the ballots carry
+    // the provisional candidates, marked so.
+    let book = thidua::workbook::open(&w.path("th.xlsx")).unwrap();
+    let all_text = |name: &str| -> Vec<String> {
+        let sheet = book.sheet(&[name]).unwrap();
+        sheet.cells().map(|(_, c)| c.value.text()).collect()
+    };
+    let ranking = all_text("Xếp hạng");
+    assert!(
+        ranking.iter().any(|t| t == "Cờ thi đua (tạm tính)"),
+        "{ranking:?}"
+    );
+    assert!(ranking.iter().any(|t| t.contains("2.6 (thiếu dòng)")));
+    let ballots = all_text("Phiếu bầu");
+    assert!(ballots.iter().any(|t| t == "Sở Tài nguyên và Môi trường"));
+    assert!(
+        ballots
+            .iter()
+            .any(|t| t == "Tạm tính – chờ xử lý đơn vị chưa đủ số liệu: SNN"),
+        "{ballots:?}"
+    );
     assert!(
         findings
             .iter()
