@@ -74,6 +74,7 @@ codes! {
     NoIndicators = "no-indicators", Error;
     // A unit's workbook: who, which plan, which period.
     NoInfoSheet = "no-info-sheet", Warning;
+    UnitFromTitle = "unit-from-title", Warning;
     UnknownUnit = "unknown-unit", Error;
     WrongPlan = "wrong-plan", Error;
     TemplateVersion = "template-version", Warning;

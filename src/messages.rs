@@ -156,6 +156,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "không có trang Thông tin; nhận đơn vị `{found}` theo tên tệp và kỳ `{expected}`",
             "no information sheet; unit `{found}` taken from the file name and period `{expected}`",
         ),
+        UnitFromTitle => (
+            "không có trang Thông tin; nhận đơn vị `{found}` theo dòng tiêu đề này và kỳ `{expected}`",
+            "no information sheet; unit `{found}` taken from this title row and period `{expected}`",
+        ),
         UnknownUnit => (
             "không nhận ra đơn vị `{found}`{expected}",
             "unit `{found}` is not in the plan{expected}",

@@ -24,7 +24,8 @@ const TITLE_ROWS: u32 = 15;
 /// What the title rows of a workbook say: the unit and the period.
 #[derive(Default)]
 struct Title {
-    unit: Option<String>,
+    /// The unit's code and the cell that names it.
+    unit: Option<(String, String, u32, u32)>,
     period: Option<String>,
 }
 
@@ -32,19 +33,23 @@ fn read_title(book: &Book, plan: &Plan) -> Title {
     let mut title = Title::default();
     for sheet in &book.sheets {
         for row in 0..TITLE_ROWS {
-            let cells: Vec<String> = sheet
+            let cells: Vec<(u32, String)> = sheet
                 .row(row)
-                .filter_map(|(_, c)| match &c.value {
-                    Value::Text(t) => Some(crate::text::clean(t)),
-                    _ => None,
-                })
-                .filter(|t| !t.is_empty())
+                .filter(|(_, c)| matches!(c.value, Value::Text(_)))
+                .map(|(col, c)| (col, c.value.text()))
+                .filter(|(_, t)| !t.is_empty())
                 .collect();
-            for (i, text) in cells.iter().enumerate() {
-                let (key, value) = match text.split_once(':') {
-                    Some((k, v)) if !v.trim().is_empty() => (label_key(k), v.trim().to_string()),
-                    Some((k, _)) => (label_key(k), cells.get(i + 1).cloned().unwrap_or_default()),
-                    None => (String::new(), text.clone()),
+            for (i, (col, text)) in cells.iter().enumerate() {
+                // `Đơn vị: Sở Xây dựng` in one cell, or `Đơn vị:` | `Sở Xây dựng`.
+                let (key, value, col) = match text.split_once(':') {
+                    Some((k, v)) if !v.trim().is_empty() => {
+                        (label_key(k), v.trim().to_string(), *col)
+                    }
+                    Some((k, _)) => match cells.get(i + 1) {
+                        Some((next_col, next)) => (label_key(k), next.clone(), *next_col),
+                        None => (label_key(k), String::new(), *col),
+                    },
+                    None => (String::new(), text.clone(), *col),
                 };
                 if title.unit.is_none() {
                     let named = info::UNIT_NAME.contains(&key.as_str())
@@ -52,7 +57,7 @@ fn read_title(book: &Book, plan: &Plan) -> Title {
                     if (named || key.is_empty())
                         && let Some(u) = plan.unit_by_any_name(&value)
                     {
-                        title.unit = Some(u.code.clone());
+                        title.unit = Some((u.code.clone(), sheet.name.clone(), row, col));
                     }
                 }
                 if title.period.is_none() {
@@ -105,12 +110,23 @@ pub fn without_info_sheet(
                 .expected(wanted.code.clone()),
         );
     }
-    match title.unit.or_else(|| unit_from_stem(plan, &stem)) {
+    let period = sub.period.clone().unwrap_or_default();
+    if let Some((code, sheet, row, col)) = title.unit {
+        r.push(
+            r.finding(Code::UnitFromTitle)
+                .at(&sheet, row, col)
+                .found(code.clone())
+                .expected(period),
+        );
+        sub.unit = Some(code);
+        return;
+    }
+    match unit_from_stem(plan, &stem) {
         Some(code) => {
             r.push(
                 r.finding(Code::NoInfoSheet)
                     .found(code.clone())
-                    .expected(sub.period.clone().unwrap_or_default()),
+                    .expected(period),
             );
             sub.unit = Some(code);
         }

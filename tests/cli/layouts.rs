@@ -199,3 +199,53 @@ fn layout_does_not_change_the_ranking() {
         assert_eq!(outcome(&hand), reference, "{set:?}");
     }
 }
+
+/// A hand-laid file without `Thông tin`: the unit comes from its title row,
+/// said at that cell; the rows matched by their wording are marked in the
+/// annotated copy and listed on its `Lỗi` sheet.
+#[test]
+fn title_unit_and_wording_matches_are_shown() {
+    let w = Workdir::new();
+    let file = layouts("hand").join("01-only-sheet-two-row-header-SCT.xlsx");
+    let mut cmd = w.thidua();
+    cmd.arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .args(["--format", "json", "--annotate", "danh-dau"])
+        .arg(&file);
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let findings = doc["files"][0]["findings"].as_array().unwrap();
+    let title = findings
+        .iter()
+        .find(|f| f["code"] == "unit-from-title")
+        .expect("unit-from-title");
+    assert_eq!(
+        (&title["sheet"], &title["cell"], &title["found"]),
+        (
+            &Value::from("Sheet1"),
+            &Value::from("A2"),
+            &Value::from("SCT")
+        )
+    );
+    let rows = doc["files"][0]["submission"]["rows"].as_array().unwrap();
+    let first = &rows[0];
+    assert_eq!(first["code"], "1.1");
+    assert_eq!(first["matched"]["by"], "wording");
+    assert_eq!(first["achieved_cell"], "F9");
+    let book =
+        thidua::workbook::open(&w.path("danh-dau/01-only-sheet-two-row-header-SCT.kiem-tra.xlsx"))
+            .unwrap();
+    let errors = book.sheet(&["Lỗi"]).unwrap();
+    let marked: Vec<(String, String)> = (1..=errors.last_row().unwrap())
+        .map(|r| (errors.text(r, 1), errors.text(r, 3)))
+        .filter(|(code, _)| code == "matched-by-name")
+        .collect();
+    assert_eq!(
+        marked.len(),
+        18 + 4,
+        "every indicator and bonus/penalty row: {marked:?}"
+    );
+    assert_eq!(marked[0].1, "B9");
+}
