@@ -21,6 +21,14 @@ fn as_percent(fraction: f64) -> f64 {
     (fraction * 100.0 * 1e9).round() / 1e9
 }
 
+/// How a bonus/penalty figure is read: what is expected, and whether a
+/// points unit (`1 điểm`) may follow the number.
+#[derive(Clone, Copy)]
+struct Figure {
+    expected: &'static str,
+    with_unit: bool,
+}
+
 /// Collects findings for one file.
 pub struct Reader<'a> {
     file: &'a str,
@@ -409,60 +417,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the points of a bonus/penalty row typed without a count
-    /// (`2`, `-0,5`, `1 điểm`); empty is 0. `None` when unreadable.
+    /// (`2`, `-0,5`, `1 điểm`); empty or `Không` is 0. `None` when unreadable.
     pub fn points(&mut self, sheet: &Sheet, row: u32, col: u32, code: &str) -> Option<f64> {
-        let value = sheet.value(row, col);
-        match value.as_number() {
-            NumberCell::Empty => Some(0.0),
-            NumberCell::Number(n) => Some(n),
-            NumberCell::Text(n) => {
-                let text = value.text();
-                Some(self.text_number(sheet, row, col, &text, n, code, |_| true))
-            }
-            _ => {
-                let text = value.text();
-                if let Some(n) = parse_points_text(&text) {
-                    return Some(self.text_number(sheet, row, col, &text, n, code, |_| true));
-                }
-                if parse_done(&text) == Some(false) {
-                    return Some(0.0);
-                }
-                if let Value::Error(e) = value {
-                    self.formula_error(sheet, row, col, code, e);
-                } else {
-                    self.unreadable(sheet, row, col, code, value.display(), "điểm / points");
-                }
-                None
-            }
-        }
+        let reading = Figure {
+            expected: "điểm / points",
+            with_unit: true,
+        };
+        self.adjustment_figure(sheet, row, col, code, reading, |_| true)
     }
 
-    /// Reads a Số lần cell: a whole number ≥ 0; empty counts as 0.
+    /// Reads a Số lần cell: a whole number ≥ 0; empty or `Không` is 0.
     pub fn count(&mut self, sheet: &Sheet, row: u32, col: u32, code: &str) -> Option<f64> {
-        let value = sheet.value(row, col);
-        let n = match value.as_number() {
-            NumberCell::Empty => return Some(0.0),
-            NumberCell::Number(n) => n,
-            NumberCell::Text(n) => {
-                let text = value.text();
-                self.text_number(sheet, row, col, &text, n, code, |v| v.fract() == 0.0)
-            }
-            _ => {
-                if parse_done(&value.text()) == Some(false) {
-                    return Some(0.0);
-                }
-                self.unreadable(
-                    sheet,
-                    row,
-                    col,
-                    code,
-                    value.display(),
-                    "số lần ≥ 0 / a count ≥ 0",
-                );
-                return None;
-            }
+        let whole = |v: f64| v.fract() == 0.0;
+        let reading = Figure {
+            expected: "số lần ≥ 0 / a count ≥ 0",
+            with_unit: false,
         };
-        if n < 0.0 || n.fract() != 0.0 {
+        let n = self.adjustment_figure(sheet, row, col, code, reading, whole)?;
+        if n < 0.0 || !whole(n) {
             self.unreadable(
                 sheet,
                 row,
@@ -474,6 +446,40 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(n)
+    }
+
+    /// A bonus/penalty row's number: numeric, text (`2,5`; `1 điểm` where
+    /// points are read), or a word saying none (`Không`); anything else is
+    /// reported as unreadable.
+    fn adjustment_figure(
+        &mut self,
+        sheet: &Sheet,
+        row: u32,
+        col: u32,
+        code: &str,
+        reading: Figure,
+        fits: impl Fn(f64) -> bool,
+    ) -> Option<f64> {
+        let value = sheet.value(row, col);
+        let text = value.text();
+        let typed = match value.as_number() {
+            NumberCell::Empty => return Some(0.0),
+            NumberCell::Number(n) => return Some(n),
+            NumberCell::Text(n) => Some(n),
+            _ if reading.with_unit => parse_points_text(&text),
+            _ => None,
+        };
+        if let Some(n) = typed {
+            return Some(self.text_number(sheet, row, col, &text, n, code, fits));
+        }
+        if parse_done(&text) == Some(false) {
+            return Some(0.0);
+        }
+        match value {
+            Value::Error(e) => self.formula_error(sheet, row, col, code, e),
+            _ => self.unreadable(sheet, row, col, code, value.display(), reading.expected),
+        }
+        None
     }
 
     /// Reads a date cell: an Excel date, a serial, or `dd/mm/yyyy` text.
