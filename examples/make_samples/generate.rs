@@ -1000,7 +1000,7 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
 
     let mut s004 = base_plan(
         "STTTT-2022",
-        "Sở Thông tin và Truyền thông Hà Tĩnh – các phòng, đơn vị",
+        "Sở Thông tin và Truyền thông Bắc Kạn – các phòng, đơn vị",
         2022,
         "VP",
     );

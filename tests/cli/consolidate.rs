@@ -616,3 +616,61 @@ fn units_not_fully_read_are_not_ranked_and_hold_the_awards() {
             .any(|f| f["code"] == "incomplete" && f["unit"] == "CTHUE")
     );
 }
+
+/// Each seed sample's three hand-laid unit workbooks (written with openpyxl
+/// by tests/fixtures/layouts/make_layouts.py --seeds, each unit in another
+/// layout) are read whole and ranked on the figures they carry. Every
+/// indicator of these plans is scored `Đạt` (full points or none), so each
+/// total is the plan's 100 less the maxima of the targets the unit missed.
+#[test]
+fn seed_samples_rank_their_hand_laid_units() {
+    let expected: [(&str, [(&str, f64); 3]); 4] = [
+        // seed-000: TTRA misses 2.5 (5); TCBC misses 1.4 and 2.3 (10 + 10).
+        ("seed-000", [("VP", 100.0), ("TTRA", 95.0), ("TCBC", 80.0)]),
+        // seed-001: TTTT misses 3 (10); TH misses 2 and 7 (20 + 10).
+        (
+            "seed-001",
+            [("TCHCQT", 100.0), ("TTTT", 90.0), ("TH", 70.0)],
+        ),
+        // seed-002: QLBG misses 3.3 (10); HTQT misses 1.2 and 2.4 (5 + 10).
+        (
+            "seed-002",
+            [("VPTTR", 100.0), ("QLBG", 90.0), ("HTQT", 85.0)],
+        ),
+        // seed-004: TTRA misses 13 (10); KHTC misses 5 and 16 (6 + 6).
+        ("seed-004", [("VP", 100.0), ("TTRA", 90.0), ("KHTC", 88.0)]),
+    ];
+    for (seed, units) in expected {
+        let w = Workdir::new();
+        let mut cmd = w.thidua();
+        cmd.arg("consolidate")
+            .arg("--plan")
+            .arg(repo(&format!("samples/{seed}/ke-hoach.xlsx")))
+            .arg(repo(&format!("samples/{seed}/don-vi")))
+            .args(["-o", "th.xlsx", "--json", "th.json"]);
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{seed}: no errors in hand-laid files\n{out}{err}");
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
+        for (rank, (unit_code, total)) in units.iter().enumerate() {
+            let u = unit(&doc, unit_code);
+            assert_eq!(u["status"], "ranked", "{seed} {unit_code}");
+            assert_eq!(u["rank"], rank + 1, "{seed} {unit_code}");
+            assert!(
+                close(&u["total"], *total),
+                "{seed} {unit_code}: {}",
+                u["total"]
+            );
+            assert!(close(&u["self_total"], *total), "{seed} {unit_code}");
+        }
+        let others = doc["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| !units.iter().any(|(c, _)| u["code"] == *c));
+        for u in others {
+            assert_eq!(u["status"], "missing", "{seed} {}", u["code"]);
+        }
+        assert_eq!(doc["awards_pending"], serde_json::json!([]), "{seed}");
+    }
+}
