@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::finding::{Code, Finding, a1};
 use crate::plan::{Plan, code_text};
 use crate::text::number::format_vi;
-use crate::workbook::table::{self, ColumnSpec};
+use crate::vocab::review::{self as vocab, COLUMNS};
+use crate::workbook::table;
 use crate::workbook::{Book, NumberCell};
 
 /// One reviewed score.
@@ -25,29 +26,6 @@ pub struct Review {
     pub cell: String,
 }
 
-const COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec {
-        label: "Mã đơn vị",
-        aliases: &["ma don vi", "don vi", "ma dv"],
-        required: true,
-    },
-    ColumnSpec {
-        label: "Mã",
-        aliases: &["ma", "ma tieu chi"],
-        required: true,
-    },
-    ColumnSpec {
-        label: "Điểm thẩm định",
-        aliases: &["diem tham dinh", "tham dinh", "diem khoi cham", "diem"],
-        required: true,
-    },
-    ColumnSpec {
-        label: "Lý do",
-        aliases: &["ly do", "ghi chu", "nhan xet"],
-        required: false,
-    },
-];
-
 /// Reads the review rows from the first sheet that has the header.
 pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>) {
     let mut reviews = Vec::new();
@@ -63,34 +41,39 @@ pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>)
         }
         return (reviews, findings);
     };
-    let col = |i: usize| t.col(i).unwrap_or(0);
+    // The table was refused above unless its required columns are there.
+    let col = |label: &str| t.col_named(label).unwrap_or(0);
     for row in t.header_row + 1..=sheet.last_row().unwrap_or(0) {
-        let unit_text = sheet.text(row, col(0));
-        let code = code_text(sheet.value(row, col(1)));
+        let unit_text = sheet.text(row, col(vocab::UNIT));
+        let code = code_text(sheet.value(row, col(vocab::CODE)));
         if unit_text.is_empty() && code.is_empty() {
             continue;
         }
-        let here = |c: Code, at: usize| Finding::new(c, file).at(&sheet.name, row, col(at));
+        let here = |c: Code, at: &str| Finding::new(c, file).at(&sheet.name, row, col(at));
         let Some(unit) = plan.unit_by_any_name(&unit_text) else {
-            findings.push(here(Code::UnknownUnit, 0).found(unit_text).expected(""));
+            findings.push(
+                here(Code::UnknownUnit, vocab::UNIT)
+                    .found(unit_text)
+                    .expected(""),
+            );
             continue;
         };
         let Some(ind) = plan.indicator(&code) else {
             findings.push(
-                here(Code::UnknownRow, 1)
+                here(Code::UnknownRow, vocab::CODE)
                     .unit(&unit.code)
                     .found(code)
                     .expected(""),
             );
             continue;
         };
-        let value = sheet.value(row, col(2));
+        let value = sheet.value(row, col(vocab::SCORE));
         let score = match value.as_number() {
             NumberCell::Number(n) => n,
             NumberCell::Text(n) if !n.percent && n.alternative.is_none() => n.value,
             _ => {
                 findings.push(
-                    here(Code::BadNumber, 2)
+                    here(Code::BadNumber, vocab::SCORE)
                         .unit(&unit.code)
                         .indicator(&ind.code)
                         .found(value.display())
@@ -106,7 +89,7 @@ pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>)
                 Code::AboveMax
             };
             findings.push(
-                here(code, 2)
+                here(code, vocab::SCORE)
                     .unit(&unit.code)
                     .indicator(&ind.code)
                     .found(format_vi(score))
@@ -114,7 +97,10 @@ pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>)
             );
             continue;
         }
-        let reason = t.col(3).map(|c| sheet.text(row, c)).unwrap_or_default();
+        let reason = t
+            .col_named(vocab::REASON)
+            .map(|c| sheet.text(row, c))
+            .unwrap_or_default();
         reviews.push(Review {
             unit: unit.code.clone(),
             indicator: ind.code.clone(),
@@ -122,7 +108,7 @@ pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>)
             reason,
             file: file.to_string(),
             sheet: sheet.name.clone(),
-            cell: a1(row, col(2)),
+            cell: a1(row, col(vocab::SCORE)),
         });
     }
     (reviews, findings)

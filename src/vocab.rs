@@ -367,6 +367,27 @@ pub mod plan {
     }
 }
 
+/// The leader's review file (thẩm định).
+pub mod review {
+    use super::col;
+    use crate::workbook::table::ColumnSpec;
+
+    pub const UNIT: &str = "Mã đơn vị";
+    pub const CODE: &str = "Mã";
+    pub const SCORE: &str = "Điểm thẩm định";
+    pub const REASON: &str = "Lý do";
+    pub const COLUMNS: &[ColumnSpec] = &[
+        col(UNIT, &["ma don vi", "don vi", "ma dv"], true),
+        col(CODE, &["ma", "ma tieu chi"], true),
+        col(
+            SCORE,
+            &["diem tham dinh", "tham dinh", "diem khoi cham", "diem"],
+            true,
+        ),
+        col(REASON, &["ly do", "ghi chu", "nhan xet"], false),
+    ];
+}
+
 /// Which bonus/penalty items a heading row opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdjustmentHeading {

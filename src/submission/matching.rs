@@ -246,3 +246,101 @@ fn by_position(plan: &Plan, items: &[Item], out: &mut [Option<(Target, MatchedBy
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submission::layout::Columns;
+
+    fn plan() -> Plan {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/ktkt-2022/ke-hoach.xlsx");
+        crate::plan::load(&path).unwrap().plan
+    }
+
+    fn item(row: u32, code: &str, text: &str) -> Item {
+        Item {
+            row,
+            columns: Columns::default(),
+            code: code.into(),
+            number: None,
+            text: text.into(),
+            section: Some("II".into()),
+            block: Block::Indicators,
+            has_values: true,
+        }
+    }
+
+    fn codes(plan: &Plan, m: &[Option<(Target, MatchedBy)>]) -> Vec<Option<String>> {
+        m.iter()
+            .map(|x| {
+                x.as_ref()
+                    .and_then(|(t, _)| code_of(plan, *t))
+                    .map(str::to_string)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn similar_wordings_keep_the_plans_order() {
+        let plan = plan();
+        // The first row could be 2.3 or 2.4; the second is plainly 2.4, so
+        // the first, above it, is 2.3: the two cannot swap.
+        let items = [
+            item(10, "", "CBCCVC đạt danh hiệu Chiến sỹ thi đua"),
+            item(
+                11,
+                "",
+                "CBCCVC đạt danh hiệu Chiến sỹ thi đua cấp tỉnh hoặc ngành",
+            ),
+        ];
+        let m = match_items(&plan, &items);
+        assert_eq!(codes(&plan, &m), [Some("2.3".into()), Some("2.4".into())]);
+        // Below it instead, it may not take 2.3 across 2.4.
+        let items = [
+            item(
+                10,
+                "",
+                "CBCCVC đạt danh hiệu Chiến sỹ thi đua cấp tỉnh hoặc ngành",
+            ),
+            item(11, "", "CBCCVC đạt danh hiệu Chiến sỹ thi đua"),
+        ];
+        let m = match_items(&plan, &items);
+        assert_eq!(codes(&plan, &m)[0].as_deref(), Some("2.4"));
+        assert_ne!(codes(&plan, &m)[1].as_deref(), Some("2.3"));
+    }
+
+    #[test]
+    fn a_near_tie_is_ambiguous_and_names_the_other() {
+        let plan = plan();
+        let m = match_items(
+            &plan,
+            &[item(10, "", "CBCCVC đạt danh hiệu Chiến sỹ thi đua")],
+        );
+        match &m[0] {
+            Some((t, MatchedBy::Wording { ambiguous_with, .. })) => {
+                assert_eq!(code_of(&plan, *t), Some("2.3"));
+                assert_eq!(ambiguous_with.as_deref(), Some("2.4"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn codes_first_then_numbers_then_position() {
+        let plan = plan();
+        let mut numbered = item(11, "", "Tỷ lệ LĐTT");
+        numbered.number = Some("2.2".into());
+        let items = [
+            item(10, "2.1", "anything"),
+            numbered,
+            item(12, "", "xyz không giống tiêu chí nào"),
+            item(13, "2.4", ""),
+        ];
+        let m = match_items(&plan, &items);
+        assert_eq!(m[0].as_ref().map(|x| &x.1), Some(&MatchedBy::Code));
+        assert!(matches!(m[1], Some((_, MatchedBy::Number { .. }))));
+        assert_eq!(codes(&plan, &m)[2].as_deref(), Some("2.3"));
+        assert_eq!(m[2].as_ref().map(|x| &x.1), Some(&MatchedBy::Position));
+    }
+}

@@ -249,3 +249,39 @@ fn title_unit_and_wording_matches_are_shown() {
     );
     assert_eq!(marked[0].1, "B9");
 }
+
+/// Two sheets with a score table's header: the one named as the score
+/// sheet is read, and the other is named in an info finding.
+#[test]
+fn of_two_score_tables_the_named_one_is_read_and_the_other_is_said() {
+    let w = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, score) in [("Sheet1", 5.0), ("Tự chấm điểm", 20.0)] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, "Đơn vị: Sở Xây dựng").unwrap();
+        for (c, h) in ["Mã", "Nội dung", "Kết quả thực hiện", "Điểm tự chấm"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        ws.write_string(3, 0, "1.1").unwrap();
+        ws.write_string(3, 1, "Hoàn thành nhiệm vụ").unwrap();
+        ws.write_number(3, 2, 100.0).unwrap();
+        ws.write_number(3, 3, score).unwrap();
+    }
+    wb.save(w.path("hai-bang.xlsx")).unwrap();
+    let doc = check_json(&[w.path("hai-bang.xlsx")]);
+    let file = &doc["files"][0];
+    let chosen = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "score-sheet-chosen")
+        .expect("score-sheet-chosen");
+    assert_eq!(chosen["found"], "Tự chấm điểm");
+    assert_eq!(chosen["expected"], "Sheet1");
+    assert_eq!(file["submission"]["score_sheet"], "Tự chấm điểm");
+    assert_eq!(file["submission"]["rows"][0]["self_score"], 20.0);
+}
