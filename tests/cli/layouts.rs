@@ -285,3 +285,53 @@ fn of_two_score_tables_the_named_one_is_read_and_the_other_is_said() {
     assert_eq!(file["submission"]["score_sheet"], "Tự chấm điểm");
     assert_eq!(file["submission"]["rows"][0]["self_score"], 20.0);
 }
+
+/// Penalty rows typed with points only: a figure that is not a whole number
+/// of times is a warning at its cell, an item the plan does not know is an
+/// error at its cell, and penalties found by their wording are counted.
+#[test]
+fn penalty_rows_by_points_are_checked_against_the_plan() {
+    let w = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Đơn vị: Sở Xây dựng").unwrap();
+    for (c, h) in ["TT", "Tiêu chí", "Kết quả đạt được", "Điểm tự chấm"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_string(3, 1, "ĐIỂM TRỪ").unwrap();
+    let rows = [
+        ("Gửi báo cáo chậm so với thời hạn", "-0,75"),
+        ("Cá nhân bị kỷ luật từ khiển trách trở lên", "- 2 điểm"),
+        ("Để xảy ra mất an toàn thông tin", "-1"),
+    ];
+    for (i, (text, points)) in rows.iter().enumerate() {
+        ws.write_string(4 + i as u32, 1, *text).unwrap();
+        ws.write_string(4 + i as u32, 3, *points).unwrap();
+    }
+    wb.save(w.path("tru-diem.xlsx")).unwrap();
+    let doc = check_json(&[w.path("tru-diem.xlsx")]);
+    let file = &doc["files"][0];
+    let at = |code: &str| -> Vec<String> {
+        file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .map(|f| f["cell"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(at("adjustment-remainder"), ["D5"]);
+    assert_eq!(at("unknown-adjustment"), ["B7"]);
+    let adjustments = file["submission"]["adjustments"].as_array().unwrap();
+    let count = |code: &str| {
+        adjustments
+            .iter()
+            .find(|a| a["code"] == code)
+            .map(|a| a["count"].as_f64().unwrap())
+    };
+    assert_eq!(count("TR1"), Some(1.5));
+    assert_eq!(count("TR2"), Some(1.0));
+}
