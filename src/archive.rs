@@ -344,9 +344,9 @@ impl Archive {
             };
             let name = format!("{stamp}-{}{suffix}.{ext}", &entry.sha256[..12]);
             let path = dir.join(&name);
-            match crate::report::write_atomic(&path, bytes, false) {
+            match crate::output::write_atomic(&path, bytes, false) {
                 Ok(()) => return Ok(relative(&self.root, &path)),
-                Err(crate::report::WriteError::Exists(_)) => n += 1,
+                Err(crate::output::WriteError::Exists(_)) => n += 1,
                 Err(e) => {
                     return Err(ArchiveError::Io {
                         path,

@@ -31,6 +31,9 @@ pub struct ReadFile {
     /// `None` when the file could not be read at all.
     pub submission: Option<Submission>,
     pub findings: Vec<Finding>,
+    /// Refused at intake for its errors (the ledger's `rejected`): it tells
+    /// that the unit sent something, but it is never counted.
+    pub rejected: bool,
 }
 
 /// What became of a file.
@@ -44,6 +47,8 @@ pub enum FileStatus {
     OtherPlan,
     OtherPeriod,
     Unreadable,
+    /// Refused at intake for its errors.
+    Rejected,
 }
 
 /// Nộp báo cáo: one row of the submissions register.
@@ -70,6 +75,9 @@ pub enum UnitStatus {
     Missing,
     /// Two different submissions on the same date.
     Conflict,
+    /// Có lỗi – chưa xếp loại: what the unit sent was refused at intake for
+    /// its errors, and nothing acceptable followed.
+    Rejected,
     /// Chưa đủ số liệu: some indicator or bonus/penalty figure could not be
     /// read and the review does not supply it; not ranked, graded or awarded.
     Incomplete,
@@ -147,6 +155,8 @@ pub struct UnitResult {
     pub name: String,
     pub status: UnitStatus,
     pub file: Option<String>,
+    /// Errors found in that file.
+    pub file_errors: usize,
     pub report_date: Option<NaiveDate>,
     pub rank: Option<u32>,
     pub shared_rank: bool,
@@ -234,6 +244,9 @@ pub fn consolidate(
     let mut records: Vec<FileRecord> = Vec::new();
     // Candidates per member unit.
     let mut by_unit: BTreeMap<String, Vec<&ReadFile>> = BTreeMap::new();
+    // The last refused file of each unit (files sorted by name, which the
+    // archive stamps with the time received).
+    let mut rejected: BTreeMap<String, &ReadFile> = BTreeMap::new();
     for rf in &sorted {
         let unit = rf.submission.as_ref().and_then(|s| s.unit.clone());
         for f in &rf.findings {
@@ -285,6 +298,11 @@ pub fn consolidate(
                     .found(sub.period.clone().unwrap_or_default())
                     .expected(period.code.clone()),
             );
+            continue;
+        }
+        if rf.rejected {
+            records.push(record(FileStatus::Rejected));
+            rejected.insert(code.clone(), rf);
             continue;
         }
         records.push(record(FileStatus::Counted));
@@ -390,6 +408,8 @@ pub fn consolidate(
                 UnitStatus::Conflict
             } else if counted.contains_key(&u.code) {
                 UnitStatus::Ranked
+            } else if rejected.contains_key(&u.code) {
+                UnitStatus::Rejected
             } else {
                 findings.push(
                     Finding::new(Code::NotSubmitted, "")
@@ -409,6 +429,16 @@ pub fn consolidate(
             )
         })
         .collect();
+    for u in &mut units {
+        let file = match u.status {
+            UnitStatus::Rejected => rejected.get(&u.code).map(|rf| rf.file.as_str()),
+            _ => u.file.as_deref(),
+        };
+        if let Some(record) = file.and_then(|f| records.iter().find(|r| r.file == f)) {
+            u.file = Some(record.file.clone());
+            u.file_errors = record.errors;
+        }
+    }
     apply_leading(plan, &mut units);
     for u in &mut units {
         if let Some(sub) = counted
@@ -654,6 +684,7 @@ fn unit_result(
         name: unit.name.clone(),
         status,
         file: sub.map(|s| s.file.clone()),
+        file_errors: 0,
         report_date: sub.and_then(|s| s.report_date),
         rank: None,
         shared_rank: false,

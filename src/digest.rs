@@ -474,9 +474,27 @@ fn build_one(
                 received: Some(inputs.entries[*i].received),
                 submission: Some(s.clone()),
                 findings: Vec::new(),
+                rejected: false,
             })
             .collect();
-        crate::bloc::consolidate(plan, p, &files, &[])
+        let mut c = crate::bloc::consolidate(plan, p, &files, &[]);
+        for u in &mut c.units {
+            // A provisional ranking proposes no award and calls no vote:
+            // the year is not over.
+            u.award = None;
+            u.provisional_award = None;
+            u.needs_vote = None;
+            // A unit whose report was refused sent something: say so.
+            if u.status == crate::bloc::UnitStatus::Missing
+                && let Some(e) = last_rejected(inputs.entries, &plan.code, &u.code, &p.code, end)
+            {
+                u.status = crate::bloc::UnitStatus::Rejected;
+                u.file = Some(e.stored_name.clone());
+                u.file_errors = e.errors;
+            }
+        }
+        c.awards_pending.clear();
+        c
     });
     Digest {
         plan: plan.code.clone(),
@@ -490,6 +508,22 @@ fn build_one(
         changes: Vec::new(),
         provisional,
     }
+}
+
+/// The last file of a unit for a period that the intake refused, received
+/// by the end of the month.
+fn last_rejected<'e>(
+    entries: &'e [Entry],
+    plan: &str,
+    unit: &str,
+    period: &str,
+    end: NaiveDate,
+) -> Option<&'e Entry> {
+    entries
+        .iter()
+        .filter(|e| e.is_for(plan) && e.unit == unit && e.period == period)
+        .filter(|e| e.verdict == Verdict::Rejected && e.received.date() <= end)
+        .max_by_key(|e| e.received)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod commands;
 pub mod digest;
 pub mod finding;
 pub mod messages;
+pub mod output;
 pub mod plan;
 pub mod rank;
 pub mod report;

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let reported = std::thread::current().name() == Some("thidua-read")
-            || thidua::report::panic_is_reported();
+            || thidua::output::panic_is_reported();
         if !reported {
             default_hook(info);
         }

@@ -341,6 +341,58 @@ pub fn severity_label(severity: Severity, lang: Lang) -> &'static str {
     }
 }
 
+/// The intake's verdict on a file, as people say it.
+pub fn verdict(v: crate::archive::Verdict, lang: Lang) -> &'static str {
+    use crate::archive::Verdict::*;
+    match v {
+        Accepted => lang.pick("đã nhận", "accepted"),
+        Rejected => lang.pick("có lỗi – không nhận", "rejected for errors"),
+        Duplicate => lang.pick("gửi trùng", "duplicate"),
+        Recovered => lang.pick("ghi bổ sung", "recovered"),
+    }
+}
+
+/// Why a member is not ranked, in one phrase, or `None` for a ranked one:
+/// the same words in the terminal, the workbook and the digest.
+pub fn unit_status(u: &crate::bloc::UnitResult, lang: Lang) -> Option<String> {
+    use crate::bloc::UnitStatus;
+    Some(match u.status {
+        UnitStatus::Ranked => return None,
+        UnitStatus::Missing => lang
+            .pick("Chưa nộp – không xếp loại", "Sent nothing – not ranked")
+            .to_string(),
+        UnitStatus::Conflict => lang
+            .pick(
+                "Hai bản nộp cùng ngày khác nội dung – chưa xếp hạng",
+                "Two different submissions on the same day – not ranked",
+            )
+            .to_string(),
+        UnitStatus::Rejected => format!(
+            "{} `{}`, {} {}",
+            lang.pick("Có lỗi – chưa xếp loại: tệp", "Has errors – not ranked: file"),
+            u.file.as_deref().unwrap_or("?"),
+            u.file_errors,
+            match (lang, u.file_errors) {
+                (Lang::Vi, _) => "lỗi (xem trang Kiểm tra)",
+                (Lang::En, 1) => "error (see the Kiểm tra sheet)",
+                (Lang::En, _) => "errors (see the Kiểm tra sheet)",
+            }
+        ),
+        UnitStatus::Incomplete => format!(
+            "{}: {}",
+            lang.pick(
+                "Chưa đủ số liệu – chưa xếp hạng, xếp loại",
+                "Incomplete – not ranked or graded"
+            ),
+            u.unread
+                .iter()
+                .map(|x| x.text(lang.is_en()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

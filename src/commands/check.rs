@@ -5,10 +5,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde::Serialize;
 
-use super::{Status, expand_inputs, finding_line, load_valid_plan, resolve_period};
+use super::{
+    Status, expand_inputs, finding_line, load_valid_plan, require_files, resolve_period,
+};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::finding::{Code, Finding, Severity};
 use crate::messages::Lang;
@@ -55,16 +57,8 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
     let period = resolve_period(&plan, args.period.as_deref(), lang)?
         .code
         .clone();
-    let files = expand_inputs(&args.files)?;
-    if files.is_empty() {
-        bail!(
-            "{}",
-            lang.pick(
-                "không có tệp bảng tính nào để kiểm tra",
-                "no workbook files to check"
-            )
-        );
-    }
+    let files = expand_inputs(&args.files, lang)?;
+    require_files(&files, &args.files, lang)?;
     if let Some(dir) = &args.annotate {
         std::fs::create_dir_all(dir)?;
     }

@@ -5,11 +5,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Status, expand_inputs, load_valid_plan, resolve_period};
+use super::{Status, expand_inputs, load_valid_plan, require_files, resolve_period};
+use crate::archive::Verdict;
+use crate::output::{self, Kind};
 use crate::bloc::{self, Consolidation, FileStatus, ReadFile, UnitStatus};
 use crate::cli::ConsolidateArgs;
 use crate::finding::{Code, Finding};
@@ -20,56 +22,30 @@ use crate::text::number::{format_en, format_vi};
 use crate::vocab::PROP_OUTPUT;
 
 pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
+    let out = output::name_for(&args.out, Kind::Xlsx, lang)?;
+    let json = args
+        .json
+        .as_deref()
+        .map(|p| output::name_for(p, Kind::Json, lang))
+        .transpose()?;
+    let outputs: Vec<&Path> = std::iter::once(out.as_path())
+        .chain(json.as_deref())
+        .collect();
+    let named: Vec<&Path> = std::iter::once(args.plan.as_path())
+        .chain(args.review.as_deref())
+        .collect();
+    output::refuse_clashes(&named, &outputs, lang)?;
     let plan = load_valid_plan(&args.plan, lang)?;
     let period = resolve_period(&plan, args.period.as_deref(), lang)?;
-    // An archive folder contributes the accepted files its ledger lists for
-    // the period, with their received times; other inputs are read as given.
-    let mut received: std::collections::HashMap<PathBuf, chrono::NaiveDateTime> =
-        Default::default();
-    let mut ledger_unit: std::collections::HashMap<PathBuf, String> = Default::default();
-    let mut plain = Vec::new();
-    let mut from_archives = Vec::new();
-    for input in &args.inputs {
-        if input.is_dir() && crate::archive::is_archive(input) {
-            let entries = crate::archive::read_ledger(input)?;
-            for e in archive_selection(&entries, &plan.code, &period.code) {
-                let path = input.join(&e.stored_name);
-                received.insert(path.clone(), e.received);
-                ledger_unit.insert(path.clone(), e.unit.clone());
-                from_archives.push(path);
-            }
-        } else {
-            plain.push(input.clone());
-        }
-    }
-    let mut inputs = if plain.is_empty() {
-        Vec::new()
-    } else {
-        expand_inputs(&plain)?
-    };
-    inputs.extend(from_archives);
-    inputs.sort();
-    inputs.dedup();
-    let outputs: Vec<PathBuf> = std::iter::once(&args.out)
-        .chain(args.json.as_ref())
-        .cloned()
-        .collect();
+    let mut inputs = gather_inputs(args, &plan, &period.code, lang)?;
     // An earlier run's output found among the inputs is skipped (it is
-    // about to be replaced); anything else in the output's place is an input
+    // about to be replaced); anything else in an output's place is an input
     // that must not be overwritten.
-    for input in &inputs {
-        if outputs.iter().any(|o| same_file(o, input)) && !is_own_output(input) {
-            bail!(
-                "{} `{}`",
-                lang.pick(
-                    "tệp kết quả trùng với một tệp đầu vào:",
-                    "the output would replace an input:"
-                ),
-                input.display()
-            );
-        }
-    }
-    inputs.retain(|i| !outputs.iter().any(|o| same_file(o, i)));
+    inputs
+        .files
+        .retain(|i| !(outputs.iter().any(|o| output::same_file(o, i)) && is_own_output(i)));
+    let files: Vec<&Path> = inputs.files.iter().map(PathBuf::as_path).collect();
+    output::refuse_clashes(&files, &outputs, lang)?;
     let expect = Expect {
         period: Some(&period.code),
         name: None,
@@ -80,9 +56,10 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
         File(ReadFile),
         Skipped(Finding),
     }
-    let reads = super::parallel_map(&inputs, args.jobs, |path| {
+    let reads = super::parallel_map(&inputs.files, args.jobs, |path| {
         let file = path.display().to_string();
-        let received = received.get(path).copied();
+        let received = inputs.received.get(path).copied();
+        let rejected = inputs.rejected.contains(path);
         match crate::workbook::open(path) {
             Ok(book) => {
                 if let Some(kind) = book.properties.get(PROP_OUTPUT) {
@@ -91,7 +68,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                     );
                 }
                 let expect = Expect {
-                    name: ledger_unit.get(path).map(String::as_str),
+                    name: inputs.ledger_unit.get(path).map(String::as_str),
                     ..expect
                 };
                 let (sub, findings) = submission::read(&book, &file, &plan, &expect);
@@ -103,6 +80,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                     received,
                     submission: Some(sub.clone()),
                     findings: findings.clone(),
+                    rejected,
                 })
             }
             Err(e) => Read::File(ReadFile {
@@ -110,6 +88,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                 file,
                 received,
                 submission: None,
+                rejected,
             }),
         }
     });
@@ -143,45 +122,76 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     // the workbook is built.
     drop(files);
     result.findings.extend(extra);
-    consolidated::write(&plan, &result, &args.out)?;
-    if let Some(path) = &args.json {
+    consolidated::write(&plan, &result, &out)?;
+    if let Some(path) = &json {
         let doc = to_json(&plan, &result, lang);
         crate::report::write_atomic_with(path, true, |w| {
             serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
             w.write_all(b"\n")
         })?;
     }
-    print_summary(&mut std::io::stdout().lock(), &result, &args.out, lang)?;
+    print_summary(&mut std::io::stdout().lock(), &result, &outputs, lang)?;
     Ok(Status::from_findings(&result.findings))
 }
 
-/// The ledger entries of a plan and period that count: accepted (or
-/// recovered without errors), not duplicates.
-pub fn archive_selection<'e>(
-    entries: &'e [crate::archive::Entry],
-    plan: &str,
+/// The files a consolidation reads, and what the intake ledger says of
+/// those that came from an archive.
+#[derive(Default)]
+struct Inputs {
+    files: Vec<PathBuf>,
+    received: HashMap<PathBuf, chrono::NaiveDateTime>,
+    ledger_unit: HashMap<PathBuf, String>,
+    /// Files the intake refused for their errors.
+    rejected: HashSet<PathBuf>,
+}
+
+/// An archive folder contributes the files its ledger lists for the plan
+/// and period — those that count and those refused for errors — with their
+/// received times; other inputs are read as given. Nothing to read stops
+/// the command: an empty or mistyped folder is not "nobody sent anything".
+fn gather_inputs(
+    args: &ConsolidateArgs,
+    plan: &crate::plan::Plan,
     period: &str,
-) -> Vec<&'e crate::archive::Entry> {
-    use crate::archive::Verdict;
-    entries
-        .iter()
-        .filter(|e| crate::text::label_key(&e.plan) == crate::text::label_key(plan))
-        .filter(|e| e.period == period)
-        .filter(|e| {
-            e.verdict == Verdict::Accepted || (e.verdict == Verdict::Recovered && e.errors == 0)
-        })
-        .collect()
+    lang: Lang,
+) -> Result<Inputs> {
+    let mut inputs = Inputs::default();
+    let mut plain = Vec::new();
+    let mut archives = 0;
+    for input in &args.inputs {
+        if input.is_dir() && crate::archive::is_archive(input) {
+            archives += 1;
+            for e in crate::archive::read_ledger(input)? {
+                let refused = e.verdict == Verdict::Rejected;
+                if !(e.is_for(&plan.code) && e.period == period && (e.counts() || refused)) {
+                    continue;
+                }
+                let path = input.join(&e.stored_name);
+                inputs.received.insert(path.clone(), e.received);
+                inputs.ledger_unit.insert(path.clone(), e.unit.clone());
+                if refused {
+                    inputs.rejected.insert(path.clone());
+                }
+                inputs.files.push(path);
+            }
+        } else {
+            plain.push(input.clone());
+        }
+    }
+    if !plain.is_empty() {
+        let found = expand_inputs(&plain, lang)?;
+        if archives == 0 {
+            require_files(&found, &plain, lang)?;
+        }
+        inputs.files.extend(found);
+    }
+    inputs.files.sort();
+    inputs.files.dedup();
+    Ok(inputs)
 }
 
 fn is_own_output(path: &Path) -> bool {
     crate::workbook::open(path).is_ok_and(|b| b.properties.contains_key(PROP_OUTPUT))
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// The JSON document, schema `thidua/consolidate/1` (docs/json.md),
@@ -365,7 +375,7 @@ pub fn to_json<'a>(
 fn print_summary(
     out: &mut impl Write,
     r: &Consolidation,
-    path: &Path,
+    written: &[&Path],
     lang: Lang,
 ) -> std::io::Result<()> {
     let num = |v: f64| {
@@ -401,30 +411,7 @@ fn print_summary(
             (Some(n), false) => n.to_string(),
             (None, _) => "—".into(),
         };
-        let mut remarks = Vec::new();
-        match u.status {
-            UnitStatus::Missing => remarks.push(
-                lang.pick("Chưa nộp – không xếp loại", "sent nothing – not ranked")
-                    .to_string(),
-            ),
-            UnitStatus::Conflict => remarks.push(
-                lang.pick(
-                    "hai bản nộp khác nhau – chưa xếp hạng",
-                    "conflicting submissions – not ranked",
-                )
-                .to_string(),
-            ),
-            UnitStatus::Incomplete => remarks.push(format!(
-                "{}: {}",
-                lang.pick("chưa đủ số liệu – chưa xếp hạng", "incomplete – not ranked"),
-                u.unread
-                    .iter()
-                    .map(|x| x.text(lang == Lang::En))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )),
-            UnitStatus::Ranked => {}
-        }
+        let mut remarks: Vec<String> = crate::messages::unit_status(u, lang).into_iter().collect();
         if let Some(a) = &u.award {
             remarks.push(a.clone());
         }
@@ -462,7 +449,11 @@ fn print_summary(
         out,
         "{} {}; {errors} {}, {warnings} {} ({})",
         lang.pick("Đã ghi", "Wrote"),
-        path.display(),
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         lang.pick("lỗi", "errors"),
         lang.pick("cảnh báo", "warnings"),
         lang.pick("xem trang Kiểm tra", "see the Kiểm tra sheet")

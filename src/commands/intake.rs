@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::{Status, load_valid_plan, resolve_period};
 use crate::archive::{Archive, Facts, Verdict};
 use crate::cli::IntakeArgs;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::messages::Lang;
 use crate::plan::Plan;
 use crate::submission::{self, Expect};
@@ -18,23 +18,32 @@ pub const FAULT_ENV: &str = "THIDUA_FAULT";
 
 pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;
-    let default_period = resolve_period(&plan, args.period.as_deref(), lang)?;
+    // A named period is checked against each file's own; without one, each
+    // file's `Kỳ báo cáo` says (the plan's last for a file that does not).
+    let period = match &args.period {
+        Some(p) => Some(resolve_period(&plan, Some(p), lang)?.code.clone()),
+        None => None,
+    };
     let received = match &args.received {
         Some(text) => parse_received(text).with_context(|| {
-            format!("--received `{text}`: expected 2022-12-15, 2022-12-15 08:30 or 15/12/2022")
+            format!(
+                "--received `{text}`: {} 2022-12-15, 2022-12-15 08:30 {} 15/12/2022",
+                lang.pick("cần dạng", "expected"),
+                lang.pick("hoặc", "or")
+            )
         })?,
         None => chrono::Local::now().naive_local(),
     };
     let fault = std::env::var(FAULT_ENV).is_ok_and(|v| v == "after-store");
     let mut archive = Archive::open(&args.archive)?;
     let expect = Expect {
-        period: Some(&default_period.code),
+        period: period.as_deref(),
         name: None,
     };
     // A crash between storing a file and recording it left an orphan.
     for path in archive.orphans()? {
         let bytes = std::fs::read(&path)?;
-        let facts = facts_of(&plan, &path.display().to_string(), bytes, &expect);
+        let (facts, _) = facts_of(&plan, &path.display().to_string(), bytes, &expect);
         let entry = archive.recover(&path, &facts)?;
         println!(
             "{} {} ({})",
@@ -45,25 +54,26 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
     }
     let mut status = Status::Clean;
     for file in &args.files {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
+        let bytes = std::fs::read(file).with_context(|| {
+            format!(
+                "{} `{}`",
+                lang.pick("không đọc được tệp", "cannot read"),
+                file.display()
+            )
+        })?;
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let facts = facts_of(&plan, &file.display().to_string(), bytes.clone(), &expect);
+        let (facts, findings) =
+            facts_of(&plan, &file.display().to_string(), bytes.clone(), &expect);
         let entry = archive.file(&name, &bytes, &facts, received, fault)?;
         if entry.verdict == Verdict::Rejected {
             status = Status::Problems;
         }
-        let verdict = match (entry.verdict, lang) {
-            (Verdict::Accepted, Lang::Vi) => "nhận",
-            // Kept in the archive so the leader can show the unit its errors.
-            (Verdict::Rejected, Lang::Vi) => "có lỗi",
-            (Verdict::Duplicate, Lang::Vi) => "trùng",
-            (Verdict::Recovered, Lang::Vi) => "bổ sung",
-            (v, Lang::En) => v.as_str(),
-        };
+        // A refused file is kept in the archive so the leader can show the
+        // unit its errors.
+        let verdict = crate::messages::verdict(entry.verdict, lang);
         let late = entry
             .late_days
             .map(|d| {
@@ -75,7 +85,7 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
             })
             .unwrap_or_default();
         println!(
-            "{:<9} {:<8} {:<4} {} → {}{late} ({} {}, {} {})",
+            "{:<20} {:<8} {:<4} {} → {}{late} ({} {}, {} {})",
             verdict,
             entry.unit,
             entry.period,
@@ -86,13 +96,24 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
             entry.warnings,
             lang.pick("cảnh báo", "warnings"),
         );
+        // Duplicates were told their findings the first time.
+        if entry.verdict != Verdict::Duplicate {
+            for f in findings.iter().filter(|f| f.severity != Severity::Info) {
+                println!("{}", super::finding_line(f, lang));
+            }
+        }
     }
     Ok(status)
 }
 
 /// Reads a file against the plan for the ledger: who, which period, how
 /// many problems. A file that is not a workbook has one error and no unit.
-fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> Facts {
+fn facts_of(
+    plan: &Plan,
+    file: &str,
+    bytes: Vec<u8>,
+    expect: &Expect,
+) -> (Facts, Vec<Finding>) {
     let (unit, period, report_date, findings) = match crate::workbook::read_bytes(bytes) {
         Ok(book) => {
             let (sub, findings) = submission::read(&book, file, plan, expect);
@@ -104,7 +125,7 @@ fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> Facts {
         .as_deref()
         .and_then(|p| plan.period(p))
         .and_then(|p| p.deadline);
-    Facts {
+    let facts = Facts {
         plan: plan.code.clone(),
         unit,
         period,
@@ -112,7 +133,8 @@ fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> Facts {
         errors: crate::finding::count(&findings, Severity::Error),
         warnings: crate::finding::count(&findings, Severity::Warning),
         deadline,
-    }
+    };
+    (facts, findings)
 }
 
 /// `2022-12-15`, `2022-12-15 08:30[:00]`, `15/12/2022[ 08:30]`.

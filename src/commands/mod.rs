@@ -147,15 +147,28 @@ pub fn finding_line(f: &Finding, lang: Lang) -> String {
 /// Workbook files named on the command line: files as given, folders
 /// searched recursively for xlsx/xlsm/xls/ods, skipping Office lock files
 /// (`~$…`) and hidden files. Sorted, so the order of arguments and of the
-/// file system does not change results.
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// file system does not change results. A path that does not exist stops
+/// the command (a mistyped folder must not read as "nobody sent anything").
+pub fn expand_inputs(inputs: &[PathBuf], lang: Lang) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
+        if !input.exists() && input.symlink_metadata().is_err() {
+            bail!(
+                "{} `{}`",
+                lang.pick("không tìm thấy tệp hoặc thư mục", "no such file or folder"),
+                input.display()
+            );
+        }
         // A folder named like a workbook (`x.xlsx/`) is a file that cannot
         // be read, reported as such; any other folder is searched.
         if input.is_dir() && !is_workbook_name(input) {
-            walk(input, &mut files)
-                .with_context(|| format!("cannot read the folder `{}`", input.display()))?;
+            walk(input, &mut files).with_context(|| {
+                format!(
+                    "{} `{}`",
+                    lang.pick("không đọc được thư mục", "cannot read the folder"),
+                    input.display()
+                )
+            })?;
         } else {
             files.push(input.clone());
         }
@@ -163,6 +176,25 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     files.sort();
     files.dedup();
     Ok(files)
+}
+
+/// Stops a command that found no workbook to read in what it was given.
+pub fn require_files(files: &[PathBuf], inputs: &[PathBuf], lang: Lang) -> Result<()> {
+    if files.is_empty() {
+        bail!(
+            "{} {}",
+            lang.pick(
+                "không có tệp bảng tính (xlsx, xls, ods) nào trong",
+                "no workbook files (xlsx, xls, ods) in"
+            ),
+            inputs
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -142,22 +142,7 @@ fn subtitle(plan: &Plan, r: &Consolidation) -> String {
 
 /// Remarks of a unit (Ghi chú), in Vietnamese.
 pub fn remarks(u: &UnitResult) -> String {
-    let mut out = Vec::new();
-    match u.status {
-        UnitStatus::Missing => out.push("Chưa nộp – không xếp loại".to_string()),
-        UnitStatus::Conflict => {
-            out.push("Hai bản nộp cùng ngày khác nội dung – chưa xếp hạng".to_string())
-        }
-        UnitStatus::Incomplete => out.push(format!(
-            "Chưa đủ số liệu – chưa xếp hạng, xếp loại: {}",
-            u.unread
-                .iter()
-                .map(|x| x.text(false))
-                .collect::<Vec<_>>()
-                .join("; ")
-        )),
-        UnitStatus::Ranked => {}
-    }
+    let mut out: Vec<String> = crate::messages::unit_status(u, Lang::Vi).into_iter().collect();
     if u.provisional_award.is_some() {
         out.push("Đề nghị khen thưởng tạm tính: chờ xử lý đơn vị chưa đủ số liệu".to_string());
     }
@@ -555,6 +540,7 @@ fn file_status(s: FileStatus) -> &'static str {
         FileStatus::OtherPlan => "Thuộc kế hoạch khác",
         FileStatus::OtherPeriod => "Khác kỳ báo cáo",
         FileStatus::Unreadable => "Không đọc được",
+        FileStatus::Rejected => "Có lỗi – không nhận",
     }
 }
 
@@ -571,6 +557,7 @@ fn submissions(
         "Tình trạng",
         "Tệp",
         "Ngày báo cáo",
+        "Nhận lúc",
         "Hạn nộp",
         "Trễ (ngày)",
         "Lỗi",

@@ -9,6 +9,7 @@ use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
 use crate::bloc::UnitStatus;
 use crate::digest::{Digest, Progress, SubmissionStatus};
+use crate::messages::Lang;
 use crate::plan::Plan;
 use crate::text::number::{format_date, format_vi};
 use crate::vocab::{PROP_OUTPUT, PROP_PLAN};
@@ -17,18 +18,8 @@ pub fn status_text(s: SubmissionStatus) -> String {
     match s {
         SubmissionStatus::OnTime => "Đúng hạn".into(),
         SubmissionStatus::Late(d) => format!("Trễ {d} ngày"),
-        SubmissionStatus::Rejected => "Có lỗi, chưa nhận".into(),
+        SubmissionStatus::Rejected => "Có lỗi – chưa xếp loại".into(),
         SubmissionStatus::Missing => "Chưa nộp".into(),
-    }
-}
-
-pub fn verdict_text(v: crate::archive::Verdict) -> &'static str {
-    use crate::archive::Verdict::*;
-    match v {
-        Accepted => "đã nhận",
-        Rejected => "có lỗi, chưa nhận",
-        Duplicate => "gửi trùng",
-        Recovered => "ghi bổ sung",
     }
 }
 
@@ -199,7 +190,7 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
             a.received.format("%d/%m/%Y %H:%M"),
             a.unit,
             a.period,
-            a.verdict.as_str()
+            crate::messages::verdict(a.verdict, Lang::Vi)
         );
         ws.merge_range(row, 0, row, 5, &text, &styles.text)?;
         row += 1;
@@ -600,6 +591,7 @@ pub fn markdown(plan: &Plan, d: &Digest) -> String {
                     let why = match u.status {
                         UnitStatus::Incomplete => "chưa đủ số liệu",
                         UnitStatus::Conflict => "hai bản nộp khác nhau",
+                        UnitStatus::Rejected => "có lỗi – chưa xếp loại",
                         UnitStatus::Missing | UnitStatus::Ranked => "chưa nộp",
                     };
                     let _ = writeln!(out, "| — | {} | {why} |", md(&u.name));

@@ -441,6 +441,7 @@ fn read_sample_files() -> (thidua::plan::Plan, Vec<thidua::bloc::ReadFile>) {
             received: None,
             submission: Some(sub),
             findings,
+            rejected: false,
         });
     }
     (plan, files)
@@ -510,7 +511,7 @@ fn same_day_submissions_that_differ_are_a_conflict() {
         .args(["-o", "th.xlsx", "--json", "th.json"]);
     let (code, out, _) = run(&mut cmd);
     assert_eq!(code, 1);
-    assert!(out.contains("hai bản nộp khác nhau"), "{out}");
+    assert!(out.contains("Hai bản nộp cùng ngày khác nội dung"), "{out}");
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
     let sct = unit(&doc, "SCT");
