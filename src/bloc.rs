@@ -277,17 +277,23 @@ pub fn consolidate(
             continue;
         }
         let Some(code) = &sub.unit else {
-            // The reader already said the unit is unknown.
+            // The reader said the unit is unknown; in a consolidation that
+            // is one fact — the file is not of the bloc — said once, at the
+            // reader's cell.
             records.push(record(FileStatus::NotInBloc));
-            findings.push(
-                Finding::new(Code::NotInBloc, &rf.file).found(
-                    rf.findings
-                        .iter()
-                        .find(|f| f.code == Code::UnknownUnit)
-                        .and_then(|f| f.found.clone())
-                        .unwrap_or_default(),
-                ),
-            );
+            let said = findings
+                .iter_mut()
+                .rev()
+                .take(rf.findings.len())
+                .find(|f| f.code == Code::UnknownUnit);
+            match said {
+                Some(f) => {
+                    f.code = Code::NotInBloc;
+                    f.severity = Code::NotInBloc.severity();
+                    f.expected = None;
+                }
+                None => findings.push(Finding::new(Code::NotInBloc, &rf.file)),
+            }
             continue;
         };
         if sub.period.as_deref().is_some_and(|p| p != period.code) {

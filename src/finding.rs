@@ -40,6 +40,7 @@ macro_rules! codes {
 codes! {
     // The file itself.
     NotAWorkbook = "not-a-workbook", Error;
+    OtherFormat = "other-format", Error;
     CorruptFile = "corrupt-file", Error;
     EncryptedFile = "encrypted-file", Error;
     FileTooLarge = "file-too-large", Error;
@@ -119,6 +120,8 @@ codes! {
     AwardsProvisional = "awards-provisional", Warning;
     Late = "late", Warning;
     SkippedOutput = "skipped-output", Info;
+    SkippedPlan = "skipped-plan", Info;
+    SkippedReview = "skipped-review", Info;
     ReviewApplied = "review-applied", Info;
 }
 

@@ -35,6 +35,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "tệp không phải bảng tính xlsx, xls hay ods",
             "not a spreadsheet (xlsx, xls or ods)",
         ),
+        OtherFormat => (
+            "tệp này là tài liệu {found}, không phải bảng tính; hãy gửi tệp xlsx, xls hoặc ods",
+            "this file is a {found} document, not a spreadsheet; send an xlsx, xls or ods file",
+        ),
         CorruptFile => (
             "tệp bị hỏng hoặc không đầy đủ, không đọc được: {found}",
             "the file is damaged or truncated and cannot be read: {found}",
@@ -315,8 +319,16 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "submitted on {found}, after the deadline {expected}",
         ),
         SkippedOutput => (
-            "tệp do thidua tạo ra ({found}); bỏ qua",
-            "a file thidua wrote ({found}); skipped",
+            "tệp do thidua tạo ra ({found}), không phải báo cáo của đơn vị; bỏ qua",
+            "a file thidua wrote ({found}), not a unit's report; skipped",
+        ),
+        SkippedPlan => (
+            "đây là tệp kế hoạch (có trang danh sách đơn vị và bảng tiêu chí), không phải báo cáo của đơn vị; bỏ qua",
+            "this is a plan (it has the member list and the indicator table), not a unit's report; skipped",
+        ),
+        SkippedReview => (
+            "đây là tệp thẩm định (cột Mã đơn vị, Mã, Điểm thẩm định), không phải báo cáo của đơn vị; bỏ qua",
+            "this is a review file (columns Mã đơn vị, Mã, Điểm thẩm định), not a unit's report; skipped",
         ),
         ReviewApplied => (
             "điểm thẩm định {expected} thay điểm {found}",

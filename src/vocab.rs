@@ -386,6 +386,13 @@ pub mod review {
         ),
         col(REASON, &["ly do", "ghi chu", "nhan xet"], false),
     ];
+    /// The columns that tell a review file from anything else: named in
+    /// full, never by the short aliases a unit's score sheet also uses.
+    pub const SIGNATURE: &[ColumnSpec] = &[
+        col(UNIT, &["ma don vi"], true),
+        col(CODE, &["ma", "ma tieu chi"], true),
+        col(SCORE, &["diem tham dinh"], true),
+    ];
 }
 
 /// Which bonus/penalty items a heading row opens.

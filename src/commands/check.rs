@@ -107,10 +107,13 @@ fn check_file(
 ) -> FileReport {
     let file = path.display().to_string();
     let (book, submission, mut findings) = match crate::workbook::open(path) {
-        Ok(book) => {
-            let (sub, findings) = submission::read(&book, &file, plan, expect);
-            (Some(book), Some(sub), findings)
-        }
+        Ok(book) => match submission::not_a_submission(&book, &file) {
+            Some(skipped) => (None, None, vec![skipped]),
+            None => {
+                let (sub, findings) = submission::read(&book, &file, plan, expect);
+                (Some(book), Some(sub), findings)
+            }
+        },
         Err(e) => (None, None, vec![e.to_finding(&file)]),
     };
     let mut annotated = None;

@@ -62,10 +62,8 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
         let rejected = inputs.rejected.contains(path);
         match crate::workbook::open(path) {
             Ok(book) => {
-                if let Some(kind) = book.properties.get(PROP_OUTPUT) {
-                    return Read::Skipped(
-                        Finding::new(Code::SkippedOutput, &file).found(kind.clone()),
-                    );
+                if let Some(skipped) = submission::not_a_submission(&book, &file) {
+                    return Read::Skipped(skipped);
                 }
                 let expect = Expect {
                     name: inputs.ledger_unit.get(path).map(String::as_str),

@@ -7,10 +7,22 @@ use super::{Status, load_valid_plan};
 use crate::cli::DigestArgs;
 use crate::digest::{self, Inputs, Progress, SubmissionStatus};
 use crate::messages::Lang;
+use crate::output::{self, Kind};
 use crate::report::{digest as render, write_atomic};
 use crate::submission::{self, Expect};
 
 pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
+    let out = output::name_for(&args.out, Kind::Xlsx, lang)?;
+    let markdown = args
+        .markdown
+        .as_deref()
+        .map(|p| output::name_for(p, Kind::Markdown, lang))
+        .transpose()?;
+    let outputs: Vec<&std::path::Path> = std::iter::once(out.as_path())
+        .chain(markdown.as_deref())
+        .collect();
+    let ledger = args.archive.join(crate::archive::LEDGER);
+    output::refuse_clashes(&[args.plan.as_path(), ledger.as_path()], &outputs, lang)?;
     let plan = load_valid_plan(&args.plan, lang)?;
     if !crate::archive::is_archive(&args.archive) {
         bail!(
@@ -54,8 +66,8 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
     let Some(d) = digest::build(&plan, &inputs, &args.month) else {
         bail!("--month `{}`", args.month);
     };
-    render::write(&plan, &d, &args.out)?;
-    if let Some(md) = &args.markdown {
+    render::write(&plan, &d, &out)?;
+    if let Some(md) = &markdown {
         write_atomic(md, render::markdown(&plan, &d).as_bytes(), true)?;
     }
     let late = d
@@ -86,7 +98,11 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
         lang.pick("chưa nộp", "missing"),
         lang.pick("chỉ tiêu có nguy cơ", "indicators at risk"),
         lang.pick("đã ghi", "wrote"),
-        args.out.display()
+        outputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     for dl in &d.deadlines_next_month {
         println!(

@@ -8,8 +8,11 @@
 mod cells;
 mod layout;
 mod matching;
+mod other;
 mod scores;
 mod unit;
+
+pub use other::not_a_submission;
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -288,6 +288,8 @@ impl Book {
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpenError {
     NotAWorkbook,
+    /// A document of another kind (PDF, Word, a zip of files…), by name.
+    OtherFormat(String),
     Corrupt(String),
     Encrypted,
     TooLarge {
@@ -316,6 +318,7 @@ impl OpenError {
         let f = |code| Finding::new(code, file);
         match self {
             OpenError::NotAWorkbook => f(Code::NotAWorkbook),
+            OpenError::OtherFormat(what) => f(Code::OtherFormat).found(what.clone()),
             OpenError::Corrupt(why) => f(Code::CorruptFile).found(why.clone()),
             OpenError::Encrypted => f(Code::EncryptedFile),
             OpenError::TooLarge { bytes } => f(Code::FileTooLarge)
@@ -406,6 +409,13 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
         if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
             return Err(OpenError::Encrypted);
         }
+        let word: Vec<u8> = "WordDocument"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(word.len()).any(|w| w == word.as_slice()) {
+            return Err(OpenError::OtherFormat("Word (.doc)".into()));
+        }
         return read_xls(bytes);
     }
     if bytes.starts_with(ZIP_MAGIC) {
@@ -426,11 +436,38 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
             read_xlsx(bytes)
         };
     }
-    Err(OpenError::NotAWorkbook)
+    Err(match other_format(&bytes) {
+        Some(what) => OpenError::OtherFormat(what.to_string()),
+        None => OpenError::NotAWorkbook,
+    })
+}
+
+/// What a file that is not a spreadsheet is, from its first bytes, for
+/// the documents units send by mistake.
+fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(512)];
+    let text = String::from_utf8_lossy(head).to_lowercase();
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    Some(if head.starts_with(b"%PDF") {
+        "PDF"
+    } else if head.starts_with(b"{\\rtf") {
+        "RTF (Word)"
+    } else if head.starts_with(b"\x89PNG") || head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "PNG/JPEG"
+    } else if head.starts_with(b"Rar!") || head.starts_with(b"7z\xBC\xAF") {
+        "RAR / 7z"
+    } else if text.starts_with("<!doctype html") || text.starts_with("<html") {
+        // Web systems save "xls" files that are HTML tables.
+        "HTML"
+    } else {
+        return None;
+    })
 }
 
 /// Checks a zip container's central directory before anything is inflated:
-/// entry count and total expanded size. True when it holds an XLSB workbook.
+/// entry count and total expanded size, and that it is a workbook at all
+/// (a Word document and a zip of files are zips too). True when it holds
+/// an XLSB workbook.
 fn scan_zip(bytes: &[u8]) -> Result<bool, OpenError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let xlsb = archive.index_for_name("xl/workbook.bin").is_some();
@@ -447,6 +484,23 @@ fn scan_zip(bytes: &[u8]) -> Result<bool, OpenError> {
             bytes: total,
             entries,
         });
+    }
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    let workbook = xlsb || has("xl/workbook.xml") || has("mimetype") || has("content.xml");
+    if !workbook {
+        let other = if has("word/document.xml") {
+            "Word (.docx)"
+        } else if has("ppt/presentation.xml") {
+            "PowerPoint (.pptx)"
+        } else if has("[Content_Types].xml") {
+            // An OOXML package without its workbook part: a damaged xlsx.
+            ""
+        } else {
+            "ZIP"
+        };
+        if !other.is_empty() {
+            return Err(OpenError::OtherFormat(other.to_string()));
+        }
     }
     Ok(xlsb)
 }

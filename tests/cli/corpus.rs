@@ -41,6 +41,17 @@ fn rewrite(zip_bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>) ->
     out.finish().unwrap().into_inner()
 }
 
+/// A zip holding the given entries.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// Replaces text in one entry.
 fn replace(
     entry: &'static str,
@@ -166,8 +177,12 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
     vec![
         ("empty.xlsx", Vec::new(), Finding("not-a-workbook")),
         ("text.xlsx", b"Kinh gui Khoi truong".to_vec(), Finding("not-a-workbook")),
-        ("pdf.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec(), Finding("not-a-workbook")),
-        ("png.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), Finding("not-a-workbook")),
+        ("pdf.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec(), Finding("other-format")),
+        ("png.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), Finding("other-format")),
+        ("bao-cao.pdf", b"%PDF-1.7\n1 0 obj".to_vec(), Finding("other-format")),
+        ("cong-van.docx", zip_of(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]), Finding("other-format")),
+        ("ho-so.zip", zip_of(&[("SCT_NAM.xlsx", &g[..])]), Finding("other-format")),
+        ("bang-web.xls", b"<html><body><table><tr><td>1.1</td></tr></table></body></html>".to_vec(), Finding("other-format")),
         ("truncated.xlsx", g[..g.len() / 2].to_vec(), Finding("corrupt-file")),
         ("tail-cut.xlsx", g[..g.len() - 30].to_vec(), Finding("corrupt-file")),
         ("zip-not-ooxml.xlsx", rewrite(&g, |n, d| (n == "[Content_Types].xml").then_some(d)), Finding("corrupt-file")),
@@ -289,6 +304,7 @@ fn every_damaged_kind_gets_its_finding_and_the_batch_goes_on() {
     assert_eq!(doc["summary"]["files"], files.len());
     let reader_errors = [
         "not-a-workbook",
+        "other-format",
         "corrupt-file",
         "encrypted-file",
         "file-too-large",
