@@ -381,7 +381,10 @@ pub fn unit_status(u: &crate::bloc::UnitResult, lang: Lang) -> Option<String> {
             .to_string(),
         UnitStatus::Rejected => format!(
             "{} `{}`, {} {}",
-            lang.pick("Có lỗi – chưa xếp loại: tệp", "Has errors – not ranked: file"),
+            lang.pick(
+                "Có lỗi – chưa xếp loại: tệp",
+                "Has errors – not ranked: file"
+            ),
             u.file.as_deref().unwrap_or("?"),
             u.file_errors,
             match (lang, u.file_errors) {

@@ -37,10 +37,9 @@ impl WriteError {
     pub fn text(&self, lang: Lang) -> String {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),
-            (WriteError::Exists(p), Lang::Vi) => format!(
-                "`{}` đã có; thêm --force nếu muốn ghi đè",
-                p.display()
-            ),
+            (WriteError::Exists(p), Lang::Vi) => {
+                format!("`{}` đã có; thêm --force nếu muốn ghi đè", p.display())
+            }
             (WriteError::Locked(p), Lang::Vi) => format!(
                 "không ghi được `{}`: tệp đang mở trong chương trình khác (Excel?) hoặc chỉ đọc; hãy đóng tệp rồi chạy lại",
                 p.display()
@@ -90,16 +89,17 @@ impl Kind {
 /// another format is refused — a `.ods` or `.csv` holding xlsx bytes would
 /// not open, or open as garbage.
 pub fn name_for(path: &Path, kind: Kind, lang: Lang) -> anyhow::Result<PathBuf> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase());
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
     match ext {
         Some(e) if kind.extensions().contains(&e.as_str()) => Ok(path.to_path_buf()),
         None => {
             let named = path.with_extension(kind.extensions()[0]);
             eprintln!(
                 "{} `{}`",
-                lang.pick("thidua: tên tệp chưa có đuôi; sẽ ghi", "thidua: the name has no extension; writing"),
+                lang.pick(
+                    "thidua: tên tệp chưa có đuôi; sẽ ghi",
+                    "thidua: the name has no extension; writing"
+                ),
                 named.display()
             );
             Ok(named)
@@ -139,7 +139,10 @@ pub fn refuse_clashes(inputs: &[&Path], outputs: &[&Path], lang: Lang) -> anyhow
         if let Some(other) = outputs[..i].iter().find(|o| same_file(out, o)) {
             anyhow::bail!(
                 "{} `{}` {} `{}`; {}",
-                lang.pick("hai tệp kết quả trùng nhau:", "two outputs are the same file:"),
+                lang.pick(
+                    "hai tệp kết quả trùng nhau:",
+                    "two outputs are the same file:"
+                ),
                 other.display(),
                 lang.pick("và", "and"),
                 out.display(),
@@ -360,7 +363,11 @@ mod tests {
             locked.to_string(),
             "cannot write `tong-hop.xlsx`: it is open in another program (Excel?) or read-only; close it and run again"
         );
-        assert!(locked.text(Lang::Vi).starts_with("không ghi được `tong-hop.xlsx`: tệp đang mở"));
+        assert!(
+            locked
+                .text(Lang::Vi)
+                .starts_with("không ghi được `tong-hop.xlsx`: tệp đang mở")
+        );
     }
 
     #[test]
@@ -368,10 +375,16 @@ mod tests {
         let named = |p: &str, k| name_for(Path::new(p), k, Lang::En).map_err(|e| e.to_string());
         assert_eq!(named("th.xlsx", Kind::Xlsx).unwrap(), Path::new("th.xlsx"));
         assert_eq!(named("TH.XLSX", Kind::Xlsx).unwrap(), Path::new("TH.XLSX"));
-        assert_eq!(named("tong-hop", Kind::Xlsx).unwrap(), Path::new("tong-hop.xlsx"));
+        assert_eq!(
+            named("tong-hop", Kind::Xlsx).unwrap(),
+            Path::new("tong-hop.xlsx")
+        );
         assert_eq!(named("bt.md", Kind::Markdown).unwrap(), Path::new("bt.md"));
         let refused = named("th.ods", Kind::Xlsx).unwrap_err();
-        assert!(refused.contains("`.ods`") && refused.contains("th.xlsx"), "{refused}");
+        assert!(
+            refused.contains("`.ods`") && refused.contains("th.xlsx"),
+            "{refused}"
+        );
         assert!(named("th.csv", Kind::Xlsx).is_err());
         assert!(named("th.xlsx", Kind::Json).is_err());
     }
@@ -394,10 +407,16 @@ mod tests {
         }
         let new = dir.path().join("sub").join("..").join("moi.xlsx");
         std::fs::create_dir(dir.path().join("sub")).unwrap();
-        assert!(same_file(&new, &dir.path().join("moi.xlsx")), "not yet written");
+        assert!(
+            same_file(&new, &dir.path().join("moi.xlsx")),
+            "not yet written"
+        );
         assert!(!same_file(&plan, &dir.path().join("moi.xlsx")));
         let clash = refuse_clashes(&[&plan], &[&dotted], Lang::Vi).unwrap_err();
-        assert!(clash.to_string().contains("chính là tệp đầu vào"), "{clash}");
+        assert!(
+            clash.to_string().contains("chính là tệp đầu vào"),
+            "{clash}"
+        );
         let twice = refuse_clashes(&[], &[&new, &dir.path().join("moi.xlsx")], Lang::En);
         assert!(twice.is_err());
     }

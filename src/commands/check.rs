@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{
-    Status, expand_inputs, finding_line, load_valid_plan, require_files, resolve_period,
-};
+use super::{Status, expand_inputs, finding_line, load_valid_plan, require_files, resolve_period};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::finding::{Code, Finding, Severity};
 use crate::messages::Lang;

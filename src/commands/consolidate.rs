@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Status, expand_inputs, load_valid_plan, require_files, resolve_period};
 use crate::archive::Verdict;
-use crate::output::{self, Kind};
 use crate::bloc::{self, Consolidation, FileStatus, ReadFile, UnitStatus};
 use crate::cli::ConsolidateArgs;
 use crate::finding::{Code, Finding};
 use crate::messages::{Lang, message};
+use crate::output::{self, Kind};
 use crate::report::consolidated;
 use crate::submission::{self, Expect};
 use crate::text::number::{format_en, format_vi};

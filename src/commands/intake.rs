@@ -108,12 +108,7 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
 
 /// Reads a file against the plan for the ledger: who, which period, how
 /// many problems. A file that is not a workbook has one error and no unit.
-fn facts_of(
-    plan: &Plan,
-    file: &str,
-    bytes: Vec<u8>,
-    expect: &Expect,
-) -> (Facts, Vec<Finding>) {
+fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> (Facts, Vec<Finding>) {
     let (unit, period, report_date, findings) = match crate::workbook::read_bytes(bytes) {
         Ok(book) => {
             let (sub, findings) = submission::read(&book, file, plan, expect);

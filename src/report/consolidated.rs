@@ -142,7 +142,9 @@ fn subtitle(plan: &Plan, r: &Consolidation) -> String {
 
 /// Remarks of a unit (Ghi chú), in Vietnamese.
 pub fn remarks(u: &UnitResult) -> String {
-    let mut out: Vec<String> = crate::messages::unit_status(u, Lang::Vi).into_iter().collect();
+    let mut out: Vec<String> = crate::messages::unit_status(u, Lang::Vi)
+        .into_iter()
+        .collect();
     if u.provisional_award.is_some() {
         out.push("Đề nghị khen thưởng tạm tính: chờ xử lý đơn vị chưa đủ số liệu".to_string());
     }

@@ -10,8 +10,8 @@ pub mod template;
 
 use std::path::Path;
 
-pub use crate::output::{WriteError, write_atomic, write_atomic_with};
 pub(crate) use crate::output::guarded;
+pub use crate::output::{WriteError, write_atomic, write_atomic_with};
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
@@ -20,9 +20,7 @@ use rust_xlsxwriter::{
 /// Saves a workbook through a temporary file in the target folder renamed
 /// into place, so a crash leaves the old file or the new one, never half.
 pub fn save(workbook: &mut Workbook, path: &Path, overwrite: bool) -> Result<(), WriteError> {
-    let bytes = workbook
-        .save_to_buffer()
-        .map_err(xlsx_err(path))?;
+    let bytes = workbook.save_to_buffer().map_err(xlsx_err(path))?;
     write_atomic(path, &bytes, overwrite)
 }
 
@@ -147,4 +145,3 @@ pub(crate) fn xlsx_err(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Wr
         source: Box::new(source),
     }
 }
-

@@ -38,7 +38,7 @@ fn is_plan(book: &Book) -> bool {
 /// score, its score column named as such (a unit's own score column is
 /// `Điểm tự chấm`).
 fn is_review(book: &Book) -> bool {
-    book.sheets.iter().any(|s| {
-        table::find(s, review::SIGNATURE, 0).is_some_and(|t| t.missing.is_empty())
-    })
+    book.sheets
+        .iter()
+        .any(|s| table::find(s, review::SIGNATURE, 0).is_some_and(|t| t.missing.is_empty()))
 }

@@ -7,6 +7,7 @@ mod consolidate;
 mod corpus;
 mod digest;
 mod faults;
+mod first_use;
 mod init;
 mod intake;
 mod layouts;
