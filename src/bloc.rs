@@ -201,10 +201,33 @@ pub struct BlocTarget {
     pub value: f64,
     /// For `Số đơn vị đạt`: the number of members.
     pub of: Option<usize>,
+    /// The target the figure is compared with, as written: the plan's
+    /// `Chỉ tiêu khối`, else the units' own target where that compares like
+    /// with like (a share, or every unit meeting it).
     pub target_text: String,
     pub met: Option<bool>,
+    pub verdict: BlocVerdict,
+    /// For a pending verdict: whether the figure so far meets the target.
+    pub so_far: Option<bool>,
     /// Units whose values went into the figure.
     pub units_counted: usize,
+}
+
+/// What can be said of a bloc figure against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlocVerdict {
+    Met,
+    NotMet,
+    /// Some members have no figure yet (sent nothing, not ranked) and the
+    /// verdict could still go either way: chưa đủ số liệu.
+    Pending,
+    /// A sum of the units' figures with no bloc target to compare it with
+    /// (the plan's target is each unit's).
+    NoBlocTarget,
+    /// A headcount-weighted figure, but no member with a figure has a
+    /// headcount (`Số CBCCVC`).
+    NoHeadcount,
 }
 
 /// The whole consolidation.
@@ -824,6 +847,7 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
         .iter()
         .filter(|u| u.status == UnitStatus::Ranked)
         .collect();
+    let members = plan.units.len();
     let mut out = Vec::new();
     for (i, ind) in plan.indicators.iter().enumerate() {
         let Some(aggregate) = ind.aggregate else {
@@ -836,11 +860,27 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
                 _ => None,
             })
             .collect();
-        let (value, of, counted, met) = match aggregate {
+        // A bloc target of its own, else the units' where it compares.
+        let own = (!ind.bloc_target_text.is_empty())
+            .then_some((&ind.bloc_target, ind.bloc_target_text.as_str()));
+        let against = |value: f64, complete: bool, target: Option<(&Target, &str)>| {
+            let Some((target, _)) = target else {
+                return BlocVerdict::NoBlocTarget;
+            };
+            match outcome(target, &Achieved::Number(value), None).map(Outcome::is_met) {
+                Some(true) => BlocVerdict::Met,
+                // A sum can still grow while members have not reported.
+                Some(false) if complete || aggregate != Aggregate::Sum => BlocVerdict::NotMet,
+                _ => BlocVerdict::Pending,
+            }
+        };
+        let unit_target = Some((&ind.target, ind.target_text.as_str()));
+        let mut so_far = None;
+        let (value, of, counted, verdict, target_text) = match aggregate {
             Aggregate::Sum => {
                 let sum: f64 = numbers.iter().map(|(_, a)| a).sum();
-                let met = outcome(&ind.target, &Achieved::Number(sum), None).map(Outcome::is_met);
-                (sum, None, numbers.len(), met)
+                let verdict = against(sum, numbers.len() == members, own);
+                (sum, None, numbers.len(), verdict, own.map(|(_, t)| t))
             }
             Aggregate::HeadcountAverage => {
                 let weighted: Vec<(f64, f64)> = numbers
@@ -852,13 +892,26 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
                     })
                     .collect();
                 let heads: f64 = weighted.iter().map(|(_, h)| h).sum();
+                let target = own.or(unit_target);
                 if heads <= 0.0 {
-                    (0.0, None, 0, None)
+                    (
+                        0.0,
+                        None,
+                        0,
+                        BlocVerdict::NoHeadcount,
+                        target.map(|(_, t)| t),
+                    )
                 } else {
                     let avg = weighted.iter().map(|(a, h)| a * h).sum::<f64>() / heads;
-                    let met =
-                        outcome(&ind.target, &Achieved::Number(avg), None).map(Outcome::is_met);
-                    (avg, None, weighted.len(), met)
+                    let verdict = match against(avg, true, target) {
+                        // Members still to report could move the share.
+                        v if weighted.len() < members && v != BlocVerdict::NoBlocTarget => {
+                            so_far = Some(v == BlocVerdict::Met);
+                            BlocVerdict::Pending
+                        }
+                        v => v,
+                    };
+                    (avg, None, weighted.len(), verdict, target.map(|(_, t)| t))
                 }
             }
             Aggregate::UnitsMet => {
@@ -866,8 +919,24 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
                     .iter()
                     .filter(|u| u.indicators[i].met() == Some(true))
                     .count();
-                let n = plan.units.len();
-                (k as f64, Some(n), ranked.len(), Some(k == n))
+                let failed = ranked
+                    .iter()
+                    .filter(|u| u.indicators[i].met() == Some(false))
+                    .count();
+                let verdict = if k == members {
+                    BlocVerdict::Met
+                } else if failed > 0 {
+                    BlocVerdict::NotMet
+                } else {
+                    BlocVerdict::Pending
+                };
+                (
+                    k as f64,
+                    Some(members),
+                    ranked.len(),
+                    verdict,
+                    Some(ind.target_text.as_str()),
+                )
             }
         };
         out.push(BlocTarget {
@@ -876,8 +945,14 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
             aggregate,
             value: round2(value),
             of,
-            target_text: ind.target_text.clone(),
-            met,
+            target_text: target_text.unwrap_or_default().to_string(),
+            met: match verdict {
+                BlocVerdict::Met => Some(true),
+                BlocVerdict::NotMet => Some(false),
+                _ => None,
+            },
+            verdict,
+            so_far,
             units_counted: counted,
         });
     }

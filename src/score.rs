@@ -194,6 +194,8 @@ mod tests {
             step: None,
             own_target: false,
             aggregate: None,
+            bloc_target_text: String::new(),
+            bloc_target: Target::None,
             row: 0,
         }
     }

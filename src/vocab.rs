@@ -274,6 +274,7 @@ pub mod plan {
         pub const STEP: &str = "Bước điểm";
         pub const OWN_TARGET: &str = "Đăng ký riêng";
         pub const AGGREGATE: &str = "Tổng hợp khối";
+        pub const BLOC_TARGET: &str = "Chỉ tiêu khối";
     }
     pub const INDICATOR_COLUMNS: &[ColumnSpec] = &[
         col(indicator::SECTION, &["muc", "phan"], false),
@@ -302,6 +303,11 @@ pub mod plan {
         col(indicator::STEP, &["buoc diem", "buoc"], false),
         col(indicator::OWN_TARGET, &["dang ky rieng"], false),
         col(indicator::AGGREGATE, &["tong hop khoi", "tong hop"], false),
+        col(
+            indicator::BLOC_TARGET,
+            &["chi tieu khoi", "chi tieu cua khoi", "chi tieu toan khoi"],
+            false,
+        ),
     ];
 
     pub mod adjustment {

@@ -543,6 +543,24 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 }
             }
         });
+        let (bloc_target_text, bloc_target) = match c(indicator::BLOC_TARGET) {
+            Some(col) => {
+                let raw = sheet.text(row, col);
+                match parse_target(&raw) {
+                    Ok(t) => (raw, t),
+                    Err(_) => {
+                        let f = ctx
+                            .finding(Code::UnreadableTarget)
+                            .at(&sheet.name, row, col)
+                            .indicator(&code)
+                            .found(raw);
+                        ctx.push(f);
+                        (String::new(), Target::None)
+                    }
+                }
+            }
+            None => (String::new(), Target::None),
+        };
         plan.indicators.push(Indicator {
             section: section.clone(),
             code,
@@ -555,6 +573,8 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             step,
             own_target,
             aggregate,
+            bloc_target_text,
+            bloc_target,
             row,
         });
     }

@@ -101,6 +101,10 @@ pub struct Indicator {
     pub own_target: bool,
     /// Tổng hợp khối: how the bloc-level figure is formed.
     pub aggregate: Option<Aggregate>,
+    /// Chỉ tiêu khối as written: the target of the bloc's figure, when it
+    /// is not the units' own (a sum of initiatives against a bloc total).
+    pub bloc_target_text: String,
+    pub bloc_target: Target,
     /// Zero-based row in the plan's `Tiêu chí` sheet.
     pub row: u32,
 }

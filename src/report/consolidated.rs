@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
-use crate::bloc::{Consolidation, FileStatus, UnitResult, UnitStatus};
+use crate::bloc::{BlocVerdict, Consolidation, FileStatus, UnitResult, UnitStatus};
 use crate::messages::{Lang, message, severity_label};
 use crate::plan::{Aggregate, Plan};
 use crate::score::Achieved;
@@ -36,7 +36,7 @@ pub const RANKING_COLUMNS: [&str; 13] = [
 ];
 
 const RANKING_WIDTHS: [f64; 13] = [
-    6.0, 9.0, 30.0, 9.0, 9.0, 9.0, 8.0, 9.0, 9.0, 9.0, 22.0, 14.0, 40.0,
+    6.0, 9.0, 32.0, 9.0, 10.0, 8.0, 8.0, 9.0, 10.0, 10.0, 17.0, 16.0, 38.0,
 ];
 
 /// Units in the order of the ranking: ranked by rank then code, then the
@@ -82,7 +82,7 @@ fn write_unguarded(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), Wr
         &styles,
     )
     .map_err(&err)?;
-    bloc_targets(wb.add_worksheet(), r, &styles).map_err(&err)?;
+    bloc_targets(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
     checks(
         wb.add_worksheet_with_constant_memory().map_err(&err)?,
         r,
@@ -104,19 +104,22 @@ fn title(
     ws: &mut Worksheet,
     text: &str,
     sub: &str,
-    width: u16,
+    last: u16,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.merge_range(0, 0, 0, width, text, &styles.title)?;
-    ws.merge_range(1, 0, 1, width, sub, &styles.subtitle)?;
-    Ok(())
+    super::sheet_title(ws, text, sub, last, styles)
 }
 
-fn header(ws: &mut Worksheet, row: u32, labels: &[&str], styles: &Styles) -> Result<(), XlsxError> {
-    for (c, label) in labels.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *label, &styles.header)?;
-    }
-    Ok(())
+/// The header row of a table, its columns set to `widths`.
+fn header(
+    ws: &mut Worksheet,
+    row: u32,
+    labels: &[&str],
+    widths: &[f64],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let columns: Vec<(&str, f64)> = labels.iter().copied().zip(widths.iter().copied()).collect();
+    super::table_header(ws, row, &columns, styles)
 }
 
 fn opt_number(
@@ -190,20 +193,13 @@ fn ranking(
         styles,
     )?;
     let hr = RANKING_HEADER_ROW;
-    header(ws, hr, &RANKING_COLUMNS, styles)?;
-    ws.set_row_height(hr, 31.5)?;
-    for (c, w) in [6, 9, 34, 10, 10, 9, 9, 10, 10, 10, 10, 16, 40]
-        .iter()
-        .enumerate()
-    {
-        ws.set_column_width(c as u16, *w)?;
-    }
+    header(ws, hr, &RANKING_COLUMNS, &RANKING_WIDTHS, styles)?;
     let units = ranking_order(r);
     for (i, u) in units.iter().enumerate() {
         let row = hr + 1 + i as u32;
         match u.rank {
-            Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.text)?,
-            None => ws.write_string_with_format(row, 0, "—", &styles.text)?,
+            Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.centred)?,
+            None => ws.write_string_with_format(row, 0, "—", &styles.centred)?,
         };
         ws.write_string_with_format(row, 1, &u.code, &styles.text)?;
         ws.write_string_with_format(row, 2, &u.name, &styles.text)?;
@@ -256,12 +252,18 @@ fn ranking(
             .add_series()
             .set_categories((RANKING_SHEET, hr + 1, 1, hr + ranked, 1))
             .set_values((RANKING_SHEET, hr + 1, score_col, hr + ranked, score_col))
-            .set_name("Tổng điểm");
+            .set_name("Tổng điểm")
+            .set_data_label(ChartDataLabel::new().show_value());
         chart.title().set_name("Tổng điểm thi đua");
         chart.legend().set_hidden();
+        // Bars from zero: a cut axis makes a one-point gap look tenfold.
         chart.y_axis().set_reverse();
-        chart.set_width(720).set_height(360);
-        ws.insert_chart(hr + 3 + units.len() as u32, 2, &chart)?;
+        chart.x_axis().set_min(0.0);
+        chart.set_width(900).set_height(60 + 26 * ranked);
+        // The chart prints on a page of its own, after the table.
+        let at = hr + 2 + units.len() as u32;
+        ws.set_page_breaks(&[at])?;
+        ws.insert_chart(at + 1, 1, &chart)?;
     }
     ws.set_freeze_panes(hr + 1, 0)?;
     print_setup(ws, Some(hr));
@@ -362,7 +364,7 @@ fn detail(
         row += 2;
         for u in &units {
             match u.rank {
-                Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.text)?,
+                Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.centred)?,
                 None => ws.write_blank(row, 0, &styles.text)?,
             };
             ws.write_string_with_format(row, 1, &u.code, &styles.text)?;
@@ -370,9 +372,12 @@ fn detail(
                 let c = 2 + k as u16 * 2;
                 let res = &u.indicators[*i];
                 match (&res.achieved, achieved_text(&res.achieved)) {
-                    (Achieved::Number(n), _) if ind.is_percent() => {
-                        ws.write_number_with_format(row, c, n / 100.0, &styles.percent)?
-                    }
+                    (Achieved::Number(n), _) if ind.is_percent() => ws.write_number_with_format(
+                        row,
+                        c,
+                        n / 100.0,
+                        styles.percent_for(n / 100.0),
+                    )?,
                     (Achieved::Number(n), _) => {
                         ws.write_number_with_format(row, c, *n, &styles.number)?
                     }
@@ -417,7 +422,12 @@ fn detail(
     Ok(())
 }
 
-fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Result<(), XlsxError> {
+fn bloc_targets(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    r: &Consolidation,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     ws.set_name("Chỉ tiêu khối")?;
     let labels = [
         "Mã",
@@ -426,7 +436,7 @@ fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Resul
         "Số liệu của khối",
         "Chỉ tiêu",
         "Kết quả",
-        "Số đơn vị tính",
+        "Số đơn vị có số liệu",
     ];
     title(
         ws,
@@ -435,13 +445,11 @@ fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Resul
         labels.len() as u16 - 1,
         styles,
     )?;
-    header(ws, 3, &labels, styles)?;
-    const WIDTHS: [f64; 7] = [8.0, 50.0, 22.0, 16.0, 30.0, 14.0, 12.0];
-    for (c, w) in WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    for (i, t) in r.bloc_targets.iter().enumerate() {
-        let row = 4 + i as u32;
+    const WIDTHS: [f64; 7] = [8.0, 46.0, 18.0, 14.0, 28.0, 22.0, 12.0];
+    header(ws, 3, &labels, &WIDTHS, styles)?;
+    let members = plan.units.len();
+    let mut row = 4;
+    for t in &r.bloc_targets {
         ws.write_string_with_format(row, 0, &t.code, &styles.text)?;
         ws.write_string_with_format(row, 1, &t.content, &styles.text)?;
         let how = match t.aggregate {
@@ -450,26 +458,82 @@ fn bloc_targets(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Resul
             Aggregate::UnitsMet => "Số đơn vị đạt",
         };
         ws.write_string_with_format(row, 2, how, &styles.text)?;
+        let percent = plan.indicator(&t.code).is_some_and(|i| i.is_percent());
         match t.of {
             Some(n) => {
                 ws.write_string_with_format(row, 3, format!("{}/{n}", t.value), &styles.text)?
             }
+            None if t.verdict == BlocVerdict::NoHeadcount => {
+                ws.write_string_with_format(row, 3, "—", &styles.text)?
+            }
+            None if percent && t.aggregate == Aggregate::HeadcountAverage => {
+                let share = t.value / 100.0;
+                ws.write_number_with_format(row, 3, share, styles.percent_for(share))?
+            }
             None => ws.write_number_with_format(row, 3, t.value, &styles.number)?,
         };
-        let target = if t.aggregate == Aggregate::UnitsMet {
-            format!("Tất cả đơn vị: {}", t.target_text)
-        } else {
-            t.target_text.clone()
+        let target = match (t.aggregate, t.target_text.is_empty()) {
+            (Aggregate::UnitsMet, _) => format!("Tất cả {members} đơn vị: {}", t.target_text),
+            (_, true) => "—".to_string(),
+            (_, false) => t.target_text.clone(),
         };
         ws.write_string_with_format(row, 4, &target, &styles.text)?;
-        fit_row(ws, row, &[(&t.content, WIDTHS[1]), (&target, WIDTHS[4])])?;
-        let met = match t.met {
-            Some(true) => "Đạt",
-            Some(false) => "Chưa đạt",
-            None => "Không đủ số liệu",
+        let verdict = match t.verdict {
+            BlocVerdict::Met => "Đạt".to_string(),
+            BlocVerdict::NotMet => "Chưa đạt".to_string(),
+            BlocVerdict::Pending => format!(
+                "Chưa đủ số liệu ({}/{members} đơn vị){}",
+                t.units_counted,
+                match t.so_far {
+                    Some(true) => "; đến nay đạt",
+                    Some(false) => "; đến nay chưa đạt",
+                    None => "",
+                }
+            ),
+            BlocVerdict::NoBlocTarget => {
+                "Không có chỉ tiêu khối (chỉ tiêu là của từng đơn vị)".to_string()
+            }
+            BlocVerdict::NoHeadcount => "Thiếu Số CBCCVC của các đơn vị".to_string(),
         };
-        ws.write_string_with_format(row, 5, met, &styles.text_bold)?;
+        let style = match t.verdict {
+            BlocVerdict::Met | BlocVerdict::NotMet => &styles.text_bold,
+            _ => &styles.text,
+        };
+        ws.write_string_with_format(row, 5, &verdict, style)?;
         ws.write_number_with_format(row, 6, t.units_counted as f64, &styles.number)?;
+        fit_row(
+            ws,
+            row,
+            &[
+                (&t.content, WIDTHS[1]),
+                (&target, WIDTHS[4]),
+                (&verdict, WIDTHS[5]),
+            ],
+        )?;
+        row += 1;
+    }
+    // The indicators without a bloc figure, named so none is left out
+    // without a word.
+    let without: Vec<&str> = plan
+        .indicators
+        .iter()
+        .filter(|i| i.aggregate.is_none())
+        .map(|i| i.code.as_str())
+        .collect();
+    if !without.is_empty() {
+        let note = format!(
+            "Các tiêu chí {} không có số liệu chung của khối (cột `Tổng hợp khối` của kế hoạch để trống): mỗi đơn vị được chấm theo chỉ tiêu của mình, xem trang Chi tiết.",
+            without.join(", ")
+        );
+        ws.merge_range(
+            row + 1,
+            0,
+            row + 1,
+            labels.len() as u16 - 1,
+            &note,
+            &styles.plain_wrap,
+        )?;
+        fit_row(ws, row + 1, &[(&note, WIDTHS.iter().sum())])?;
     }
     print_setup(ws, Some(3));
     Ok(())
@@ -496,11 +560,8 @@ fn checks(ws: &mut Worksheet, r: &Consolidation, styles: &Styles) -> Result<(), 
         labels.len() as u16 - 1,
         styles,
     )?;
-    header(ws, 3, &labels, styles)?;
     const WIDTHS: [f64; 10] = [9.0, 18.0, 9.0, 30.0, 14.0, 6.0, 8.0, 14.0, 14.0, 56.0];
-    for (c, w) in WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
+    header(ws, 3, &labels, &WIDTHS, styles)?;
     let mut sorted: Vec<_> = r.findings.iter().collect();
     sorted.sort_by(|a, b| (a.severity, &a.unit, &a.file).cmp(&(b.severity, &b.unit, &b.file)));
     for (i, f) in sorted.iter().enumerate() {
@@ -573,10 +634,13 @@ fn submissions(
         labels.len() as u16 - 1,
         styles,
     )?;
-    header(ws, 3, &labels, styles)?;
-    for (c, w) in [9, 30, 18, 44, 12, 16, 12, 9, 7, 9].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
+    header(
+        ws,
+        3,
+        &labels,
+        &[9.0, 30.0, 18.0, 44.0, 12.0, 16.0, 12.0, 9.0, 7.0, 9.0],
+        styles,
+    )?;
     let mut by_unit: std::collections::HashMap<&str, Vec<&crate::bloc::FileRecord>> =
         std::collections::HashMap::new();
     for f in &r.files {
@@ -662,13 +726,6 @@ fn ballots(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name("Phiếu bầu")?;
-    ws.set_column_width(0, 6)?;
-    ws.set_column_width(1, 40)?;
-    ws.set_column_width(2, 12)?;
-    ws.set_column_width(3, 10)?;
-    ws.set_column_width(4, 44)?;
-    ws.set_column_width(5, 12)?;
-    ws.set_column_width(6, 12)?;
     let mut row = 0;
     let mut breaks = Vec::new();
     let members = plan.units.len();
@@ -716,6 +773,7 @@ fn ballots(
                 "Đồng ý",
                 "Không đồng ý",
             ],
+            &[6.0, 40.0, 12.0, 10.0, 44.0, 12.0, 12.0],
             styles,
         )?;
         let mut line = row + 4;

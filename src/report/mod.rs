@@ -42,9 +42,12 @@ pub struct Styles {
     pub header: Format,
     pub text: Format,
     pub text_bold: Format,
+    /// Centred in its cell: ranks, short codes.
+    pub centred: Format,
     pub number: Format,
     pub number_bold: Format,
     pub percent: Format,
+    pub percent_whole: Format,
     pub date: Format,
     pub input_text: Format,
     pub input_number: Format,
@@ -52,6 +55,8 @@ pub struct Styles {
     pub input_date: Format,
     pub problem: Format,
     pub plain: Format,
+    /// Plain text that wraps, for notes under a table.
+    pub plain_wrap: Format,
 }
 
 const FONT: &str = "Times New Roman";
@@ -83,19 +88,37 @@ impl Styles {
                 .set_background_color(Color::RGB(0xDDEBF7)),
             text: cell.clone(),
             text_bold: cell.clone().set_bold(),
-            number: cell.clone().set_num_format("#,##0.##"),
-            number_bold: cell.clone().set_bold().set_num_format("#,##0.##"),
-            percent: cell.clone().set_num_format("0.##%"),
+            centred: cell.clone().set_align(FormatAlign::Center),
+            // `General`, not `#,##0.##`: Excel shows a whole number under
+            // the latter with a trailing separator (`20,`). Figures are
+            // rounded to two decimals before they are written.
+            number: cell.clone(),
+            number_bold: cell.clone().set_bold(),
+            percent: cell.clone().set_num_format("0.0#%"),
+            percent_whole: cell.clone().set_num_format("0%"),
             date: cell.clone().set_num_format("dd/mm/yyyy"),
             input_text: input.clone(),
-            input_number: input.clone().set_num_format("#,##0.##"),
-            input_percent: input.clone().set_num_format("0.##%"),
+            input_number: input.clone(),
+            input_percent: input.clone().set_num_format("0.0#%"),
             input_date: input.set_num_format("dd/mm/yyyy"),
             problem: cell
                 .clone()
                 .set_background_color(Color::RGB(0xFFC7CE))
                 .set_font_color(Color::RGB(0x9C0006)),
+            plain_wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
             plain: base,
+        }
+    }
+}
+
+impl Styles {
+    /// The percent format that shows this share (0–1) without a trailing
+    /// separator: `88%`, `88.5%`.
+    pub fn percent_for(&self, share: f64) -> &Format {
+        if ((share * 100.0) - (share * 100.0).round()).abs() < 1e-9 {
+            &self.percent_whole
+        } else {
+            &self.percent
         }
     }
 }
@@ -126,15 +149,79 @@ pub fn fit_row(
     row: u32,
     cells: &[(&str, f64)],
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
-    // Times New Roman 12 with Vietnamese marks fits about 0.6 characters per
-    // width unit (measured on LibreOffice PDF output).
     let lines = cells
         .iter()
-        .map(|(text, width)| (text.chars().count() as f64 / (width * 0.6).max(1.0)).ceil())
-        .fold(1.0, f64::max);
-    if lines > 1.0 {
-        sheet.set_row_height(row, 15.75 * lines)?;
+        .map(|(text, width)| wrapped_lines(text, *width))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        sheet.set_row_height(row, 15.75 * lines as f64)?;
     }
+    Ok(())
+}
+
+/// Times New Roman 12 fits about 1.25 characters of Vietnamese text per
+/// unit of column width (measured on LibreOffice's PDF output: 65
+/// characters on one line of width 46); a little less is assumed, so a
+/// row is never too short.
+const CHARS_PER_WIDTH: f64 = 1.2;
+
+/// How many lines a cell of this width wraps the text into, word by word
+/// as the spreadsheet does.
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let room = ((width - 1.0) * CHARS_PER_WIDTH).max(1.0) as usize;
+    text.split('\n')
+        .map(|paragraph| {
+            let mut lines = 1;
+            let mut used = 0;
+            for word in paragraph.split_whitespace() {
+                let len = word.chars().count();
+                let need = if used == 0 { len } else { used + 1 + len };
+                if need <= room {
+                    used = need;
+                } else if used == 0 {
+                    // A word longer than the line breaks inside it.
+                    lines += (len - 1) / room;
+                    used = (len - 1) % room + 1;
+                } else {
+                    lines += 1 + (len.max(1) - 1) / room;
+                    used = (len.max(1) - 1) % room + 1;
+                }
+            }
+            lines
+        })
+        .sum()
+}
+
+/// A table's header row: the labels in the header style, the columns set
+/// to their widths, and a height that shows every label whole.
+pub fn table_header(
+    sheet: &mut Worksheet,
+    row: u32,
+    columns: &[(&str, f64)],
+    styles: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, (label, width)) in columns.iter().enumerate() {
+        sheet.set_column_width(c as u16, *width)?;
+        sheet.write_string_with_format(row, c as u16, *label, &styles.header)?;
+    }
+    // Bold labels are a little wider than body text.
+    let bold: Vec<(&str, f64)> = columns.iter().map(|(l, w)| (*l, w * 0.9)).collect();
+    fit_row(sheet, row, &bold)
+}
+
+/// The title and subtitle of a sheet, each merged across the table's
+/// width (`last` is the table's last column), so they centre on the page
+/// and never clip.
+pub fn sheet_title(
+    sheet: &mut Worksheet,
+    title: &str,
+    subtitle: &str,
+    last: u16,
+    styles: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.merge_range(0, 0, 0, last, title, &styles.title)?;
+    sheet.merge_range(1, 0, 1, last, subtitle, &styles.subtitle)?;
     Ok(())
 }
 
@@ -143,5 +230,29 @@ pub(crate) fn xlsx_err(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Wr
     move |source| WriteError::Build {
         path: path.to_path_buf(),
         source: Box::new(source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn wrapping_counts_lines_word_by_word() {
+        assert_eq!(wrapped_lines("Đạt", 10.0), 1);
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        // Width 22 holds about 25 characters: this wraps once.
+        assert_eq!(
+            wrapped_lines("Chưa đủ số liệu (11/12 đơn vị); đến nay đạt", 22.0),
+            2
+        );
+        // Seen on one line in LibreOffice at width 46.
+        assert_eq!(
+            wrapped_lines("Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", 46.0),
+            1
+        );
+        assert_eq!(wrapped_lines("một\nhai", 40.0), 2);
+        // A word longer than the line breaks inside it.
+        assert_eq!(wrapped_lines(&"x".repeat(30), 10.0), 3);
     }
 }

@@ -80,7 +80,7 @@ pub fn write(
     {
         let ws = wb.add_worksheet();
         ws.set_name(vp::INFO_SHEET[0]).map_err(&err)?;
-        ws.write_string_with_format(0, 0, "THÔNG TIN KẾ HOẠCH THI ĐUA", &styles.title)
+        ws.merge_range(0, 0, 0, 1, "THÔNG TIN KẾ HOẠCH THI ĐUA", &styles.title)
             .map_err(&err)?;
         ws.set_column_width(0, 24).map_err(&err)?;
         ws.set_column_width(1, 50).map_err(&err)?;
@@ -113,20 +113,22 @@ pub fn write(
         let header = header.as_slice();
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(&err)?;
-        for (c, label) in header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *label, &styles.header)
-                .map_err(&err)?;
-            let width = match *label {
-                "Nội dung" | "Tên đơn vị" => 48,
-                "Chỉ tiêu" | "Cách chấm" | "Tên khác" => 30,
-                _ => 14,
-            };
-            ws.set_column_width(c as u16, width).map_err(&err)?;
-        }
+        let width = |label: &str| match label {
+            "Nội dung" | "Tên đơn vị" => 48.0,
+            "Chỉ tiêu" | "Cách chấm" | "Tên khác" | "Chỉ tiêu khối" => 30.0,
+            _ => 14.0,
+        };
+        let columns: Vec<(&str, f64)> = header.iter().map(|l| (*l, width(l))).collect();
+        super::table_header(ws, 0, &columns, &styles).map_err(&err)?;
         for (r, row) in rows.iter().enumerate() {
+            let mut texts = Vec::new();
             for (c, value) in row.iter().enumerate() {
                 write_draft(ws, 1 + r as u32, c as u16, value, &styles).map_err(&err)?;
+                if let (Draft::Text(t), Some((_, w))) = (value, columns.get(c)) {
+                    texts.push((t.as_str(), *w));
+                }
             }
+            super::fit_row(ws, 1 + r as u32, &texts).map_err(&err)?;
         }
         ws.set_freeze_panes(1, 0).map_err(&err)?;
         add_lists(ws, header).map_err(&err)?;
@@ -188,24 +190,25 @@ fn add_lists(ws: &mut Worksheet, header: &[&str]) -> Result<(), rust_xlsxwriter:
 /// The `Hướng dẫn` sheet: what each sheet and column means.
 fn write_guide(ws: &mut Worksheet, styles: &Styles) -> Result<(), rust_xlsxwriter::XlsxError> {
     ws.set_name("Hướng dẫn")?;
-    ws.write_string_with_format(0, 0, "HƯỚNG DẪN LẬP KẾ HOẠCH THI ĐUA", &styles.title)?;
-    ws.write_string_with_format(
-        1,
-        0,
+    const WIDTHS: [f64; 3] = [16.0, 24.0, 90.0];
+    super::sheet_title(
+        ws,
+        "HƯỚNG DẪN LẬP KẾ HOẠCH THI ĐUA",
         "Các dòng có sẵn là ví dụ: sửa hoặc xóa rồi điền kế hoạch của khối. Kiểm tra bằng lệnh `thidua plan`.",
-        &styles.plain,
+        2,
+        styles,
     )?;
-    for (c, label) in ["Trang", "Cột", "Ý nghĩa và cách ghi"].iter().enumerate() {
-        ws.write_string_with_format(3, c as u16, *label, &styles.header)?;
-    }
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 24)?;
-    ws.set_column_width(2, 90)?;
+    let columns: Vec<(&str, f64)> = ["Trang", "Cột", "Ý nghĩa và cách ghi"]
+        .into_iter()
+        .zip(WIDTHS)
+        .collect();
+    super::table_header(ws, 3, &columns, styles)?;
     for (i, (sheet, column, help)) in GUIDE.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_string_with_format(row, 0, *sheet, &styles.text)?;
         ws.write_string_with_format(row, 1, *column, &styles.text_bold)?;
         ws.write_string_with_format(row, 2, *help, &styles.text)?;
+        super::fit_row(ws, row, &[(column, WIDTHS[1] * 0.9), (help, WIDTHS[2])])?;
     }
     print_setup(ws, Some(3));
     Ok(())
@@ -296,6 +299,11 @@ const GUIDE: &[(&str, &str, &str)] = &[
         "Tiêu chí",
         "Tổng hợp khối",
         "Tổng; Bình quân theo biên chế; Số đơn vị đạt — cách tính số liệu của cả khối.",
+    ),
+    (
+        "Tiêu chí",
+        "Chỉ tiêu khối",
+        "Chỉ tiêu của cả khối, khi khác chỉ tiêu của từng đơn vị, ví dụ `Ít nhất 60 sáng kiến` cho một tiêu chí `Tổng`. Để trống: số liệu Tổng chỉ được báo cáo, không so với chỉ tiêu; Bình quân theo biên chế so với cột Chỉ tiêu.",
     ),
     ("Thưởng - Trừ", "Loại", "Thưởng hoặc Trừ."),
     (

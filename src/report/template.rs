@@ -203,10 +203,12 @@ fn write_info(
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
     ws.set_name(names.label(INFO_SHEET[0]))?;
-    ws.write_string_with_format(
+    ws.merge_range(
         0,
         0,
-        names.label("THÔNG TIN BÁO CÁO THI ĐUA"),
+        0,
+        1,
+        &names.label("THÔNG TIN BÁO CÁO THI ĐUA"),
         &styles.title,
     )?;
     ws.set_column_width(0, 22)?;
@@ -269,14 +271,19 @@ fn write_registration(
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
     ws.set_name(names.label(REGISTRATION_SHEET[0]))?;
-    ws.write_string_with_format(0, 0, names.label("ĐĂNG KÝ CHỈ TIÊU THI ĐUA"), &styles.title)?;
+    const WIDTHS: [f64; 7] = [6.0, 8.0, 50.0, 12.0, 26.0, 26.0, 24.0];
+    ws.merge_range(
+        0,
+        0,
+        0,
+        WIDTHS.len() as u16 - 1,
+        &names.label("ĐĂNG KÝ CHỈ TIÊU THI ĐUA"),
+        &styles.title,
+    )?;
     let header_row = 2;
-    for (c, label) in REGISTRATION_HEADER.iter().enumerate() {
-        ws.write_string_with_format(header_row, c as u16, names.label(label), &styles.header)?;
-    }
-    for (c, w) in [6, 8, 50, 12, 26, 26, 24].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
+    let labels: Vec<String> = REGISTRATION_HEADER.iter().map(|l| names.label(l)).collect();
+    let columns: Vec<(&str, f64)> = labels.iter().map(String::as_str).zip(WIDTHS).collect();
+    super::table_header(ws, header_row, &columns, styles)?;
     let with_target = plan.indicators.iter().filter(|i| i.target != Target::None);
     for (i, ind) in with_target.enumerate() {
         let row = header_row + 1 + i as u32;
@@ -297,6 +304,15 @@ fn write_registration(
             ""
         };
         ws.write_string_with_format(row, 6, note, &styles.input_text)?;
+        super::fit_row(
+            ws,
+            row,
+            &[
+                (&ind.content, WIDTHS[2]),
+                (&ind.target_text, WIDTHS[4]),
+                (registered, WIDTHS[5]),
+            ],
+        )?;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
     print_setup(ws, Some(header_row));
@@ -334,6 +350,9 @@ fn score_validation(ind: &Indicator, cell: &str) -> Result<DataValidation, XlsxE
     dv.set_error_title("Điểm không hợp lệ")?
         .set_error_message(format!("Điểm từ 0 đến {}{step_text}", format_vi(max)))
 }
+
+/// Column widths of the score sheet's fields, in `SCORE_HEADER` order.
+const SCORE_WIDTHS: [f64; 10] = [6.0, 8.0, 46.0, 10.0, 18.0, 14.0, 16.0, 10.0, 10.0, 28.0];
 
 fn write_scores(
     ws: &mut Worksheet,
@@ -379,16 +398,16 @@ fn write_scores(
         &styles.subtitle,
     )?;
     let header_row = top + 3;
-    for (pos, field) in order.iter().enumerate() {
-        ws.write_string_with_format(
-            header_row,
-            pos as u16,
-            names.label(SCORE_HEADER[*field]),
-            &styles.header,
-        )?;
-        let width = [6, 8, 46, 10, 18, 14, 16, 10, 10, 28][*field];
-        ws.set_column_width(pos as u16, width)?;
-    }
+    let labels: Vec<String> = order
+        .iter()
+        .map(|field| names.label(SCORE_HEADER[*field]))
+        .collect();
+    let columns: Vec<(&str, f64)> = labels
+        .iter()
+        .map(String::as_str)
+        .zip(order.iter().map(|field| SCORE_WIDTHS[*field]))
+        .collect();
+    super::table_header(ws, header_row, &columns, styles)?;
     let mut row = header_row + 1;
     let mut first_item = None;
     let mut last_item = row;
@@ -404,6 +423,7 @@ fn write_scores(
             .map(|i| i.max_points)
             .sum();
         ws.write_number_with_format(row, col_of[7], section_max, &styles.number_bold)?;
+        super::fit_row(ws, row, &[(&section.title, SCORE_WIDTHS[2] * 0.9)])?;
         row += 1;
         for ind in plan.indicators.iter().filter(|i| i.section == section.id) {
             if layout.drop_rows.contains(&ind.code) {
@@ -461,6 +481,16 @@ fn write_scores(
             if matches!(ind.rule, Rule::SelfScored) && ind.target == Target::None {
                 ws.write_string_with_format(row, col_of[4], "(tự chấm)", &styles.text)?;
             }
+            super::fit_row(
+                ws,
+                row,
+                &[
+                    (&ind.content, SCORE_WIDTHS[2]),
+                    (&ind.unit_label, SCORE_WIDTHS[3]),
+                    (&ind.target_text, SCORE_WIDTHS[4]),
+                    (note, SCORE_WIDTHS[9]),
+                ],
+            )?;
             first_item.get_or_insert(row);
             last_item = row;
             row += 1;

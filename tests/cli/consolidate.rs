@@ -270,7 +270,20 @@ fn ranks_the_sample_bloc_as_computed_by_hand() {
         "{}",
         target("2.2")
     );
-    assert_eq!(target("2.2")["met"], true);
+    // SKHDT sent nothing: the share so far meets the target, but the
+    // verdict waits for it.
+    assert_eq!(target("2.2")["verdict"], "pending");
+    assert_eq!(target("2.2")["so_far"], true);
+    assert!(target("2.2")["met"].is_null());
+    // 3.1 (no member disciplined): the eleven that reported meet it; the
+    // twelfth sent nothing, so the bloc is not "not met", only pending.
+    assert_eq!(target("3.1")["value"], 11.0);
+    assert_eq!(target("3.1")["verdict"], "pending");
+    // 2.5 (initiatives, `Từ 07 đến 09` per unit): the bloc's sum is not
+    // compared with a unit's target.
+    assert_eq!(target("2.5")["verdict"], "no-bloc-target");
+    assert!(target("2.5")["met"].is_null());
+    assert_eq!(target("2.5")["target_text"], "");
 
     // The terminal summary.
     assert!(out.contains("Chưa nộp – không xếp loại"), "{out}");
