@@ -138,6 +138,35 @@ impl Digest {
 }
 
 /// The last day of a `YYYY-MM` month.
+/// Why a month could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthError {
+    /// Not `YYYY-MM` nor `MM/YYYY`.
+    Form,
+    /// A month number outside 1–12.
+    Range(u32),
+}
+
+/// A month as people write it — `2022-07`, `2022-7`, `07/2022`, `7/2022`
+/// — in the canonical form `2022-07`.
+pub fn parse_month(text: &str) -> Result<String, MonthError> {
+    let t = text.trim();
+    let (y, m) = match (t.split_once('-'), t.split_once('/')) {
+        (Some((y, m)), None) => (y, m),
+        (None, Some((m, y))) => (y, m),
+        _ => return Err(MonthError::Form),
+    };
+    let year: i32 = y.trim().parse().map_err(|_| MonthError::Form)?;
+    let month: u32 = m.trim().parse().map_err(|_| MonthError::Form)?;
+    if !(1000..=9999).contains(&year) {
+        return Err(MonthError::Form);
+    }
+    if !(1..=12).contains(&month) {
+        return Err(MonthError::Range(month));
+    }
+    Ok(format!("{year}-{month:02}"))
+}
+
 pub fn month_end(month: &str) -> Option<NaiveDate> {
     let (y, m) = month.split_once('-')?;
     let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
@@ -529,6 +558,18 @@ fn last_rejected<'e>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_as_people_write_them() {
+        assert_eq!(parse_month("2022-07"), Ok("2022-07".into()));
+        assert_eq!(parse_month("2022-7"), Ok("2022-07".into()));
+        assert_eq!(parse_month("07/2022"), Ok("2022-07".into()));
+        assert_eq!(parse_month(" 7/2022 "), Ok("2022-07".into()));
+        assert_eq!(parse_month("2022-13"), Err(MonthError::Range(13)));
+        assert_eq!(parse_month("0/2022"), Err(MonthError::Range(0)));
+        assert_eq!(parse_month("tháng bảy"), Err(MonthError::Form));
+        assert_eq!(parse_month("22-07"), Err(MonthError::Form));
+    }
 
     #[test]
     fn month_ends() {

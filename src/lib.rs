@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod digest;
 pub mod finding;
+pub mod help;
 pub mod messages;
 pub mod output;
 pub mod plan;

@@ -3,8 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // A national run reads thousands of workbooks on several threads, each a
 // burst of short-lived cells; mimalloc returns that memory instead of
 // leaving it fragmented (measured in docs/performance.md).
@@ -23,18 +21,22 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
-    let cli = thidua::cli::Cli::parse();
+    // File names need not be UTF-8; only the language is read from text.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let text: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let lang = thidua::help::language(&text);
+    let cli = thidua::help::parse(args, lang);
     match thidua::commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {
             // A closed pipe (`thidua plan … | head`) is not a failure.
-            if err
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            {
+            if thidua::messages::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("thidua: {err:#}");
+            eprintln!("thidua: {}", thidua::messages::error_text(&err, lang));
             ExitCode::from(2)
         }
     }

@@ -340,9 +340,27 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
 
 /// The finding's message, with its values filled in.
 pub fn message(finding: &Finding, lang: Lang) -> String {
+    let found = one_language(finding.found.as_deref().unwrap_or(""), lang);
+    let expected = one_language(finding.expected.as_deref().unwrap_or(""), lang);
     template(finding.code, lang)
-        .replace("{found}", finding.found.as_deref().unwrap_or(""))
-        .replace("{expected}", finding.expected.as_deref().unwrap_or(""))
+        .replace("{found}", found)
+        .replace("{expected}", expected)
+}
+
+/// A value written in both languages, `số / a number` (the finding keeps
+/// both, for any reader of the JSON), said in one: the Vietnamese half
+/// before ` / `, the English after. Other values are returned whole.
+fn one_language(value: &str, lang: Lang) -> &str {
+    let vietnamese = |s: &str| {
+        s.chars()
+            .any(|c| matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}'))
+    };
+    match value.split_once(" / ") {
+        Some((vi, en)) if vietnamese(vi) && !vietnamese(en) && !en.contains(" / ") => {
+            lang.pick(vi, en)
+        }
+        _ => value,
+    }
 }
 
 pub fn severity_label(severity: Severity, lang: Lang) -> &'static str {
@@ -350,6 +368,103 @@ pub fn severity_label(severity: Severity, lang: Lang) -> &'static str {
         Severity::Error => lang.pick("lỗi", "error"),
         Severity::Warning => lang.pick("cảnh báo", "warning"),
         Severity::Info => lang.pick("ghi chú", "info"),
+    }
+}
+
+/// A count with its noun: `3 lỗi`; in English `1 error`, `3 errors`.
+pub fn counted(n: usize, vi: &str, en_one: &str, en_many: &str, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Vi, _) => format!("{n} {vi}"),
+        (Lang::En, 1) => format!("1 {en_one}"),
+        (Lang::En, _) => format!("{n} {en_many}"),
+    }
+}
+
+/// True when the error is a closed pipe (`thidua plan … | head`): the
+/// reader has what it wanted, nothing failed.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
+    })
+}
+
+/// Why a command could not run, in the user's language: each cause of the
+/// chain in turn, the errors of the system and of the libraries the tool
+/// uses said as a sentence with what to do.
+pub fn error_text(err: &anyhow::Error, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = if let Some(e) = cause.downcast_ref::<crate::output::WriteError>() {
+            e.text(lang)
+        } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            io_text(e, lang)
+        } else if let Some(e) = cause.downcast_ref::<crate::archive::ArchiveError>() {
+            archive_text(e, lang)
+        } else {
+            cause.to_string()
+        };
+        // A cause already said by the line above it is not repeated.
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// An error of the operating system as a sentence.
+pub fn io_text(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind::*;
+    let (vi, en) = match e.kind() {
+        NotFound => ("không tìm thấy tệp hoặc thư mục", "no such file or folder"),
+        PermissionDenied => (
+            "không có quyền đọc hoặc ghi; kiểm tra quyền của tệp, thư mục",
+            "permission denied; check the file's and folder's permissions",
+        ),
+        StorageFull => (
+            "đĩa đã đầy; giải phóng chỗ trống rồi chạy lại",
+            "the disk is full; free some space and run again",
+        ),
+        ReadOnlyFilesystem => ("ổ đĩa chỉ cho đọc", "the file system is read-only"),
+        IsADirectory => (
+            "đây là thư mục, không phải tệp",
+            "this is a folder, not a file",
+        ),
+        NotADirectory => (
+            "đường dẫn có phần không phải thư mục",
+            "a part of the path is not a folder",
+        ),
+        _ => {
+            return format!(
+                "{} ({e})",
+                lang.pick(
+                    "lỗi hệ thống khi đọc hoặc ghi tệp",
+                    "a system error reading or writing the file"
+                )
+            );
+        }
+    };
+    lang.pick(vi, en).to_string()
+}
+
+fn archive_text(e: &crate::archive::ArchiveError, lang: Lang) -> String {
+    use crate::archive::ArchiveError;
+    match (e, lang) {
+        (_, Lang::En) => e.to_string(),
+        (ArchiveError::Io { path, source }, Lang::Vi) => format!(
+            "không dùng được kho hồ sơ `{}`: {}",
+            path.display(),
+            io_text(source, lang)
+        ),
+        (ArchiveError::Ledger { path, line, why }, Lang::Vi) => format!(
+            "sổ nhận `{}` dòng {line} không đọc được ({why}); sửa hoặc xóa dòng đó rồi chạy lại",
+            path.display()
+        ),
     }
 }
 
@@ -430,6 +545,20 @@ mod tests {
             .expected("10");
         assert_eq!(message(&f, Lang::Vi), "điểm 12 vượt điểm tối đa 10");
         assert_eq!(message(&f, Lang::En), "score 12 is above the maximum 10");
+    }
+
+    #[test]
+    fn a_value_in_both_languages_is_said_in_one() {
+        let f = Finding::new(Code::BadNumber, "a.xlsx")
+            .found("mười")
+            .expected("tỷ lệ % / a percentage");
+        assert!(message(&f, Lang::Vi).contains("tỷ lệ %"));
+        assert!(!message(&f, Lang::Vi).contains("percentage"));
+        assert!(message(&f, Lang::En).contains("a percentage"));
+        assert!(!message(&f, Lang::En).contains("tỷ lệ"));
+        // A value that merely has a slash is kept whole.
+        assert_eq!(one_language("1 / 2", Lang::En), "1 / 2");
+        assert_eq!(one_language("Đạt / Không đạt", Lang::En), "Đạt / Không đạt");
     }
 
     #[test]

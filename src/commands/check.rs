@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{Status, expand_inputs, finding_line, load_valid_plan, require_files, resolve_period};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::finding::{Code, Finding, Severity};
-use crate::messages::Lang;
+use crate::messages::{Lang, counted};
 use crate::plan::Plan;
 use crate::report::annotate;
 use crate::submission::{self, Expect, Submission};
@@ -241,16 +241,14 @@ fn print_text(
     writeln!(out)?;
     writeln!(
         out,
-        "{}",
+        "{}: {}; {}; {}, {}.",
+        lang.pick("Tổng", "Total"),
+        counted(reports.len(), "tệp", "file", "files", lang),
         match lang {
-            Lang::Vi => format!(
-                "Tổng: {} tệp; {bad} tệp có lỗi; {errors} lỗi, {warnings} cảnh báo.",
-                reports.len()
-            ),
-            Lang::En => format!(
-                "Total: {} files; {bad} with errors; {errors} errors, {warnings} warnings.",
-                reports.len()
-            ),
-        }
+            Lang::Vi => format!("{bad} tệp có lỗi"),
+            Lang::En => format!("{bad} with errors"),
+        },
+        counted(errors, "lỗi", "error", "errors", lang),
+        counted(warnings, "cảnh báo", "warning", "warnings", lang),
     )
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Result, bail};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,7 +14,7 @@ use crate::archive::Verdict;
 use crate::bloc::{self, Consolidation, FileStatus, ReadFile, UnitStatus};
 use crate::cli::ConsolidateArgs;
 use crate::finding::{Code, Finding};
-use crate::messages::{Lang, message};
+use crate::messages::{Lang, counted, message};
 use crate::output::{self, Kind};
 use crate::report::consolidated;
 use crate::submission::{self, Expect};
@@ -100,14 +100,26 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     }
     let reviews = match &args.review {
         Some(path) => {
-            let book = crate::workbook::open(path)
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}",
-                        message(&e.to_finding(&path.display().to_string()), lang)
-                    )
-                })
-                .with_context(|| format!("cannot read the review file `{}`", path.display()))?;
+            if std::fs::metadata(path).is_err() {
+                bail!(
+                    "{} `{}`",
+                    lang.pick("không tìm thấy tệp thẩm định", "no such review file"),
+                    path.display()
+                );
+            }
+            let book = crate::workbook::open(path).map_err(|e| {
+                let f = e.to_finding(&path.display().to_string());
+                anyhow::anyhow!(
+                    "{} `{}`: {}{}",
+                    lang.pick(
+                        "không đọc được tệp thẩm định",
+                        "cannot read the review file"
+                    ),
+                    path.display(),
+                    message(&f, lang),
+                    super::open_advice(&f, lang)
+                )
+            })?;
             let (reviews, findings) =
                 crate::review::read(&book, &path.display().to_string(), &plan);
             extra.extend(findings);
@@ -447,15 +459,15 @@ fn print_summary(
     let warnings = crate::finding::count(&r.findings, crate::finding::Severity::Warning);
     writeln!(
         out,
-        "{} {}; {errors} {}, {warnings} {} ({})",
+        "{} {}; {}, {} ({})",
         lang.pick("Đã ghi", "Wrote"),
         written
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        lang.pick("lỗi", "errors"),
-        lang.pick("cảnh báo", "warnings"),
+        counted(errors, "lỗi", "error", "errors", lang),
+        counted(warnings, "cảnh báo", "warning", "warnings", lang),
         lang.pick("xem trang Kiểm tra", "see the Kiểm tra sheet")
     )
 }

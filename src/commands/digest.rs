@@ -2,6 +2,7 @@
 //! the monthly digest from the intake archive.
 
 use anyhow::{Result, bail};
+use std::io::Write;
 
 use super::{Status, load_valid_plan};
 use crate::cli::DigestArgs;
@@ -34,11 +35,29 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
             )
         );
     }
-    if digest::month_end(&args.month).is_none() {
-        bail!(
-            "--month `{}`: {}",
+    let month = match digest::parse_month(&args.month) {
+        Ok(m) => m,
+        Err(digest::MonthError::Range(m)) => bail!(
+            "--month `{}`: {} {m} {}",
             args.month,
-            lang.pick("cần dạng YYYY-MM", "expected YYYY-MM")
+            lang.pick("không có tháng", "there is no month"),
+            lang.pick("(tháng từ 1 đến 12)", "(months are 1 to 12)")
+        ),
+        Err(digest::MonthError::Form) => bail!(
+            "--month `{}`: {} 2022-07 {} 07/2022",
+            args.month,
+            lang.pick("cần dạng", "expected"),
+            lang.pick("hoặc", "or")
+        ),
+    };
+    if let Some(year) = plan.year
+        && !month.starts_with(&year.to_string())
+    {
+        eprintln!(
+            "thidua: {} {} {} {year}",
+            lang.pick("cảnh báo:", "warning:"),
+            month_text(&month, lang),
+            lang.pick("nằm ngoài năm của kế hoạch,", "is outside the plan's year,")
         );
     }
     let entries = crate::archive::read_ledger(&args.archive)?;
@@ -63,7 +82,7 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
         entries: &entries,
         submissions: &submissions,
     };
-    let Some(d) = digest::build(&plan, &inputs, &args.month) else {
+    let Some(d) = digest::build(&plan, &inputs, &month) else {
         bail!("--month `{}`", args.month);
     };
     render::write(&plan, &d, &out)?;
@@ -88,10 +107,11 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
         .flat_map(|u| &u.indicators)
         .filter(|i| matches!(i.status, Progress::Behind | Progress::NotMet))
         .count();
-    println!(
+    writeln!(
+        std::io::stdout(),
         "{} {} — {}: {}; {late} {}, {missing} {}; {risk} {}; {} {}",
-        lang.pick("Bản tin tháng", "Digest for"),
-        d.month,
+        lang.pick("Bản tin", "Digest for"),
+        month_text(&d.month, lang),
         plan.code,
         d.periods_due.join(", "),
         lang.pick("lần nộp trễ", "late"),
@@ -103,15 +123,40 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    )?;
     for dl in &d.deadlines_next_month {
-        println!(
+        writeln!(
+            std::io::stdout(),
             "  {} {} ({}): {}",
             lang.pick("Hạn tới", "Next deadline"),
             dl.name,
             crate::text::number::format_date(dl.deadline),
             dl.waiting.join(", ")
-        );
+        )?;
     }
     Ok(Status::Clean)
+}
+
+/// `2022-07` as a reader says it: `tháng 07/2022`, `July 2022`.
+fn month_text(month: &str, lang: Lang) -> String {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (y, m) = month.split_once('-').unwrap_or((month, "1"));
+    let m: usize = m.parse().unwrap_or(1);
+    match lang {
+        Lang::Vi => format!("tháng {m:02}/{y}"),
+        Lang::En => format!("{} {y}", EN[m.clamp(1, 12) - 1]),
+    }
 }

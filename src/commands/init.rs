@@ -1,6 +1,7 @@
 //! `thidua init DIR`: a blank plan workbook with a guide and example rows.
 
 use anyhow::Result;
+use std::io::Write;
 
 use super::Status;
 use crate::cli::InitArgs;
@@ -10,13 +11,19 @@ use crate::report::plan_book;
 pub fn run(args: &InitArgs, lang: Lang) -> Result<Status> {
     let path = args.dir.join("ke-hoach.xlsx");
     plan_book::write(&plan_book::example(), &path, true, args.force)?;
-    println!("{} {}", lang.pick("Đã tạo", "Wrote"), path.display());
-    println!(
+    writeln!(
+        std::io::stdout(),
+        "{} {}",
+        lang.pick("Đã tạo", "Wrote"),
+        path.display()
+    )?;
+    writeln!(
+        std::io::stdout(),
         "{}",
         lang.pick(
             "Điền kế hoạch (xem trang Hướng dẫn), rồi kiểm tra bằng: thidua plan",
             "Fill in the plan (see the Hướng dẫn sheet), then check it with: thidua plan"
         )
-    );
+    )?;
     Ok(Status::Clean)
 }

@@ -3,12 +3,13 @@
 
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveDateTime};
+use std::io::Write;
 
 use super::{Status, load_valid_plan, resolve_period};
 use crate::archive::{Archive, Facts, Verdict};
 use crate::cli::IntakeArgs;
 use crate::finding::{Finding, Severity};
-use crate::messages::Lang;
+use crate::messages::{Lang, counted};
 use crate::plan::Plan;
 use crate::submission::{self, Expect};
 
@@ -45,12 +46,13 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
         let bytes = std::fs::read(&path)?;
         let (facts, _) = facts_of(&plan, &path.display().to_string(), bytes, &expect);
         let entry = archive.recover(&path, &facts)?;
-        println!(
+        writeln!(
+            std::io::stdout(),
             "{} {} ({})",
             lang.pick("Ghi bổ sung vào sổ:", "Recovered into the ledger:"),
             entry.stored_name,
             entry.unit
-        );
+        )?;
     }
     let mut status = Status::Clean;
     for file in &args.files {
@@ -78,28 +80,27 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
             .late_days
             .map(|d| {
                 format!(
-                    ", {} {d} {}",
+                    ", {} {}",
                     lang.pick("trễ", "late by"),
-                    lang.pick("ngày", "days")
+                    counted(d.max(0) as usize, "ngày", "day", "days", lang)
                 )
             })
             .unwrap_or_default();
-        println!(
-            "{:<20} {:<8} {:<4} {} → {}{late} ({} {}, {} {})",
+        writeln!(
+            std::io::stdout(),
+            "{:<20} {:<8} {:<4} {} → {}{late} ({}, {})",
             verdict,
             entry.unit,
             entry.period,
             name,
             entry.stored_name,
-            entry.errors,
-            lang.pick("lỗi", "errors"),
-            entry.warnings,
-            lang.pick("cảnh báo", "warnings"),
-        );
+            counted(entry.errors, "lỗi", "error", "errors", lang),
+            counted(entry.warnings, "cảnh báo", "warning", "warnings", lang),
+        )?;
         // Duplicates were told their findings the first time.
         if entry.verdict != Verdict::Duplicate {
             for f in findings.iter().filter(|f| f.severity != Severity::Info) {
-                println!("{}", super::finding_line(f, lang));
+                writeln!(std::io::stdout(), "{}", super::finding_line(f, lang))?;
             }
         }
     }

@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> Result<Status> {
 /// be read or has errors stops the command (exit 2) after its findings are
 /// printed.
 pub fn load_valid_plan(path: &Path, lang: Lang) -> Result<Plan> {
-    let loaded = load_plan(path)?;
+    let loaded = load_plan(path, lang)?;
     if loaded.has_errors() {
         let mut err = std::io::stderr().lock();
         for f in loaded.findings.iter().filter(|f| f.is_error()) {
@@ -91,13 +91,40 @@ pub fn load_valid_plan(path: &Path, lang: Lang) -> Result<Plan> {
     Ok(loaded.plan)
 }
 
-pub fn load_plan(path: &Path) -> Result<PlanLoad> {
-    crate::plan::load(path)
-        .map_err(|e| {
-            let f = e.to_finding(&path.display().to_string());
-            anyhow::anyhow!("{}: {}", path.display(), message(&f, Lang::En))
-        })
-        .with_context(|| format!("cannot read the plan `{}`", path.display()))
+pub fn load_plan(path: &Path, lang: Lang) -> Result<PlanLoad> {
+    if std::fs::metadata(path).is_err() {
+        bail!(
+            "{} `{}`",
+            lang.pick("không tìm thấy tệp kế hoạch", "no such plan file"),
+            path.display()
+        );
+    }
+    crate::plan::load(path).map_err(|e| {
+        let f = e.to_finding(&path.display().to_string());
+        anyhow::anyhow!(
+            "{} `{}`: {}{}",
+            lang.pick("không đọc được tệp kế hoạch", "cannot read the plan"),
+            path.display(),
+            message(&f, lang),
+            open_advice(&f, lang)
+        )
+    })
+}
+
+/// What to do about a workbook that could not be opened, after its message.
+pub fn open_advice(f: &Finding, lang: Lang) -> &'static str {
+    use crate::finding::Code;
+    match f.code {
+        Code::CorruptFile | Code::ReaderCrash => lang.pick(
+            " — hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại (xlsx) rồi chạy lại",
+            " — open it in Excel or LibreOffice, save it again (xlsx) and run again",
+        ),
+        Code::UnreadableFile => lang.pick(
+            " — kiểm tra đường dẫn và quyền đọc tệp",
+            " — check the path and that the file can be read",
+        ),
+        _ => "",
+    }
 }
 
 /// The period named on the command line, or the plan's last (the year-end

@@ -12,7 +12,7 @@ use crate::plan::{AdjustmentKind, Plan, Quota, ScoreSource, TieBreak};
 use crate::text::number::{format_date, format_en, format_vi};
 
 pub fn run(args: &PlanArgs, lang: Lang) -> Result<Status> {
-    let loaded = load_plan(&args.plan)?;
+    let loaded = load_plan(&args.plan, lang)?;
     let status = Status::from_findings(&loaded.findings);
     let mut out = std::io::stdout().lock();
     match args.format {

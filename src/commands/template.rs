@@ -1,6 +1,7 @@
 //! `thidua template --plan PLAN -o DIR`: one workbook per unit.
 
 use anyhow::{Result, bail};
+use std::io::Write;
 
 use super::{Status, load_valid_plan, resolve_period};
 use crate::cli::TemplateArgs;
@@ -24,12 +25,13 @@ pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Status> {
     for unit in units {
         let path = args.out.join(template::file_name(unit, period));
         template::write(&plan, unit, period, None, &path, args.force)?;
-        println!(
+        writeln!(
+            std::io::stdout(),
             "{} {} — {}",
             lang.pick("Đã tạo", "Wrote"),
             path.display(),
             unit.name
-        );
+        )?;
     }
     Ok(Status::Clean)
 }

@@ -23,6 +23,7 @@ impl Lcg {
 fn command(dir: &Path, args: &[&str]) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("thidua"));
     c.current_dir(dir)
+        .env("LC_ALL", "C.UTF-8")
         .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
@@ -275,6 +276,7 @@ fn a_full_disk_exits_2_and_keeps_the_previous_output() {
     );
     let out = std::process::Command::new("sh")
         .current_dir(w.path(""))
+        .env("LC_ALL", "C.UTF-8")
         .args(["-c", &script])
         .output()
         .unwrap();

@@ -411,3 +411,135 @@ pub fn header_widths_match(path: &Path, skip: &[&str]) -> Vec<String> {
     }
     checked
 }
+
+#[test]
+fn one_language_at_a_time() {
+    let w = Workdir::new();
+    let plan = sample_plan().display().to_string();
+    // Argument errors and help in Vietnamese by default…
+    let (code, _, err) = run(w.thidua().args(["tong-hop", "--plna", "x"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("không có tùy chọn `--plna`; có phải ý bạn là `--plan`?"),
+        "{err}"
+    );
+    assert!(err.contains("Cách dùng: thidua consolidate"), "{err}");
+    let (code, out, _) = run(w.thidua().args(["check", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Kiểm tra bảng tính của các đơn vị"), "{out}");
+    for english in [
+        "Usage",
+        "Options",
+        "Print help",
+        "[default",
+        "possible values",
+    ] {
+        assert!(!out.contains(english), "`{english}` in: {out}");
+    }
+    // …in English when asked, or when the locale is English.
+    let (_, out, _) = run(w.thidua().args(["--lang", "en", "check", "--help"]));
+    assert!(out.contains("Check units' workbooks"), "{out}");
+    let (_, _, err) = run(w
+        .thidua()
+        .env("LC_ALL", "en_GB.UTF-8")
+        .args(["check", "--plan", "x", "y"]));
+    assert!(err.contains("no such plan file `x`"), "{err}");
+    // Exit-2 errors in Vietnamese, the system's words replaced.
+    let (code, _, err) = run(w.thidua().args(["check", "--plan", "khong.xlsx", "y"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.trim(),
+        "thidua: không tìm thấy tệp kế hoạch `khong.xlsx`"
+    );
+    let (_, _, err) = run(w.thidua().args(["init", "."]));
+    assert!(err.is_empty(), "{err}");
+    let (code, _, err) = run(w.thidua().args(["init", "."]));
+    assert_eq!(code, 2);
+    assert!(err.contains("đã có; thêm --force nếu muốn ghi đè"), "{err}");
+    let (code, _, err) = run(w.thidua().args([
+        "intake",
+        "--plan",
+        &plan,
+        "--archive",
+        "kho",
+        "--received",
+        "hôm qua",
+        "a.xlsx",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cần dạng 2022-12-15"), "{err}");
+    // English counts agree with their numbers.
+    let sct = repo("samples/ktkt-2022/don-vi/SCT_NAM.xlsx")
+        .display()
+        .to_string();
+    let (_, out, _) = run(w
+        .thidua()
+        .args(["--lang", "en", "check", "--plan", &plan, &sct]));
+    assert!(out.contains("Total: 1 file;"), "{out}");
+    // Both-language values are said in one.
+    std::fs::write(w.path("x.txt"), "").unwrap();
+    let (_, out, _) = run(w.thidua().args(["check", "--plan", &plan, "x.txt"]));
+    assert!(!out.contains(" / a "), "{out}");
+}
+
+#[test]
+fn the_digest_month_is_read_as_people_write_it() {
+    let w = Workdir::new();
+    let plan = sample_plan().display().to_string();
+    std::fs::create_dir(w.path("kho")).unwrap();
+    std::fs::write(w.path("kho/so-nhan.csv"), "").unwrap();
+    let digest = |month: &str| {
+        let mut cmd = w.thidua();
+        cmd.args([
+            "digest",
+            "--plan",
+            &plan,
+            "--archive",
+            "kho",
+            "--month",
+            month,
+        ])
+        .args(["-o", "bt.xlsx"]);
+        run(&mut cmd)
+    };
+    let (code, _, err) = digest("2022-13");
+    assert_eq!(code, 2);
+    assert!(err.contains("không có tháng 13"), "{err}");
+    let (code, out, err) = digest("07/2022");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tháng 07/2022"), "{out}");
+    let (_, out, _) = digest("2022-7");
+    assert!(out.contains("tháng 07/2022"), "{out}");
+    let (code, _, err) = digest("2023-01");
+    assert_eq!(code, 0);
+    assert!(err.contains("nằm ngoài năm của kế hoạch"), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("thidua"))
+        .env("LC_ALL", "C.UTF-8")
+        .arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg(repo("samples/ktkt-2022/don-vi"))
+        .args(["--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `| head -c 10`: read a little, then close the pipe (the JSON is
+    // far larger than a pipe's buffer).
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

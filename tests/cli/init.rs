@@ -32,7 +32,7 @@ fn writes_a_blank_plan_that_loads_and_refuses_to_overwrite() {
     let before = std::fs::read(&plan).unwrap();
     let (code, _, err) = run(w.thidua().args(["khoi-tao", "ke-hoach"]));
     assert_eq!(code, 2);
-    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("đã có; thêm --force"), "{err}");
     assert_eq!(
         std::fs::read(&plan).unwrap(),
         before,

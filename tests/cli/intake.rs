@@ -166,6 +166,7 @@ fn eight_intakes_at_once_lose_nothing() {
         .map(|n| {
             std::process::Command::new(assert_cmd::cargo::cargo_bin("thidua"))
                 .current_dir(w.path(""))
+                .env("LC_ALL", "C.UTF-8")
                 .arg("intake")
                 .arg("--plan")
                 .arg(sample_plan())

@@ -49,7 +49,7 @@ fn writes_one_workbook_per_unit_and_refuses_to_overwrite() {
         .arg(sample_plan())
         .args(["-o", "mau", "--unit", "SCT"]));
     assert_eq!(code, 2);
-    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("đã có; thêm --force"), "{err}");
     let (code, out, _) = run(w
         .thidua()
         .arg("template")

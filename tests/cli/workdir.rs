@@ -23,6 +23,9 @@ impl Workdir {
     pub fn thidua(&self) -> Command {
         let mut cmd = Command::cargo_bin("thidua").expect("binary built");
         cmd.current_dir(self.dir.path());
+        // The language follows the locale; the tests expect the default,
+        // Vietnamese, whatever the machine's.
+        cmd.env("LC_ALL", "C.UTF-8");
         cmd
     }
 }
