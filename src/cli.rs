@@ -161,13 +161,17 @@ pub struct DigestArgs {
     /// The archive folder written by `thidua intake`.
     #[arg(long)]
     pub archive: PathBuf,
-    /// The month, `YYYY-MM`.
+    /// The month: `2022-07` or `07/2022`.
     #[arg(long)]
     pub month: String,
     /// The digest workbook to write.
     #[arg(short = 'o', long = "out")]
     pub out: PathBuf,
-    /// Also write the digest as Markdown (for an e-mail body).
+    /// Also write the digest as Markdown.
     #[arg(long)]
     pub markdown: Option<PathBuf>,
+    /// Also write the digest as HTML, an e-mail body that pastes into
+    /// webmail with its tables.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
 }

@@ -468,6 +468,39 @@ fn archive_text(e: &crate::archive::ArchiveError, lang: Lang) -> String {
     }
 }
 
+/// A unit's submission for a period, as the digest says it.
+pub fn submission_label(s: crate::digest::SubmissionStatus, lang: Lang) -> String {
+    use crate::digest::SubmissionStatus::*;
+    match s {
+        OnTime => lang.pick("Đúng hạn", "On time").into(),
+        Late(d) => match lang {
+            Lang::Vi => format!("Trễ {d} ngày"),
+            Lang::En => format!(
+                "{} late",
+                counted(d.max(0) as usize, "", "day", "days", lang)
+            ),
+        },
+        Rejected => lang
+            .pick("Có lỗi – chưa xếp loại", "Has errors – not ranked")
+            .into(),
+        Missing => lang.pick("Chưa nộp", "Not sent").into(),
+    }
+}
+
+/// Progress of an indicator towards the year's target.
+pub fn progress_label(p: crate::digest::Progress, lang: Lang) -> &'static str {
+    use crate::digest::Progress::*;
+    match p {
+        Met => lang.pick("Đã đạt", "Met"),
+        OnTrack => lang.pick("Đúng tiến độ", "On track"),
+        Behind => lang.pick("Có nguy cơ không đạt", "At risk"),
+        NotMet => lang.pick("Không đạt", "Not met"),
+        NotAssigned => lang.pick("Không giao", "Not assigned"),
+        NoData => lang.pick("Chưa có số liệu", "No figures yet"),
+        NoTarget => "—",
+    }
+}
+
 /// The intake's verdict on a file, as people say it.
 pub fn verdict(v: crate::archive::Verdict, lang: Lang) -> &'static str {
     use crate::archive::Verdict::*;

@@ -9,7 +9,7 @@ use crate::cli::DigestArgs;
 use crate::digest::{self, Inputs, Progress, SubmissionStatus};
 use crate::messages::Lang;
 use crate::output::{self, Kind};
-use crate::report::{digest as render, write_atomic};
+use crate::report::{digest as render, digest_text, write_atomic};
 use crate::submission::{self, Expect};
 
 pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
@@ -19,8 +19,14 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
         .as_deref()
         .map(|p| output::name_for(p, Kind::Markdown, lang))
         .transpose()?;
+    let html = args
+        .html
+        .as_deref()
+        .map(|p| output::name_for(p, Kind::Html, lang))
+        .transpose()?;
     let outputs: Vec<&std::path::Path> = std::iter::once(out.as_path())
         .chain(markdown.as_deref())
+        .chain(html.as_deref())
         .collect();
     let ledger = args.archive.join(crate::archive::LEDGER);
     output::refuse_clashes(&[args.plan.as_path(), ledger.as_path()], &outputs, lang)?;
@@ -87,7 +93,10 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
     };
     render::write(&plan, &d, &out)?;
     if let Some(md) = &markdown {
-        write_atomic(md, render::markdown(&plan, &d).as_bytes(), true)?;
+        write_atomic(md, digest_text::markdown(&plan, &d, lang).as_bytes(), true)?;
+    }
+    if let Some(page) = &html {
+        write_atomic(page, digest_text::html(&plan, &d, lang).as_bytes(), true)?;
     }
     let late = d
         .units

@@ -1,38 +1,23 @@
 //! The monthly digest as a workbook and as Markdown for an e-mail body.
 //! Both render the same [`Digest`]; neither computes anything.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::{Styles, WriteError, fit_row, print_setup, properties, save, xlsx_err};
-use crate::bloc::UnitStatus;
 use crate::digest::{Digest, Progress, SubmissionStatus};
 use crate::messages::Lang;
 use crate::plan::Plan;
-use crate::text::number::{format_date, format_vi};
+use crate::text::number::format_date;
 use crate::vocab::{PROP_OUTPUT, PROP_PLAN};
 
 pub fn status_text(s: SubmissionStatus) -> String {
-    match s {
-        SubmissionStatus::OnTime => "Đúng hạn".into(),
-        SubmissionStatus::Late(d) => format!("Trễ {d} ngày"),
-        SubmissionStatus::Rejected => "Có lỗi – chưa xếp loại".into(),
-        SubmissionStatus::Missing => "Chưa nộp".into(),
-    }
+    crate::messages::submission_label(s, Lang::Vi)
 }
 
 pub fn progress_text(p: Progress) -> &'static str {
-    match p {
-        Progress::Met => "Đã đạt",
-        Progress::OnTrack => "Đúng tiến độ",
-        Progress::Behind => "Có nguy cơ không đạt",
-        Progress::NotMet => "Không đạt",
-        Progress::NotAssigned => "Không giao",
-        Progress::NoData => "Chưa có số liệu",
-        Progress::NoTarget => "—",
-    }
+    crate::messages::progress_label(p, Lang::Vi)
 }
 
 fn month_label(d: &Digest) -> String {
@@ -51,8 +36,8 @@ pub fn write(plan: &Plan, d: &Digest, path: &Path) -> Result<(), WriteError> {
     wb.set_properties(&props);
     overview(wb.add_worksheet(), plan, d, &styles).map_err(&err)?;
     submissions(wb.add_worksheet(), plan, d, &styles).map_err(&err)?;
-    progress(wb.add_worksheet(), plan, d, &styles, false).map_err(&err)?;
-    progress(wb.add_worksheet(), plan, d, &styles, true).map_err(&err)?;
+    progress_matrix(wb.add_worksheet(), plan, d, &styles).map_err(&err)?;
+    at_risk(wb.add_worksheet(), plan, d, &styles).map_err(&err)?;
     provisional(wb.add_worksheet(), d, &styles).map_err(&err)?;
     save(&mut wb, path, true)
 }
@@ -64,16 +49,19 @@ fn title(
     last: u16,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.merge_range(0, 0, 0, last, text, &styles.title)?;
-    ws.merge_range(1, 0, 1, last, sub, &styles.subtitle)?;
-    Ok(())
+    super::sheet_title(ws, text, sub, last, styles)
 }
 
-fn header(ws: &mut Worksheet, row: u32, labels: &[&str], styles: &Styles) -> Result<(), XlsxError> {
-    for (c, l) in labels.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *l, &styles.header)?;
-    }
-    Ok(())
+/// A header row over columns of these widths (set here too).
+fn header(
+    ws: &mut Worksheet,
+    row: u32,
+    labels: &[&str],
+    widths: &[f64],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let columns: Vec<(&str, f64)> = labels.iter().copied().zip(widths.iter().copied()).collect();
+    super::table_header(ws, row, &columns, styles)
 }
 
 fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Result<(), XlsxError> {
@@ -89,10 +77,7 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         5,
         styles,
     )?;
-    ws.set_column_width(0, 36)?;
-    for c in 1..=5 {
-        ws.set_column_width(c, 14)?;
-    }
+    const WIDTHS: [f64; 5] = [36.0, 14.0, 14.0, 14.0, 14.0];
     let mut row = 3;
     ws.write_string_with_format(row, 0, "Nộp báo cáo các kỳ đã đến hạn", &styles.text_bold)?;
     row += 1;
@@ -100,6 +85,7 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         ws,
         row,
         &["Kỳ", "Đúng hạn", "Trễ hạn", "Có lỗi", "Chưa nộp"],
+        &WIDTHS,
         styles,
     )?;
     row += 1;
@@ -221,6 +207,7 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         ws,
         row,
         &["Đơn vị", "Đạt / đúng tiến độ", "Có nguy cơ / không đạt"],
+        &WIDTHS[..3],
         styles,
     )?;
     for (i, u) in d.units.iter().enumerate() {
@@ -284,13 +271,9 @@ fn submissions(
         ));
     }
     let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-    header(ws, 3, &refs, styles)?;
-    ws.set_row_height(3, 31.5)?;
-    ws.set_column_width(0, 9)?;
-    ws.set_column_width(1, 36)?;
-    for c in 2..=last {
-        ws.set_column_width(c, 16)?;
-    }
+    let mut widths = vec![9.0, 36.0];
+    widths.resize(refs.len(), 16.0);
+    header(ws, 3, &refs, &widths, styles)?;
     for (i, u) in d.units.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_string_with_format(row, 0, &u.code, &styles.text)?;
@@ -314,81 +297,195 @@ fn submissions(
     Ok(())
 }
 
-const PROGRESS_WIDTHS: [f64; 9] = [9.0, 7.0, 44.0, 8.0, 12.0, 10.0, 12.0, 20.0, 10.0];
-
-fn progress(
+/// Tiến độ: every unit × indicator on one page, the cell the share of the
+/// target reached (or the figure, or the verdict), coloured by progress.
+fn progress_matrix(
     ws: &mut Worksheet,
     plan: &Plan,
     d: &Digest,
     styles: &Styles,
-    risk_only: bool,
 ) -> Result<(), XlsxError> {
-    ws.set_name(if risk_only {
-        "Có nguy cơ"
-    } else {
-        "Tiến độ"
-    })?;
-    let heading = if risk_only {
-        "CHỈ TIÊU CÓ NGUY CƠ KHÔNG ĐẠT"
-    } else {
-        "TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU NĂM"
-    };
+    ws.set_name("Tiến độ")?;
+    let last = plan.indicators.len() as u16;
     title(
         ws,
-        heading,
-        "Dự báo cuối năm theo xu hướng các kỳ đã báo cáo",
-        8,
+        "TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU NĂM",
+        &format!(
+            "{} — số liệu đến hết ngày {}; mỗi ô: kết quả mới nhất so với chỉ tiêu",
+            plan.bloc,
+            format_date(d.month_end)
+        ),
+        last,
         styles,
     )?;
-    header(
-        ws,
-        3,
-        &[
-            "Đơn vị",
-            "Mã",
-            "Nội dung",
-            "Kỳ",
-            "Kết quả",
-            "% chỉ tiêu",
-            "Dự báo cuối năm",
-            "Tình trạng",
-            "Thay đổi",
-        ],
-        styles,
-    )?;
-    for (c, w) in PROGRESS_WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
+    ws.set_column_width(0, 10)?;
+    ws.write_string_with_format(3, 0, "Tiêu chí", &styles.header)?;
+    ws.write_string_with_format(4, 0, "Đơn vị", &styles.header)?;
+    let rotated = styles.header.clone().set_rotation(90);
+    for (i, ind) in plan.indicators.iter().enumerate() {
+        let col = 1 + i as u16;
+        ws.set_column_width(col, 7)?;
+        ws.write_string_with_format(3, col, &ind.code, &styles.header)?;
+        ws.write_string_with_format(4, col, &ind.content, &rotated)?;
     }
+    // Rotated labels: the longest content decides the height (about six
+    // points per character of 12-point text), at most a third of a page.
+    let longest = plan
+        .indicators
+        .iter()
+        .map(|i| i.content.chars().count())
+        .max()
+        .unwrap_or(10);
+    ws.set_row_height(4, (longest as f64 * 6.2).clamp(60.0, 190.0))?;
+    let tone = |color: u32| styles.centred.clone().set_background_color(color);
+    let (good, warn, bad, muted) = (
+        tone(0xE2EFDA),
+        tone(0xFFF2CC),
+        tone(0xFFC7CE),
+        tone(0xEDEDED),
+    );
+    let mut row = 5;
+    for u in &d.units {
+        ws.write_string_with_format(row, 0, &u.code, &styles.text_bold)?;
+        for (i, (ind, p)) in plan.indicators.iter().zip(&u.indicators).enumerate() {
+            let col = 1 + i as u16;
+            let style = match p.status {
+                Progress::Met | Progress::OnTrack => &good,
+                Progress::Behind => &warn,
+                Progress::NotMet => &bad,
+                Progress::NoData | Progress::NotAssigned | Progress::NoTarget => &muted,
+            };
+            match (p.percent_of_target, p.value) {
+                (Some(share), _) => {
+                    let share = (share / 100.0 * 100.0).round() / 100.0;
+                    ws.write_number_with_format(
+                        row,
+                        col,
+                        share,
+                        &style.clone().set_num_format("0%"),
+                    )?
+                }
+                (None, Some(v)) if ind.is_percent() => ws.write_number_with_format(
+                    row,
+                    col,
+                    v / 100.0,
+                    &style.clone().set_num_format("0%"),
+                )?,
+                (None, Some(v)) => ws.write_number_with_format(row, col, v, style)?,
+                (None, None) => {
+                    let mark = match p.status {
+                        Progress::Met => "Đạt",
+                        Progress::NotMet => "Không",
+                        Progress::NotAssigned => "KG",
+                        _ => "—",
+                    };
+                    ws.write_string_with_format(row, col, mark, style)?
+                }
+            };
+        }
+        row += 1;
+    }
+    let legend = [
+        (&good, "Đã đạt hoặc đúng tiến độ"),
+        (
+            &warn,
+            "Có nguy cơ không đạt (dự báo cuối năm dưới chỉ tiêu)",
+        ),
+        (&bad, "Không đạt (báo cáo năm)"),
+        (&muted, "Chưa có số liệu, không giao (KG) hoặc tự chấm"),
+    ];
+    row += 1;
+    for (style, text) in legend {
+        ws.write_blank(row, 1, style)?;
+        ws.merge_range(row, 2, row, last.max(2), text, &styles.plain)?;
+        row += 1;
+    }
+    ws.merge_range(
+        row,
+        1,
+        row,
+        last.max(2),
+        "Số trong ô: kết quả mới nhất so với chỉ tiêu (%), hoặc kết quả khi chỉ tiêu không phải một con số.",
+        &styles.plain,
+    )?;
+    ws.set_freeze_panes(5, 1)?;
+    print_setup(ws, Some(4));
+    Ok(())
+}
+
+const RISK_WIDTHS: [f64; 8] = [30.0, 7.0, 40.0, 8.0, 12.0, 10.0, 12.0, 18.0];
+
+/// Có nguy cơ: only the unit and indicator pairs at risk, with what the
+/// projection is based on.
+fn at_risk(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Có nguy cơ")?;
+    title(
+        ws,
+        "CHỈ TIÊU CÓ NGUY CƠ KHÔNG ĐẠT",
+        "Dự báo cuối năm theo xu hướng các kỳ đã báo cáo",
+        RISK_WIDTHS.len() as u16 - 1,
+        styles,
+    )?;
+    let labels = [
+        "Đơn vị",
+        "Mã",
+        "Nội dung",
+        "Kỳ",
+        "Kết quả",
+        "% chỉ tiêu",
+        "Dự báo cuối năm",
+        "Chỉ tiêu",
+    ];
+    let columns: Vec<(&str, f64)> = labels.into_iter().zip(RISK_WIDTHS).collect();
+    super::table_header(ws, 3, &columns, styles)?;
     let mut row = 4;
     for u in &d.units {
         for (ind, p) in plan.indicators.iter().zip(&u.indicators) {
-            let risky = matches!(p.status, Progress::Behind | Progress::NotMet);
-            if risk_only && !risky {
+            if !matches!(p.status, Progress::Behind | Progress::NotMet) {
                 continue;
             }
-            ws.write_string_with_format(row, 0, &u.code, &styles.text)?;
+            ws.write_string_with_format(row, 0, &u.name, &styles.text)?;
             ws.write_string_with_format(row, 1, &ind.code, &styles.text)?;
             ws.write_string_with_format(row, 2, &ind.content, &styles.text)?;
-            ws.write_string_with_format(row, 3, p.period.as_deref().unwrap_or(""), &styles.text)?;
-            for (col, v) in [
-                (4u16, p.value),
-                (5, p.percent_of_target),
-                (6, p.projected),
-                (8, p.change),
-            ] {
-                match v {
-                    Some(n) => ws.write_number_with_format(row, col, n, &styles.number)?,
-                    None => ws.write_blank(row, col, &styles.text)?,
-                };
-            }
-            let style = if risky { &styles.problem } else { &styles.text };
-            ws.write_string_with_format(row, 7, progress_text(p.status), style)?;
+            let period = p
+                .period
+                .as_deref()
+                .and_then(|c| plan.period(c))
+                .map_or("", |p| p.name.as_str());
+            ws.write_string_with_format(row, 3, period, &styles.text)?;
+            let share = |v: f64| v / 100.0;
+            let percent = ind.is_percent();
+            match p.value {
+                Some(v) if percent => {
+                    ws.write_number_with_format(row, 4, share(v), styles.percent_for(share(v)))?
+                }
+                Some(v) => ws.write_number_with_format(row, 4, v, &styles.number)?,
+                None => ws.write_blank(row, 4, &styles.text)?,
+            };
+            match p.percent_of_target {
+                Some(v) => {
+                    let s = (share(v) * 100.0).round() / 100.0;
+                    ws.write_number_with_format(row, 5, s, &styles.percent_whole)?
+                }
+                None => ws.write_blank(row, 5, &styles.text)?,
+            };
+            match p.projected {
+                Some(v) if percent => {
+                    let s = (v * 10.0).round() / 1000.0;
+                    ws.write_number_with_format(row, 6, s, styles.percent_for(s))?
+                }
+                // A count is projected in whole units.
+                Some(v) => ws.write_number_with_format(row, 6, v.round(), &styles.number)?,
+                None => ws.write_blank(row, 6, &styles.text)?,
+            };
+            ws.write_string_with_format(row, 7, &ind.target_text, &styles.problem)?;
             fit_row(
                 ws,
                 row,
                 &[
-                    (&ind.content, PROGRESS_WIDTHS[2]),
-                    (progress_text(p.status), PROGRESS_WIDTHS[7]),
+                    (&u.name, RISK_WIDTHS[0]),
+                    (&ind.content, RISK_WIDTHS[2]),
+                    (&ind.target_text, RISK_WIDTHS[7]),
                 ],
             )?;
             row += 1;
@@ -399,7 +496,7 @@ fn progress(
             4,
             0,
             4,
-            8,
+            RISK_WIDTHS.len() as u16 - 1,
             "Không có chỉ tiêu nào có nguy cơ không đạt.",
             &styles.text,
         )?;
@@ -436,18 +533,16 @@ fn provisional(ws: &mut Worksheet, d: &Digest, styles: &Styles) -> Result<(), Xl
         ws,
         3,
         &["Hạng", "Mã", "Đơn vị", "Điểm tạm tính", "Ghi chú"],
+        &[6.0, 9.0, 36.0, 12.0, 40.0],
         styles,
     )?;
-    for (col, w) in [6, 9, 36, 12, 40].iter().enumerate() {
-        ws.set_column_width(col as u16, *w)?;
-    }
     for (i, u) in super::consolidated::ranking_order(c)
         .into_iter()
         .enumerate()
     {
         let row = 4 + i as u32;
         match u.rank {
-            Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.text)?,
+            Some(n) => ws.write_number_with_format(row, 0, n as f64, &styles.centred)?,
             None => ws.write_string_with_format(row, 0, "—", &styles.text)?,
         };
         ws.write_string_with_format(row, 1, &u.code, &styles.text)?;
@@ -461,143 +556,4 @@ fn provisional(ws: &mut Worksheet, d: &Digest, styles: &Styles) -> Result<(), Xl
     }
     print_setup(ws, Some(3));
     Ok(())
-}
-
-/// Text from the plan or the workbooks inside Markdown: a leading `=`, `+`,
-/// `-` or `@` is escaped (it would start a list, or a formula when pasted
-/// into a spreadsheet), and `|` cannot break a table.
-fn md(text: &str) -> String {
-    let text = text.replace('|', "\\|");
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("\\{text}")
-    } else {
-        text
-    }
-}
-
-/// The digest as Markdown, for the body of an e-mail.
-pub fn markdown(plan: &Plan, d: &Digest) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# Bản tin thi đua tháng {} — {}\n",
-        month_label(d),
-        plan.bloc
-    );
-    let _ = writeln!(
-        out,
-        "Số liệu đến hết ngày {} (kế hoạch {}).\n",
-        format_date(d.month_end),
-        plan.code
-    );
-    let _ = writeln!(out, "## Nộp báo cáo\n");
-    let mut head = String::from("| Đơn vị |");
-    let mut rule = String::from("|---|");
-    for code in &d.periods_due {
-        let _ = write!(
-            head,
-            " {} |",
-            plan.period(code).map(|p| p.name.as_str()).unwrap_or(code)
-        );
-        rule.push_str("---|");
-    }
-    let _ = writeln!(out, "{head}\n{rule}");
-    for u in &d.units {
-        let mut line = format!("| {} |", md(&u.code));
-        for code in &d.periods_due {
-            let s = u
-                .submissions
-                .get(code)
-                .copied()
-                .unwrap_or(SubmissionStatus::Missing);
-            let _ = write!(line, " {} |", status_text(s));
-        }
-        let _ = writeln!(out, "{line}");
-    }
-    let _ = writeln!(out, "\n## Chỉ tiêu có nguy cơ không đạt\n");
-    let mut any = false;
-    for u in &d.units {
-        for (ind, p) in plan.indicators.iter().zip(&u.indicators) {
-            if matches!(p.status, Progress::Behind | Progress::NotMet) {
-                any = true;
-                let v = p.value.map(format_vi).unwrap_or_else(|| "—".into());
-                let proj = p
-                    .projected
-                    .map(|x| format!(", dự báo {}", format_vi(x)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "- **{}** {} {}: {} ({}{proj}; chỉ tiêu {})",
-                    md(&u.code),
-                    md(&ind.code),
-                    md(&ind.content),
-                    progress_text(p.status),
-                    v,
-                    md(&ind.target_text)
-                );
-            }
-        }
-    }
-    if !any {
-        let _ = writeln!(out, "Không có.");
-    }
-    let _ = writeln!(out, "\n## Hạn nộp trong tháng tới\n");
-    if d.deadlines_next_month.is_empty() {
-        let _ = writeln!(out, "Không có kỳ báo cáo nào đến hạn.");
-    }
-    for dl in &d.deadlines_next_month {
-        let _ = writeln!(
-            out,
-            "- {} — hạn {}; chưa nộp: {}",
-            dl.name,
-            format_date(dl.deadline),
-            if dl.waiting.is_empty() {
-                "không".into()
-            } else {
-                dl.waiting.join(", ")
-            }
-        );
-    }
-    let _ = writeln!(out, "\n## Thay đổi so với tháng trước\n");
-    let _ = writeln!(out, "- Hồ sơ nhận trong tháng: {}", d.arrivals.len());
-    for c in &d.changes {
-        let _ = writeln!(
-            out,
-            "- {} tiêu chí {}: {} → {}",
-            c.unit,
-            c.code,
-            progress_text(c.from),
-            progress_text(c.to)
-        );
-    }
-    if let Some(c) = &d.provisional {
-        let _ = writeln!(
-            out,
-            "\n## Xếp hạng tạm tính (kỳ {}) — chưa phải kết quả chính thức\n",
-            c.period_name
-        );
-        let _ = writeln!(out, "| Hạng | Đơn vị | Điểm |\n|---|---|---|");
-        for u in super::consolidated::ranking_order(c) {
-            match u.rank {
-                Some(r) => {
-                    let _ = writeln!(
-                        out,
-                        "| {r} | {} | {} |",
-                        md(&u.name),
-                        format_vi(u.ranking_score)
-                    );
-                }
-                None => {
-                    let why = match u.status {
-                        UnitStatus::Incomplete => "chưa đủ số liệu",
-                        UnitStatus::Conflict => "hai bản nộp khác nhau",
-                        UnitStatus::Rejected => "có lỗi – chưa xếp loại",
-                        UnitStatus::Missing | UnitStatus::Ranked => "chưa nộp",
-                    };
-                    let _ = writeln!(out, "| — | {} | {why} |", md(&u.name));
-                }
-            }
-        }
-    }
-    out
 }

@@ -5,6 +5,7 @@
 pub mod annotate;
 pub mod consolidated;
 pub mod digest;
+pub mod digest_text;
 pub mod plan_book;
 pub mod template;
 

@@ -205,17 +205,69 @@ fn the_command_writes_the_workbook_and_markdown_and_leaves_inputs_alone() {
         "bt.xlsx",
         "--markdown",
         "bt.md",
+        "--html",
+        "bt.html",
     ]);
     let (code, out, err) = run(&mut cmd);
     assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("bt.xlsx, bt.md, bt.html"),
+        "every file named: {out}"
+    );
     assert!(
         out.contains("2 lần nộp trễ, 3 chưa nộp; 3 chỉ tiêu có nguy cơ"),
         "{out}"
     );
     let md = std::fs::read_to_string(w.path("bt.md")).unwrap();
-    assert!(md.contains("| SGTVT | Đúng hạn | Trễ 7 ngày |"), "{md}");
-    assert!(md.contains("**STC** 2.6"), "{md}");
+    // Full unit names, percent signs, projected counts in whole numbers.
+    assert!(
+        md.contains("| Sở Giao thông vận tải | Đúng hạn | Trễ 7 ngày |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Sở Tài chính | 2.6 Cá nhân được UBND tỉnh tặng Bằng khen | 1 | 33% | 2 | 03 cá nhân |"),
+        "{md}"
+    );
+    assert!(md.contains("| 90% | 100% | 88% | Trên 90% |"), "{md}");
     assert!(md.contains("chưa phải kết quả chính thức"), "{md}");
+    assert!(md.contains("(đã nhận, trễ 7 ngày)"), "one language: {md}");
+    // A provisional ranking proposes no award and calls no vote.
+    assert!(
+        !md.contains("Cờ thi đua") && !md.contains("bình xét ("),
+        "{md}"
+    );
+    // The e-mail body: tables with inline styles, the same facts.
+    let html = std::fs::read_to_string(w.path("bt.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("<table style="), "{html}");
+    assert!(html.contains(">Sở Giao thông vận tải</td>"), "{html}");
+    assert!(
+        html.contains("background:#fff2cc\">Trễ 7 ngày</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("<style"), "inline styles only");
+    // English when asked.
+    let mut cmd = w.thidua();
+    cmd.args(["--lang", "en", "digest", "--plan"])
+        .arg(sample_plan())
+        .args([
+            "--archive",
+            "kho",
+            "--month",
+            "2022-07",
+            "-o",
+            "en.xlsx",
+            "--markdown",
+            "en.md",
+        ]);
+    assert_eq!(run(&mut cmd).0, 0);
+    let en = std::fs::read_to_string(w.path("en.md")).unwrap();
+    assert!(en.contains("## Indicators at risk"), "{en}");
+    assert!(
+        en.contains("| Sở Giao thông vận tải | On time | 7 days late |"),
+        "{en}"
+    );
+    assert!(en.contains("(accepted, 7 days late)"), "{en}");
     let book = thidua::workbook::open(&w.path("bt.xlsx")).unwrap();
     for sheet in [
         "Tổng quan",
@@ -231,6 +283,14 @@ fn the_command_writes_the_workbook_and_markdown_and_leaves_inputs_alone() {
         .map(|r| (risk.text(r, 0), risk.text(r, 1)))
         .collect();
     assert_eq!(rows.len(), 3, "{rows:?}");
+    // Tiến độ: one row per unit, one column per indicator.
+    let matrix = book.sheet(&["Tiến độ"]).unwrap();
+    assert_eq!(matrix.text(3, 1), "1.1");
+    assert_eq!(matrix.text(5, 0), "SCT");
+    let units = (5..=matrix.last_row().unwrap())
+        .filter(|&r| matrix.text(r, 0).len() >= 3 && matrix.text(r, 1) != "")
+        .count();
+    assert_eq!(units, 12);
     // Nothing the digest reads was changed.
     assert_eq!(
         std::fs::read(w.path("kho/so-nhan.csv")).unwrap(),
