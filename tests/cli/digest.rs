@@ -288,7 +288,7 @@ fn the_command_writes_the_workbook_and_markdown_and_leaves_inputs_alone() {
     assert_eq!(matrix.text(3, 1), "1.1");
     assert_eq!(matrix.text(5, 0), "SCT");
     let units = (5..=matrix.last_row().unwrap())
-        .filter(|&r| matrix.text(r, 0).len() >= 3 && matrix.text(r, 1) != "")
+        .filter(|&r| matrix.text(r, 0).len() >= 3 && !matrix.text(r, 1).is_empty())
         .count();
     assert_eq!(units, 12);
     // Nothing the digest reads was changed.
