@@ -117,7 +117,7 @@ fn check_file(
     let mut annotated = None;
     if let (Some(dir), Some(book)) = (annotate_dir, &book) {
         match annotated_path(dir, path) {
-            Some(out) => match annotate::write(book, &findings, lang, &out, true) {
+            Some(out) => match annotate::write(book, path, &findings, lang, &out, true) {
                 Ok(()) => annotated = Some(out.display().to_string()),
                 Err(e) => findings.push(
                     Finding::new(Code::UnreadableFile, out.display().to_string()).found(

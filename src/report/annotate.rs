@@ -1,8 +1,11 @@
-//! The annotated copy of a checked workbook: every sheet's values rewritten
-//! (rust_xlsxwriter cannot edit a file, and the original is never touched),
-//! each problem cell highlighted with a note giving its findings, and a `Lỗi`
-//! sheet listing every finding with a link to its cell. Formats and merges
-//! of the original are not carried over; values and formulas are.
+//! The annotated copy of a checked workbook. An xlsx workbook is marked
+//! inside its own package ([`super::package`]): everything the unit made is
+//! kept, the problem cells are filled red and a `Lỗi` sheet opens first.
+//! Other formats (xls, ods, xlsb, xlsm), and a package that cannot be
+//! followed, are rebuilt: every sheet's values and formulas, merged cells,
+//! percentages as percentages, each problem cell highlighted with a note
+//! giving its findings, and the `Lỗi` sheet; the original's fonts, borders,
+//! widths and other number formats are not carried over.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,6 +36,24 @@ fn sheet_name(name: &str) -> String {
 }
 
 pub fn write(
+    book: &Book,
+    source: &Path,
+    findings: &[Finding],
+    lang: Lang,
+    path: &Path,
+    overwrite: bool,
+) -> Result<(), WriteError> {
+    if book.format == crate::workbook::Format::Xlsx
+        && let Ok(original) = std::fs::read(source)
+        && let Ok(bytes) = super::package::annotate(&original, findings, lang)
+    {
+        return super::write_atomic(path, &bytes, overwrite);
+    }
+    rebuild(book, findings, lang, path, overwrite)
+}
+
+/// The copy rebuilt from the cells read, for what cannot be marked in place.
+fn rebuild(
     book: &Book,
     findings: &[Finding],
     lang: Lang,
@@ -84,16 +105,22 @@ pub fn write(
                 continue;
             };
             let problem = notes.contains_key(&(row, col));
-            write_cell(
-                ws,
-                row,
-                col16,
-                &cell.value,
-                cell.formula.as_deref(),
-                problem,
-                &styles,
-            )
-            .map_err(&err)?;
+            write_cell(ws, row, col16, cell, problem, &styles).map_err(&err)?;
+        }
+        for region in &sheet.merges {
+            let ((r0, c0), (r1, c1)) = (region.start, region.end);
+            let (Ok(c0), Ok(c1)) = (u16::try_from(c0), u16::try_from(c1)) else {
+                continue;
+            };
+            if (r0, c0) == (r1, c1) {
+                continue;
+            }
+            let text = sheet
+                .cell(r0, c0 as u32)
+                .map(|c| c.value.display())
+                .unwrap_or_default();
+            // An overlapping region in a damaged file is skipped, not fatal.
+            let _ = ws.merge_range(r0, c0, r1, c1, &text, &styles.plain);
         }
         for ((row, col), lines) in &notes {
             let Ok(col16) = u16::try_from(*col) else {
@@ -112,7 +139,10 @@ pub fn write(
         ws.autofit();
         print_setup(ws, None);
     }
-    write_error_sheet(wb.add_worksheet(), book, findings, lang, &names, &styles).map_err(&err)?;
+    let errors = wb.add_worksheet();
+    write_error_sheet(errors, book, findings, lang, &names, &styles).map_err(&err)?;
+    // The copy opens on its findings.
+    errors.set_active(true);
     save(&mut wb, path, overwrite)
 }
 
@@ -120,15 +150,23 @@ fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    value: &Value,
-    formula: Option<&str>,
+    cell: &crate::workbook::Cell,
     problem: bool,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let format = if problem {
-        &styles.problem
-    } else {
-        &styles.plain
+    let (value, formula) = (&cell.value, cell.formula.as_deref());
+    let percent;
+    let format = match (problem, cell.percent) {
+        (true, true) => {
+            percent = styles.problem.clone().set_num_format("0.##%");
+            &percent
+        }
+        (true, false) => &styles.problem,
+        (false, true) => {
+            percent = styles.plain.clone().set_num_format("0.##%");
+            &percent
+        }
+        (false, false) => &styles.plain,
     };
     if let Some(text) = formula {
         let text = if text.starts_with('=') {

@@ -320,3 +320,126 @@ fn hand_built_row_mistakes() {
         .unwrap();
     assert_eq!(f["expected"], " — SXD (Sở Xây dựng)?");
 }
+
+/// The annotated copy of an xlsx is the unit's own package with the problem
+/// cells filled: every other part is byte for byte the original's, every
+/// cell keeps its value and its percent format, and the copy opens on
+/// `Lỗi`. Tried on a workbook LibreOffice saved and on one openpyxl wrote.
+#[test]
+fn the_annotated_copy_keeps_the_units_workbook() {
+    use std::io::Read;
+    let w = Workdir::new();
+    let files = [
+        repo("tests/fixtures/layouts/hand/12-everything-at-once-KBNN-libreoffice.xlsx"),
+        repo("tests/fixtures/layouts/hand/24-everything-at-once-STNMT.xlsx"),
+        repo("samples/ktkt-2022/don-vi/SGTVT_NAM.xlsx"),
+    ];
+    let mut cmd = w.thidua();
+    cmd.arg("check")
+        .arg("--plan")
+        .arg(sample_plan())
+        .args(&files)
+        .args(["--annotate", "danh-dau", "--format", "json"]);
+    let (_, out, err) = run(&mut cmd);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}{err}"));
+    let parts = |path: &std::path::Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut e = zip.by_index(i).unwrap();
+                let mut data = Vec::new();
+                e.read_to_end(&mut data).unwrap();
+                (e.name().unwrap().to_string(), data)
+            })
+            .collect()
+    };
+    for original in &files {
+        let stem = original.file_stem().unwrap().to_string_lossy();
+        let copy = w.path(&format!("danh-dau/{stem}.kiem-tra.xlsx"));
+        let (before, after) = (parts(original), parts(&copy));
+        // Only the parts that mark the cells and add the sheet changed.
+        for (name, bytes) in &before {
+            let edited = name == "xl/styles.xml"
+                || name == "xl/workbook.xml"
+                || name == "[Content_Types].xml"
+                || name == "xl/_rels/workbook.xml.rels"
+                || name.starts_with("xl/worksheets/sheet");
+            if !edited {
+                assert_eq!(after.get(name), Some(bytes), "{stem}: {name} changed");
+            }
+        }
+        assert!(after.contains_key("xl/worksheets/thidua-loi.xml"), "{stem}");
+        assert!(
+            String::from_utf8_lossy(&after["xl/styles.xml"]).contains("FFFFC7CE"),
+            "{stem}: the problem fill"
+        );
+        // Every value and percent format of the original, and `Lỗi` last.
+        let a = thidua::workbook::open(original).unwrap();
+        let b = thidua::workbook::open(&copy).unwrap();
+        assert_eq!(b.sheets.len(), a.sheets.len() + 1);
+        assert_eq!(b.sheets.last().unwrap().name, "Lỗi");
+        for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
+            assert_eq!(sa.name, sb.name);
+            for ((r, c), cell) in sa.cells() {
+                let other = sb
+                    .cell(r, c)
+                    .unwrap_or_else(|| panic!("{stem} {} {r},{c}", sa.name));
+                assert_eq!(
+                    other.value,
+                    cell.value,
+                    "{stem} {}!{}",
+                    sa.name,
+                    thidua::finding::a1(r, c)
+                );
+                assert_eq!(
+                    other.percent,
+                    cell.percent,
+                    "{stem} {}!{}",
+                    sa.name,
+                    thidua::finding::a1(r, c)
+                );
+            }
+        }
+        // It opens on `Lỗi`, and no other sheet is selected with it.
+        let workbook = String::from_utf8_lossy(&after["xl/workbook.xml"]).to_string();
+        assert!(
+            workbook.contains(&format!("activeTab=\"{}\"", a.sheets.len())),
+            "{stem}: {workbook}"
+        );
+        let selected = after
+            .iter()
+            .filter(|(n, _)| n.starts_with("xl/worksheets/"))
+            .filter(|(_, x)| String::from_utf8_lossy(x).contains("tabSelected=\"1\""))
+            .count();
+        assert_eq!(selected, 1, "{stem}");
+        // Every finding with a cell is listed.
+        let listed = b.sheets.last().unwrap().last_row().unwrap() as usize;
+        let report = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&*original.to_string_lossy())
+            })
+            .unwrap();
+        let findings = report["findings"].as_array().unwrap().len();
+        assert_eq!(listed, findings, "{stem}");
+    }
+    // The marked cell: SGTVT's I7 has the fill's style, not its own.
+    let before = parts(&files[2]);
+    let after = parts(&w.path("danh-dau/SGTVT_NAM.kiem-tra.xlsx"));
+    let style = |xml: &[u8]| {
+        let xml = String::from_utf8_lossy(xml).to_string();
+        let at = xml.find("<c r=\"I7\"").unwrap();
+        let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+        tag.split(" s=\"")
+            .nth(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+    };
+    let sheet = "xl/worksheets/sheet3.xml";
+    assert_ne!(style(&before[sheet]), style(&after[sheet]));
+}
