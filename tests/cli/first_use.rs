@@ -543,3 +543,114 @@ fn a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Printed like an official document: each workbook's title merged across
+/// its table, and a row whose text wraps tall enough for it.
+#[test]
+fn titles_span_the_table_and_wrapped_rows_fit() {
+    use std::io::Read;
+    let w = Workdir::new();
+    let plan = sample_plan().display().to_string();
+    run(w
+        .thidua()
+        .args(["template", "--plan", &plan, "-o", "mau", "--unit", "SCT"]));
+    run(w.thidua().args(["init", "kh"]));
+    let sct = repo("samples/ktkt-2022/don-vi/SCT_NAM.xlsx")
+        .display()
+        .to_string();
+    run(w
+        .thidua()
+        .args(["consolidate", "--plan", &plan, &sct, "-o", "th.xlsx"]));
+    for (file, sheets) in [
+        (
+            "mau/SCT_NAM.xlsx",
+            vec!["Thông tin", "Đăng ký chỉ tiêu", "Tự chấm điểm"],
+        ),
+        ("kh/ke-hoach.xlsx", vec!["Hướng dẫn", "Thông tin"]),
+        (
+            "th.xlsx",
+            vec![
+                "Xếp hạng",
+                "Chi tiết",
+                "Chỉ tiêu khối",
+                "Kiểm tra",
+                "Nộp báo cáo",
+            ],
+        ),
+    ] {
+        let book = thidua::workbook::open(&w.path(file)).unwrap();
+        for name in sheets {
+            let sheet = book
+                .sheet(&[name])
+                .unwrap_or_else(|| panic!("{file} {name}"));
+            let title = sheet
+                .merges
+                .iter()
+                .find(|m| m.start == (0, 0))
+                .unwrap_or_else(|| panic!("{file} {name}: the title is not merged"));
+            assert!(title.end.1 >= 1, "{file} {name}: {title:?}");
+        }
+    }
+    // The score sheet's rows: an indicator whose wording takes two lines
+    // of its 46-wide column has a row at least two lines high.
+    let bytes = std::fs::read(w.path("mau/SCT_NAM.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet3.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let book = thidua::workbook::open(&w.path("mau/SCT_NAM.xlsx")).unwrap();
+    let scores = book.sheet(&["Tự chấm điểm"]).unwrap();
+    let row = (0..40)
+        .find(|&r| {
+            scores
+                .text(r, 2)
+                .starts_with("Hoàn thành các nhiệm vụ phát triển")
+        })
+        .expect("indicator 1.1");
+    let tag_at = xml.find(&format!("<row r=\"{}\"", row + 1)).unwrap();
+    let tag = &xml[tag_at..tag_at + xml[tag_at..].find('>').unwrap()];
+    let height: f64 = tag
+        .split(" ht=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .and_then(|h| h.parse().ok())
+        .unwrap_or_else(|| panic!("no height: {tag}"));
+    assert!(height >= 31.5, "{tag}");
+}
+
+/// `Chỉ tiêu khối` names the indicators it leaves out, shows shares as
+/// percentages, and does not judge a sum against a unit's target.
+#[test]
+fn the_bloc_targets_sheet_says_what_it_leaves_out() {
+    let w = Workdir::new();
+    let plan = sample_plan().display().to_string();
+    let units = repo("samples/ktkt-2022/don-vi").display().to_string();
+    run(w
+        .thidua()
+        .args(["consolidate", "--plan", &plan, &units, "-o", "th.xlsx"]));
+    let book = thidua::workbook::open(&w.path("th.xlsx")).unwrap();
+    let sheet = book.sheet(&["Chỉ tiêu khối"]).unwrap();
+    let rows: Vec<u32> = (4..=sheet.last_row().unwrap()).collect();
+    let row_of = |code: &str| *rows.iter().find(|&&r| sheet.text(r, 0) == code).unwrap();
+    let share = sheet.cell(row_of("1.2"), 3).unwrap();
+    assert!(share.percent, "1.2 is a percentage");
+    assert_eq!(sheet.text(row_of("2.5"), 4), "—");
+    assert!(
+        sheet
+            .text(row_of("2.5"), 5)
+            .starts_with("Không có chỉ tiêu khối")
+    );
+    assert!(
+        sheet
+            .text(row_of("3.1"), 5)
+            .starts_with("Chưa đủ số liệu (")
+    );
+    let note = rows
+        .iter()
+        .map(|&r| sheet.text(r, 0))
+        .find(|t| t.starts_with("Các tiêu chí"))
+        .expect("a note on the indicators left out");
+    assert!(note.contains("1.4, 2.7, 2.8, 3.3, 3.5"), "{note}");
+}
