@@ -18,7 +18,9 @@ pub fn not_a_submission(book: &Book, file: &str) -> Option<Finding> {
     if is_plan(book) {
         return Some(Finding::new(Code::SkippedPlan, file));
     }
-    if is_review(book) {
+    // A unit's template has a `Thông tin` sheet; a review file does not
+    // (and the search for its table is then skipped for most submissions).
+    if book.sheet(crate::vocab::INFO_SHEET).is_none() && is_review(book) {
         return Some(Finding::new(Code::SkippedReview, file));
     }
     None
