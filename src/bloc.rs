@@ -15,7 +15,7 @@ use crate::finding::{Code, Finding};
 use crate::plan::{AdjustmentKind, Aggregate, Period, Plan, Rule, ScoreSource, TieBreak};
 use crate::rank::{self, Entry};
 use crate::review::Review;
-use crate::score::{Achieved, Outcome, leading_scores, outcome, round2};
+use crate::score::{Achieved, EPS, Outcome, leading_scores, outcome, round2};
 use crate::submission::Submission;
 use crate::text::number::{format_date, format_vi};
 use crate::text::target::Target;
@@ -850,7 +850,13 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
     let members = plan.units.len();
     let mut out = Vec::new();
     for (i, ind) in plan.indicators.iter().enumerate() {
-        let Some(aggregate) = ind.aggregate else {
+        // A share of the member units is a bloc target whatever the
+        // plan's `Tổng hợp khối` says.
+        let share = match &ind.target {
+            Target::UnitsShare { share, .. } => Some(*share),
+            _ => None,
+        };
+        let Some(aggregate) = share.map(|_| Aggregate::UnitsMet).or(ind.aggregate) else {
             continue;
         };
         let numbers: Vec<(&UnitResult, f64)> = ranked
@@ -923,9 +929,13 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
                     .iter()
                     .filter(|u| u.indicators[i].met() == Some(false))
                     .count();
-                let verdict = if k == members {
+                // How many must meet it: all, or the plan's share of them.
+                let needed = share.map_or(members, |p| {
+                    ((p / 100.0 * members as f64) - EPS).ceil().max(0.0) as usize
+                });
+                let verdict = if k >= needed {
                     BlocVerdict::Met
-                } else if failed > 0 {
+                } else if members - failed < needed {
                     BlocVerdict::NotMet
                 } else {
                     BlocVerdict::Pending

@@ -61,6 +61,7 @@ codes! {
     MissingCode = "missing-code", Error;
     UnknownRule = "unknown-rule", Error;
     UnreadableTarget = "unreadable-target", Error;
+    OcrReading = "ocr-reading", Info;
     MissingTarget = "missing-target", Error;
     RuleTarget = "rule-target", Warning;
     BadNumber = "bad-number", Error;

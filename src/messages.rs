@@ -35,6 +35,10 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "tệp không phải bảng tính xlsx, xls hay ods",
             "not a spreadsheet (xlsx, xls or ods)",
         ),
+        OcrReading => (
+            "chỉ tiêu `{found}` được đọc sau khi sửa lỗi nhận dạng chữ thành `{expected}`; hãy sửa lại trong kế hoạch",
+            "the target `{found}` was read once OCR misspellings were undone, as `{expected}`; correct it in the plan",
+        ),
         OtherFormat => (
             "tệp này là tài liệu {found}, không phải bảng tính; hãy gửi tệp xlsx, xls hoặc ods",
             "this file is a {found} document, not a spreadsheet; send an xlsx, xls or ods file",

@@ -11,7 +11,8 @@ use crate::plan::{Indicator, Rule};
 use crate::text::target::Target;
 use crate::text::words::Grade;
 
-const EPS: f64 = 1e-9;
+/// Tolerance when comparing figures that went through decimal arithmetic.
+pub const EPS: f64 = 1e-9;
 
 /// Kết quả thực hiện: an achieved value as read from a unit's workbook.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +62,8 @@ pub fn outcome(target: &Target, achieved: &Achieved, baseline: Option<f64>) -> O
         }
     };
     match (target, achieved) {
+        // Each unit is judged on the condition of a bloc share.
+        (Target::UnitsShare { condition, .. }, _) => outcome(condition, achieved, baseline),
         (Target::AtLeast { value, .. }, Achieved::Number(a)) => {
             Some(grade(*a >= value - EPS, *a > value + EPS))
         }

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::{Status, finding_line, load_plan};
 use crate::cli::{OutputFormat, PlanArgs};
+use crate::finding::{Code, Finding};
 use crate::messages::Lang;
 use crate::plan::{AdjustmentKind, Plan, Quota, ScoreSource, TieBreak};
 use crate::text::number::{format_date, format_en, format_vi};
@@ -28,7 +29,7 @@ pub fn run(args: &PlanArgs, lang: Lang) -> Result<Status> {
             writeln!(out)?;
         }
         OutputFormat::Text => {
-            print_plan(&mut out, &loaded.plan, lang)?;
+            print_plan(&mut out, &loaded.plan, &loaded.findings, lang)?;
             writeln!(out)?;
             if loaded.findings.is_empty() {
                 writeln!(out, "{}", lang.pick("Không có lỗi.", "No problems found."))?;
@@ -43,7 +44,12 @@ pub fn run(args: &PlanArgs, lang: Lang) -> Result<Status> {
     Ok(status)
 }
 
-fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<()> {
+fn print_plan(
+    out: &mut impl Write,
+    plan: &Plan,
+    findings: &[Finding],
+    lang: Lang,
+) -> std::io::Result<()> {
     let en = lang.is_en();
     let num = |v: f64| if en { format_en(v) } else { format_vi(v) };
     writeln!(
@@ -148,12 +154,37 @@ fn print_plan(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<
             } else {
                 &i.target_text
             };
+            // A target that could not be read is said as the error it is,
+            // with its cell — not as "no target".
+            let unreadable = findings.iter().find(|f| {
+                f.code == Code::UnreadableTarget && f.indicator.as_deref() == Some(&i.code)
+            });
+            let understood = match unreadable {
+                Some(f) => format!(
+                    "{} ({} {})",
+                    lang.pick(
+                        "LỖI: không đọc được chỉ tiêu",
+                        "ERROR: the target cannot be read"
+                    ),
+                    lang.pick("ô", "cell"),
+                    f.cell.as_deref().unwrap_or("?")
+                ),
+                None => i.target.describe(en),
+            };
             writeln!(
                 out,
-                "         {}: \"{written}\" → {}",
-                lang.pick("chỉ tiêu", "target"),
-                i.target.describe(en)
+                "         {}: \"{written}\" → {understood}",
+                lang.pick("chỉ tiêu", "target")
             )?;
+            if !i.bloc_target_text.is_empty() {
+                writeln!(
+                    out,
+                    "         {}: \"{}\" → {}",
+                    lang.pick("chỉ tiêu khối", "bloc target"),
+                    i.bloc_target_text,
+                    i.bloc_target.describe(en)
+                )?;
+            }
             let mut extras = Vec::new();
             if let Some(step) = i.step {
                 extras.push(format!("{} {}", lang.pick("bước", "step"), num(step)));

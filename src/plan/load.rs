@@ -13,7 +13,7 @@ use super::{
 };
 use crate::finding::{Code, Finding, a1};
 use crate::text::number::{format_date, format_vi};
-use crate::text::target::{Target, parse_target};
+use crate::text::target::{Reading, Target, parse_target, read_target};
 use crate::text::words::{Grade, parse_done, parse_grade};
 use crate::text::{clean, label_key};
 use crate::vocab::plan::{
@@ -480,8 +480,23 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
         };
         let target_col = c(indicator::TARGET).unwrap_or(0);
         let target_text = sheet.text(row, target_col);
-        let target = match parse_target(&target_text) {
-            Ok(t) => t,
+        let target = match read_target(&target_text) {
+            Ok(Reading {
+                target,
+                corrected: Some(corrected),
+            }) => {
+                // Read only once OCR spellings were undone: said, so the
+                // leader can correct the plan.
+                let f = ctx
+                    .finding(Code::OcrReading)
+                    .at(&sheet.name, row, target_col)
+                    .indicator(&code)
+                    .found(target_text.clone())
+                    .expected(corrected);
+                ctx.push(f);
+                target
+            }
+            Ok(reading) => reading.target,
             Err(_) => {
                 let f = ctx
                     .finding(Code::UnreadableTarget)

@@ -35,8 +35,14 @@ pub enum Target {
     AbovePrevious,
     /// `Hoàn thành`, `Có`, `Đạt`: a task, done or not.
     Done,
-    /// `Hoàn thành tốt nhiệm vụ trở lên`: a grade at least this good.
+    /// `Hoàn thành tốt nhiệm vụ trở lên`, `Đoàn thể hoàn thành tốt nhiệm vụ
+    /// trở lên`: a grade at least this good.
     Grade { grade: Grade },
+    /// `100% các đơn vị trong Khối không có cá nhân vi phạm…`: a target of
+    /// the whole bloc — at least `share` % of the member units meet
+    /// `condition`. Each unit is judged on the condition; the bloc on the
+    /// share of units that meet it.
+    UnitsShare { share: f64, condition: Box<Target> },
 }
 
 /// A target that could not be read, with the reason in English for the
@@ -71,7 +77,20 @@ impl Target {
 
     /// True when achieving needs the unit's previous-year figure.
     pub fn needs_baseline(&self) -> bool {
-        matches!(self, Target::RankUp { .. } | Target::AbovePrevious)
+        match self {
+            Target::RankUp { .. } | Target::AbovePrevious => true,
+            Target::UnitsShare { condition, .. } => condition.needs_baseline(),
+            _ => false,
+        }
+    }
+
+    /// What one unit must reach: the condition of a bloc share, else the
+    /// target itself.
+    pub fn for_unit(&self) -> &Target {
+        match self {
+            Target::UnitsShare { condition, .. } => condition,
+            t => t,
+        }
     }
 
     /// The number a proportional (`Tỷ lệ`) or leading (`Dẫn đầu`) score
@@ -155,6 +174,18 @@ impl Target {
             (Target::Done, true) => "done (yes/no)".into(),
             (Target::Grade { grade }, false) => format!("xếp loại {} trở lên", grade.name_vi()),
             (Target::Grade { grade }, true) => format!("grade {} or better", grade.name_en()),
+            (Target::UnitsShare { share, condition }, false) => format!(
+                "chỉ tiêu khối: ≥ {} số đơn vị đạt ({}); mỗi đơn vị: {}",
+                num(*share, true),
+                condition.describe(false),
+                condition.describe(false)
+            ),
+            (Target::UnitsShare { share, condition }, true) => format!(
+                "bloc target: ≥ {} of the units meet it ({}); each unit: {}",
+                num(*share, true),
+                condition.describe(true),
+                condition.describe(true)
+            ),
         }
     }
 }
@@ -167,9 +198,10 @@ impl fmt::Display for Target {
 
 /// Words that may open a target without changing its meaning
 /// (`Phấn đấu 100%`, `Hoàn thành 100% nhiệm vụ`, `Có ít nhất 01 đề tài`).
-const NEUTRAL_OPENERS: [&str; 7] = [
+const NEUTRAL_OPENERS: [&str; 8] = [
     "phan dau dat",
     "phan dau",
+    "dang ky",
     "hoan thanh xuat sac",
     "hoan thanh",
     "dat ty le",
@@ -212,7 +244,99 @@ const ZERO: [&str; 7] = [
 /// Reads a target. Empty text is [`Target::None`]; the caller decides whether
 /// the indicator's rule allows that.
 pub fn parse_target(text: &str) -> Result<Target, UnreadableTarget> {
+    read(&fold(text))
+}
+
+/// How a target was read: as written, or only once the OCR confusions of
+/// scanned plans were undone (`xuat sic` → `xuat sac`), which the caller
+/// says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub target: Target,
+    /// The folded text that was read, when OCR spellings were corrected.
+    pub corrected: Option<String>,
+}
+
+/// Reads a target, undoing OCR confusions when the text as written cannot
+/// be read.
+pub fn read_target(text: &str) -> Result<Reading, UnreadableTarget> {
     let folded = fold(text);
+    if let Ok(target) = read(&folded) {
+        return Ok(Reading {
+            target,
+            corrected: None,
+        });
+    }
+    let corrected = undo_ocr(&folded);
+    if corrected == folded {
+        return Err(UnreadableTarget);
+    }
+    read(&corrected).map(|target| Reading {
+        target,
+        corrected: Some(corrected),
+    })
+}
+
+/// Words that scanned Vietnamese plans turn into others once their
+/// diacritics are read wrong (seeds 000–002): the folded OCR word and the
+/// folded word it stands for. Only the grade, verb and comparison words of
+/// targets are listed, so no figure or name is ever changed.
+const OCR_WORDS: [(&str, &str); 14] = [
+    ("sic", "sac"),
+    ("xuet", "xuat"),
+    ("tet", "tot"),
+    ("tir", "tu"),
+    ("thir", "thu"),
+    ("virot", "vuot"),
+    ("mikc", "muc"),
+    ("dugc", "duoc"),
+    ("thanb", "thanh"),
+    ("nhiern", "nhiem"),
+    ("trd", "tro"),
+    ("ien", "len"),
+    ("1en", "len"),
+    ("cic", "cac"),
+];
+
+fn undo_ocr(folded: &str) -> String {
+    folded
+        .split(' ')
+        .map(|w| {
+            OCR_WORDS
+                .iter()
+                .find(|(ocr, _)| *ocr == w)
+                .map_or(w, |(_, word)| *word)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Subjects that may stand before a grade (`Đoàn thể hoàn thành tốt nhiệm
+/// vụ trở lên`): the grade is what is asked of them.
+const GRADE_SUBJECTS: [&str; 9] = [
+    "doan the",
+    "to chuc dang",
+    "chi bo",
+    "dang bo",
+    "cong doan",
+    "doan thanh nien",
+    "chi doan",
+    "tap the",
+    "co quan",
+];
+
+/// Words naming the bloc's member units after a share (`100% các đơn vị
+/// trong Khối …`), longest first.
+const UNIT_SUBJECTS: [&str; 6] = [
+    "cac don vi thanh vien trong khoi",
+    "cac don vi trong khoi",
+    "don vi trong khoi",
+    "cac don vi thanh vien",
+    "cac don vi",
+    "don vi",
+];
+
+fn read(folded: &str) -> Result<Target, UnreadableTarget> {
     let s = folded.trim().trim_end_matches(['.', ';']).trim();
     if s.is_empty() {
         return Ok(Target::None);
@@ -222,6 +346,16 @@ pub fn parse_target(text: &str) -> Result<Target, UnreadableTarget> {
     }
     if let Some(grade) = parse_grade(s) {
         return Ok(Target::Grade { grade });
+    }
+    if let Some(rest) = GRADE_SUBJECTS
+        .iter()
+        .find_map(|subject| s.strip_prefix(subject)?.strip_prefix(' '))
+        && let Some(grade) = parse_grade(rest)
+    {
+        return Ok(Target::Grade { grade });
+    }
+    if let Some(target) = units_share(s)? {
+        return Ok(target);
     }
     let opens_with = |list: &[&str]| {
         list.iter()
@@ -241,6 +375,36 @@ pub fn parse_target(text: &str) -> Result<Target, UnreadableTarget> {
         return Ok(Target::RankUp { steps: first.0 });
     }
     numeric(s)
+}
+
+/// `100% các đơn vị trong Khối không có cá nhân vi phạm…`: a share of the
+/// member units that meet a condition. `Ok(None)` when the text is not of
+/// that form; an error when it is but its condition cannot be read (never a
+/// silent `≥ 100%`).
+fn units_share(s: &str) -> Result<Option<Target>, UnreadableTarget> {
+    let Some((before, (share, true), after)) = first_number(s) else {
+        return Ok(None);
+    };
+    let opener = before.trim();
+    if !(opener.is_empty() || opener == "phan dau" || opener == "dat") {
+        return Ok(None);
+    }
+    let after = after.trim_start();
+    let Some(rest) = UNIT_SUBJECTS
+        .iter()
+        .find_map(|subject| after.strip_prefix(subject))
+        .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+    else {
+        return Ok(None);
+    };
+    let condition = read(rest.trim())?;
+    if matches!(condition, Target::None | Target::UnitsShare { .. }) {
+        return Err(UnreadableTarget);
+    }
+    Ok(Some(Target::UnitsShare {
+        share,
+        condition: Box::new(condition),
+    }))
 }
 
 /// `cao hơn năm 2021`: a four-digit year after `nam`.
@@ -451,6 +615,91 @@ mod tests {
             Target::Grade { grade: Grade::Good },
         );
         check("Đạt", Target::Done);
+    }
+
+    // Seed 003 item 8 and its family: a share of the bloc's units is a
+    // bloc target, never a silent `≥ 100%`; a share of a unit's own staff
+    // or families stays the unit's percentage.
+    #[test]
+    fn a_share_of_the_member_units_is_a_bloc_target() {
+        check(
+            "100% các đơn vị trong Khối không có cá nhân vi phạm kỷ luật từ khiển trách trở lên",
+            Target::UnitsShare {
+                share: 100.0,
+                condition: Box::new(Target::Zero),
+            },
+        );
+        check(
+            "Phấn đấu 80% đơn vị hoàn thành tốt nhiệm vụ trở lên",
+            Target::UnitsShare {
+                share: 80.0,
+                condition: Box::new(Target::Grade { grade: Grade::Good }),
+            },
+        );
+        check(
+            "100% cán bộ, công chức, viên chức và người lao động hoàn thành nhiệm vụ",
+            at_least(100.0, true),
+        );
+        check(
+            "100% gia đình cán bộ đạt gia đình văn hóa",
+            at_least(100.0, true),
+        );
+        // A share of units whose condition cannot be read is refused.
+        assert_eq!(
+            parse_target("100% các đơn vị trong Khối tích cực tham gia"),
+            Err(UnreadableTarget)
+        );
+    }
+
+    #[test]
+    fn a_subject_before_a_grade_and_a_registration_count() {
+        check(
+            "Đoàn thể hoàn thành tốt nhiệm vụ trở lên",
+            Target::Grade { grade: Grade::Good },
+        );
+        check(
+            "Tổ chức Đảng hoàn thành xuất sắc nhiệm vụ",
+            Target::Grade {
+                grade: Grade::Excellent,
+            },
+        );
+        check(
+            "Đăng ký 03 đến 04 nội dung",
+            Target::Range {
+                low: 3.0,
+                high: 4.0,
+                percent: false,
+            },
+        );
+    }
+
+    // The OCR seeds (000–002) spell grade and verb words wrongly once their
+    // diacritics are misread; the reading says when it needed to undo that.
+    #[test]
+    fn ocr_spellings_are_read_and_said() {
+        let r = read_target("hoan thanh xuat sic nhiem vu").unwrap();
+        assert_eq!(
+            r.target,
+            Target::Grade {
+                grade: Grade::Excellent
+            }
+        );
+        assert_eq!(r.corrected.as_deref(), Some("hoan thanh xuat sac nhiem vu"));
+        assert_eq!(
+            parse_target("hoan thanh xuat sic nhiem vu"),
+            Err(UnreadableTarget)
+        );
+        let r = read_target("T6 chirc Cong doan hoan thanh xuét sic nhiém vu");
+        assert!(r.is_err(), "an OCR subject is not guessed: {r:?}");
+        let r = read_target("hoan thanh tét nhiém vu tro 1en").unwrap();
+        assert_eq!(r.target, Target::Grade { grade: Grade::Good });
+        assert!(r.corrected.is_some());
+        assert_eq!(
+            read_target("Tang tir 02 bac").unwrap().target,
+            Target::RankUp { steps: 2.0 }
+        );
+        // What reads as written is not touched.
+        assert_eq!(read_target("96%").unwrap().corrected, None);
     }
 
     // Seed 003 (Khối Kinh tế kỹ thuật, Hà Tĩnh 2022), items 5–8.
