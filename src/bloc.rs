@@ -526,7 +526,9 @@ pub fn consolidate(
 fn mark_unread(plan: &Plan, u: &mut UnitResult, sub: &Submission, findings: &mut Vec<Finding>) {
     let mut unread = Vec::new();
     for (ind, r) in plan.indicators.iter().zip(&u.indicators) {
-        if r.reviewed.is_some() || r.achieved == Achieved::NotAssigned {
+        // A bloc target's figure counts for the bloc, not the unit's total:
+        // its absence leaves the bloc figure pending, not the unit unread.
+        if r.reviewed.is_some() || r.achieved == Achieved::NotAssigned || ind.rule == Rule::Bloc {
             continue;
         }
         let self_scored = ind.rule == Rule::SelfScored || ind.target == Target::None;

@@ -62,6 +62,8 @@ codes! {
     UnknownRule = "unknown-rule", Error;
     UnreadableTarget = "unreadable-target", Error;
     OcrReading = "ocr-reading", Info;
+    MissingBlocTarget = "missing-bloc-target", Error;
+    BlocTargetPoints = "bloc-target-points", Warning;
     MissingTarget = "missing-target", Error;
     RuleTarget = "rule-target", Warning;
     BadNumber = "bad-number", Error;

@@ -35,6 +35,14 @@ pub fn template(code: Code, lang: Lang) -> &'static str {
             "tệp không phải bảng tính xlsx, xls hay ods",
             "not a spreadsheet (xlsx, xls or ods)",
         ),
+        MissingBlocTarget => (
+            "cách chấm `Chỉ tiêu khối` cần chỉ tiêu của khối ở cột `Chỉ tiêu khối` (ví dụ `Từ 2 đến 3`)",
+            "a `Chỉ tiêu khối` rule needs the bloc's target in the `Chỉ tiêu khối` column (e.g. `Từ 2 đến 3`)",
+        ),
+        BlocTargetPoints => (
+            "chỉ tiêu khối không chấm điểm từng đơn vị: {found} điểm tối đa không được tính",
+            "a bloc target scores no unit: its maximum of {found} points is not counted",
+        ),
         OcrReading => (
             "chỉ tiêu `{found}` được đọc sau khi sửa lỗi nhận dạng chữ thành `{expected}`; hãy sửa lại trong kế hoạch",
             "the target `{found}` was read once OCR misspellings were undone, as `{expected}`; correct it in the plan",

@@ -114,6 +114,8 @@ pub fn computed_score(
     let max = indicator.max_points;
     let score = match &indicator.rule {
         Rule::SelfScored | Rule::Leading => return None,
+        // No unit is scored on a bloc target.
+        Rule::Bloc => return Some(0.0),
         Rule::Pass => {
             if outcome(target, achieved, baseline)?.is_met() {
                 max

@@ -9,8 +9,9 @@ use super::{Status, finding_line, load_plan};
 use crate::cli::{OutputFormat, PlanArgs};
 use crate::finding::{Code, Finding};
 use crate::messages::Lang;
-use crate::plan::{AdjustmentKind, Plan, Quota, ScoreSource, TieBreak};
+use crate::plan::{AdjustmentKind, Plan, Quota, Rule, ScoreSource, TieBreak};
 use crate::text::number::{format_date, format_en, format_vi};
+use crate::text::target::Target;
 
 pub fn run(args: &PlanArgs, lang: Lang) -> Result<Status> {
     let loaded = load_plan(&args.plan, lang)?;
@@ -169,6 +170,12 @@ fn print_plan(
                     lang.pick("ô", "cell"),
                     f.cell.as_deref().unwrap_or("?")
                 ),
+                None if i.rule == Rule::Bloc && i.target == Target::None => lang
+                    .pick(
+                        "đơn vị chỉ báo cáo số liệu, không chấm điểm",
+                        "units report their figure; none is scored",
+                    )
+                    .to_string(),
                 None => i.target.describe(en),
             };
             writeln!(

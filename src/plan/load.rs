@@ -507,8 +507,8 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 Target::None
             }
         };
-        let target_missing =
-            target_text.is_empty() && !matches!(rule, Rule::SelfScored | Rule::Bands(_));
+        let target_missing = target_text.is_empty()
+            && !matches!(rule, Rule::SelfScored | Rule::Bands(_) | Rule::Bloc);
         if target_missing {
             let f = ctx
                 .finding(Code::MissingTarget)
@@ -575,6 +575,32 @@ fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
                 }
             }
             None => (String::new(), Target::None),
+        };
+        // A bloc target scores no unit: it needs the bloc's own target, and
+        // its points (none) stay out of every unit's total.
+        let (max_points, aggregate) = if rule == Rule::Bloc {
+            if bloc_target_text.is_empty() && !matches!(target, Target::UnitsShare { .. }) {
+                let f = ctx
+                    .finding(Code::MissingBlocTarget)
+                    .at(
+                        &sheet.name,
+                        row,
+                        c(indicator::BLOC_TARGET).unwrap_or(target_col),
+                    )
+                    .indicator(&code);
+                ctx.push(f);
+            }
+            if max_points > 0.0 {
+                let f = ctx
+                    .finding(Code::BlocTargetPoints)
+                    .at(&sheet.name, row, points_col)
+                    .indicator(&code)
+                    .found(format_vi(max_points));
+                ctx.push(f);
+            }
+            (0.0, aggregate.or(Some(Aggregate::Sum)))
+        } else {
+            (max_points, aggregate)
         };
         plan.indicators.push(Indicator {
             section: section.clone(),

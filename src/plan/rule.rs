@@ -20,6 +20,11 @@ pub enum Rule {
     Bands(Vec<Band>),
     /// `Dẫn đầu`: scored against the bloc's largest overshoot.
     Leading,
+    /// `Chỉ tiêu khối`: a target of the whole bloc or department
+    /// (`2 - 3 phòng được tặng Bằng khen`), which no member can meet alone:
+    /// no unit is scored on it; each reports its figure and the bloc's
+    /// figure (`Tổng hợp khối`) is judged against the plan's `Chỉ tiêu khối`.
+    Bloc,
 }
 
 /// One band of a `Theo mức` rule.
@@ -38,7 +43,14 @@ pub enum RuleError {
 }
 
 /// The rule names the plan may use, for messages and drop-down lists.
-pub const RULE_NAMES: [&str; 5] = ["Đạt", "Tỷ lệ", "Tự chấm", "Theo mức: …", "Dẫn đầu"];
+pub const RULE_NAMES: [&str; 6] = [
+    "Đạt",
+    "Tỷ lệ",
+    "Tự chấm",
+    "Theo mức: …",
+    "Dẫn đầu",
+    "Chỉ tiêu khối",
+];
 
 pub fn parse_rule(text: &str) -> Result<Rule, RuleError> {
     let key = label_key(text);
@@ -47,6 +59,9 @@ pub fn parse_rule(text: &str) -> Result<Rule, RuleError> {
         "ty le" | "ti le" | "ty le thuan" => return Ok(Rule::Proportional),
         "tu cham" => return Ok(Rule::SelfScored),
         "dan dau" | "so voi dan dau" => return Ok(Rule::Leading),
+        "chi tieu khoi" | "chi tieu chung cua khoi" | "tinh cho khoi" | "khoi" => {
+            return Ok(Rule::Bloc);
+        }
         _ => {}
     }
     if !key.starts_with("theo muc") {
@@ -94,6 +109,12 @@ impl Rule {
                 "Dẫn đầu: so với đơn vị vượt chỉ tiêu nhiều nhất trong khối".into()
             }
             (Rule::Leading, true) => "leading: against the bloc's largest overshoot".into(),
+            (Rule::Bloc, false) => {
+                "Chỉ tiêu khối: không chấm điểm từng đơn vị; số liệu của khối so với chỉ tiêu khối".into()
+            }
+            (Rule::Bloc, true) => {
+                "bloc target: no unit is scored; the bloc's figure is judged against the bloc target".into()
+            }
             (Rule::Bands(bands), _) => {
                 let num = |v: f64| if english { format_en(v) } else { format_vi(v) };
                 let parts: Vec<String> = bands
@@ -119,6 +140,7 @@ mod tests {
         assert_eq!(parse_rule("ty le"), Ok(Rule::Proportional));
         assert_eq!(parse_rule("TỰ CHẤM"), Ok(Rule::SelfScored));
         assert_eq!(parse_rule("Dan dau"), Ok(Rule::Leading));
+        assert_eq!(parse_rule("Chỉ tiêu khối"), Ok(Rule::Bloc));
         assert_eq!(parse_rule("Bình quân"), Err(RuleError::Unknown));
     }
 

@@ -283,7 +283,7 @@ const GUIDE: &[(&str, &str, &str)] = &[
     (
         "Tiêu chí",
         "Cách chấm",
-        "Đạt (mặc định): đạt chỉ tiêu được điểm tối đa. Tỷ lệ: điểm tối đa × kết quả/chỉ tiêu. Tự chấm: đơn vị tự chấm. Theo mức: ≥ 98%: 5; ≥ 97%: 4. Dẫn đầu: so với đơn vị vượt chỉ tiêu nhiều nhất.",
+        "Đạt (mặc định): đạt chỉ tiêu được điểm tối đa. Tỷ lệ: điểm tối đa × kết quả/chỉ tiêu. Tự chấm: đơn vị tự chấm. Theo mức: ≥ 98%: 5; ≥ 97%: 4. Dẫn đầu: so với đơn vị vượt chỉ tiêu nhiều nhất. Chỉ tiêu khối: chỉ tiêu của cả khối mà không đơn vị nào tự đạt được, ví dụ `2 - 3 phòng được tặng Bằng khen`: không chấm điểm từng đơn vị (Điểm tối đa 0), mỗi đơn vị báo cáo số của mình (1 nếu được tặng), khối cộng lại (Tổng hợp khối: Tổng) và so với cột Chỉ tiêu khối (`Từ 2 đến 3`).",
     ),
     (
         "Tiêu chí",
@@ -303,7 +303,7 @@ const GUIDE: &[(&str, &str, &str)] = &[
     (
         "Tiêu chí",
         "Chỉ tiêu khối",
-        "Chỉ tiêu của cả khối, khi khác chỉ tiêu của từng đơn vị, ví dụ `Ít nhất 60 sáng kiến` cho một tiêu chí `Tổng`. Để trống: số liệu Tổng chỉ được báo cáo, không so với chỉ tiêu; Bình quân theo biên chế so với cột Chỉ tiêu.",
+        "Chỉ tiêu của cả khối, khi khác chỉ tiêu của từng đơn vị, ví dụ `Ít nhất 15 sáng kiến` cho một tiêu chí `Tổng`, hoặc `Từ 2 đến 3 đơn vị` cho cách chấm `Chỉ tiêu khối`. Để trống: số liệu Tổng chỉ được báo cáo, không so với chỉ tiêu; Bình quân theo biên chế so với cột Chỉ tiêu. Một chỉ tiêu như `100% các đơn vị trong Khối không có cá nhân vi phạm` là chỉ tiêu khối tự nó: mỗi đơn vị được chấm theo điều kiện, khối theo tỷ lệ đơn vị đạt.",
     ),
     ("Thưởng - Trừ", "Loại", "Thưởng hoặc Trừ."),
     (
@@ -390,6 +390,20 @@ pub fn example() -> PlanDraft {
                 n(0.5),
                 t("Không"),
                 t("Tổng"),
+                t("Ít nhất 15 sáng kiến"),
+            ],
+            vec![
+                t("I"),
+                t("1.3"),
+                t("Đơn vị được UBND tỉnh tặng Bằng khen"),
+                t("đơn vị"),
+                Draft::Empty,
+                n(0.0),
+                t("Chỉ tiêu khối"),
+                Draft::Empty,
+                t("Không"),
+                t("Tổng"),
+                t("Từ 2 đến 3 đơn vị"),
             ],
             vec![t("II"), Draft::Empty, t("Công tác thi đua, khen thưởng")],
             vec![

@@ -481,6 +481,11 @@ fn write_scores(
             if matches!(ind.rule, Rule::SelfScored) && ind.target == Target::None {
                 ws.write_string_with_format(row, col_of[4], "(tự chấm)", &styles.text)?;
             }
+            if ind.rule == Rule::Bloc {
+                // The unit reports its figure; the bloc is judged on the sum.
+                let text = format!("Chỉ tiêu khối: {}", ind.bloc_target_text);
+                ws.write_string_with_format(row, col_of[4], &text, &styles.text)?;
+            }
             super::fit_row(
                 ws,
                 row,

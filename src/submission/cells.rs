@@ -319,7 +319,8 @@ impl<'a> Reader<'a> {
                             .indicator(&ind.code)
                             .found(formula),
                     );
-                } else if !not_assigned {
+                } else if !not_assigned && ind.rule != crate::plan::Rule::Bloc {
+                    // A bloc target has no score to enter.
                     self.push(
                         self.finding(Code::MissingScore)
                             .at(&sheet.name, row, col)

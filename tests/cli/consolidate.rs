@@ -688,3 +688,93 @@ fn seed_samples_rank_their_hand_laid_units() {
         assert_eq!(doc["awards_pending"], serde_json::json!([]), "{seed}");
     }
 }
+
+/// A target of the whole bloc (`2 - 3 đơn vị được tặng Bằng khen`, rule
+/// `Chỉ tiêu khối`): no unit is scored on it or left incomplete for it;
+/// the members' figures are summed and judged in `Chỉ tiêu khối`.
+#[test]
+fn a_bloc_target_scores_no_unit_and_is_judged_for_the_bloc() {
+    use thidua::report::template::{self, FillValue, RowFill, UnitFill};
+    let w = Workdir::new();
+    run(w.thidua().args(["init", "kh"]));
+    let plan = thidua::plan::load(&w.path("kh/ke-hoach.xlsx")).unwrap();
+    assert!(
+        plan.findings.iter().all(|f| !f.is_error()),
+        "{:?}",
+        plan.findings
+    );
+    let plan = plan.plan;
+    let year = plan.period("NAM").unwrap();
+    std::fs::create_dir(w.path("dv")).unwrap();
+    // DV01 was awarded (1), DV02 was not (0): the bloc has 1 of `Từ 2 đến 3`.
+    for (code, awarded) in [("DV01", 1.0), ("DV02", 0.0)] {
+        let rows = [("1.1", 90.0, 40.0), ("1.2", 8.0, 40.0), ("2.1", 0.0, 20.0)]
+            .into_iter()
+            .map(|(c, a, s)| {
+                (
+                    c.to_string(),
+                    RowFill {
+                        achieved: Some(FillValue::Number(a)),
+                        self_score: Some(FillValue::Number(s)),
+                        ..RowFill::default()
+                    },
+                )
+            })
+            .chain(std::iter::once((
+                "1.3".to_string(),
+                RowFill {
+                    achieved: Some(FillValue::Number(awarded)),
+                    ..RowFill::default()
+                },
+            )))
+            .collect();
+        let fill = UnitFill {
+            report_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 10),
+            rows,
+            ..UnitFill::default()
+        };
+        let unit = plan.unit(code).unwrap();
+        template::write(
+            &plan,
+            unit,
+            year,
+            Some(&fill),
+            &w.path(&format!("dv/{code}.xlsx")),
+            false,
+        )
+        .unwrap();
+    }
+    let (code, out, err) = run(w.thidua().args([
+        "consolidate",
+        "--plan",
+        "kh/ke-hoach.xlsx",
+        "dv",
+        "-o",
+        "th.xlsx",
+        "--json",
+        "th.json",
+    ]));
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
+    assert_eq!(code, 0, "{out}{err}{}", doc["findings"]);
+    for u in doc["units"].as_array().unwrap() {
+        assert_eq!(u["status"], "ranked", "{u}");
+        assert_eq!(
+            u["assigned_max"], 100.0,
+            "the bloc target adds no points: {u}"
+        );
+        assert_eq!(u["indicators"]["1.3"]["final"], 0.0, "{u}");
+    }
+    let targets = doc["bloc_targets"].as_array().unwrap();
+    let awards = targets.iter().find(|t| t["code"] == "1.3").unwrap();
+    assert_eq!(awards["aggregate"], "sum");
+    assert_eq!(awards["value"], 1.0);
+    assert_eq!(awards["target_text"], "Từ 2 đến 3 đơn vị");
+    assert_eq!(awards["verdict"], "not-met");
+    let initiatives = targets.iter().find(|t| t["code"] == "1.2").unwrap();
+    assert_eq!(initiatives["value"], 16.0);
+    assert_eq!(
+        initiatives["verdict"], "met",
+        "16 against `Ít nhất 15 sáng kiến`"
+    );
+}

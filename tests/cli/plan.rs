@@ -107,11 +107,13 @@ fn plan_errors_are_reported_at_their_cells() {
     for expected in [
         "Đơn vị!A4",
         "duplicate-unit: unit code `DV02` is used twice",
-        "Tiêu chí!E7",
+        "Tiêu chí!E8",
         "unreadable-target: cannot read the target `khoảng 90%`",
-        "Tiêu chí!B8",
+        // Said where the target is shown, not as "no target".
+        "target: \"khoảng 90%\" → ERROR: the target cannot be read (cell E8)",
+        "Tiêu chí!B9",
         "duplicate-code: code `2.1` is used twice",
-        "Tiêu chí!G9",
+        "Tiêu chí!G10",
         "unknown-rule: unknown scoring rule `Bình quân`",
         "unknown-leader: leader `DV99` is not among the units",
         "points-total: the indicators' maximum points add up to 110, not the scale 100",
