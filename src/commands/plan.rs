@@ -254,7 +254,15 @@ fn print_plan(
             date(p.from),
             date(p.to),
             lang.pick("hạn nộp", "due"),
-            date(p.deadline)
+            match p.deadline_text.is_empty() {
+                true => date(p.deadline),
+                false => format!(
+                    "\"{}\" ({} {})",
+                    p.deadline_text,
+                    lang.pick("ngày cuối", "last day"),
+                    date(p.deadline)
+                ),
+            }
         )?;
     }
 

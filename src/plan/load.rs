@@ -715,7 +715,19 @@ fn read_periods(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             .col_named(period::TO)
             .and_then(|c| ctx.date(sheet, row, c));
         let deadline_col = t.col_named(period::DEADLINE).unwrap_or(0);
-        let deadline = ctx.date(sheet, row, deadline_col);
+        // A deadline in words says whether its day counts.
+        let written = sheet.value(row, deadline_col);
+        let worded = match written {
+            Value::Text(text) => {
+                super::period::parse_deadline(text).map(|(d, _)| (d, text.clone()))
+            }
+            _ => None,
+        };
+        let (deadline, deadline_text) = match worded {
+            Some((d, text)) if text.chars().any(char::is_alphabetic) => (Some(d), clean(&text)),
+            Some((d, _)) => (Some(d), String::new()),
+            None => (ctx.date(sheet, row, deadline_col), String::new()),
+        };
         if let (Some(d), Some(f), Some(to)) = (deadline, from, to)
             && (d < f || d > to)
         {
@@ -740,6 +752,7 @@ fn read_periods(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             from,
             to,
             deadline,
+            deadline_text,
         });
     }
 }

@@ -164,8 +164,11 @@ pub struct Period {
     pub name: String,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    /// Hạn nộp.
+    /// Hạn nộp: the last day a report is on time.
     pub deadline: Option<NaiveDate>,
+    /// The deadline as the plan words it, when in words (`trước ngày
+    /// 25/6/2022`, whose last day is the 24th); empty for a plain date.
+    pub deadline_text: String,
 }
 
 /// A grade and the least total that earns it.

@@ -3,6 +3,8 @@
 //! (`Quý I`, `6 tháng`, `Năm`) and the phrases units type with the year
 //! (`6 tháng đầu năm 2022`, `Quý I/2022`, `Cả năm 2022`).
 
+use chrono::NaiveDate;
+
 use crate::text::label_key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,36 @@ pub fn kind_of(text: &str, plan_year: Option<i32>) -> Option<PeriodKind> {
     None
 }
 
+/// A deadline as plans write it: a date, or words that say whether the day
+/// itself still counts — `trước ngày 25/6/2022` (the 24th is the last day),
+/// `đến hết ngày 25/6/2022`, `chậm nhất ngày 25/6/2022` (the 25th is). The
+/// last day that counts, and whether the words moved it.
+pub fn parse_deadline(text: &str) -> Option<(NaiveDate, bool)> {
+    let folded = crate::text::fold::fold(text);
+    let s = folded.trim();
+    const BEFORE: [&str; 2] = ["truoc ngay", "truoc"];
+    const UNTIL: [&str; 6] = [
+        "den het ngay",
+        "den het",
+        "het ngay",
+        "cham nhat ngay",
+        "cham nhat la ngay",
+        "cham nhat",
+    ];
+    let strip = |list: &[&str]| {
+        list.iter()
+            .find_map(|w| s.strip_prefix(w).filter(|r| r.starts_with(' ')))
+            .map(str::trim)
+    };
+    if let Some(rest) = strip(&BEFORE) {
+        let day = crate::text::number::parse_date_text(rest)?;
+        return Some((day.pred_opt()?, true));
+    }
+    let rest = strip(&UNTIL).unwrap_or(s);
+    let rest = rest.strip_prefix("ngay ").unwrap_or(rest);
+    crate::text::number::parse_date_text(rest).map(|d| (d, false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +140,28 @@ mod tests {
         assert_eq!(kind_of("BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM 2022", y), Some(Year));
         assert_eq!(kind_of("Năm 2021", y), None);
         assert_eq!(kind_of("Sở Xây dựng", y), None);
+    }
+
+    #[test]
+    fn a_deadline_says_whether_its_day_counts() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            parse_deadline("trước ngày 25/6/2022"),
+            Some((d(2022, 6, 24), true))
+        );
+        assert_eq!(
+            parse_deadline("Trước 15/12/2022"),
+            Some((d(2022, 12, 14), true))
+        );
+        assert_eq!(
+            parse_deadline("đến hết ngày 25/6/2022"),
+            Some((d(2022, 6, 25), false))
+        );
+        assert_eq!(
+            parse_deadline("chậm nhất ngày 15/01/2023"),
+            Some((d(2023, 1, 15), false))
+        );
+        assert_eq!(parse_deadline("25/06/2022"), Some((d(2022, 6, 25), false)));
+        assert_eq!(parse_deadline("trước tháng 6"), None);
     }
 }
