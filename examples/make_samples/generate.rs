@@ -13,7 +13,7 @@ use thidua::report::template::{self, FillValue, Layout, RowFill, UnitFill};
 pub fn write_all(root: &Path) -> anyhow::Result<()> {
     let bloc = root.join("ktkt-2022");
     let plan_path = bloc.join("ke-hoach.xlsx");
-    plan_book::write(&ktkt_plan(), &plan_path, false, true)?;
+    plan_book::write(&ktkt_plan(), &plan_path, true, true)?;
     let loaded = thidua::plan::load(&plan_path).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     anyhow::ensure!(
         !loaded.has_errors(),
@@ -109,6 +109,14 @@ pub fn ktkt_plan() -> PlanDraft {
             ("Khối trưởng", t("SCT")),
             ("Tiêu chí phụ", t("Mục I; Điểm trừ")),
             ("Thứ tự điểm", t("Thẩm định; Tính; Tự chấm")),
+            (
+                "Nguồn",
+                t("Kế hoạch hoạt động thi đua Khối Kinh tế kỹ thuật năm 2022, Hà Tĩnh, ngày 09/3/2022 (mục II.5–8, III.2, III.4)"),
+            ),
+            (
+                "Phần minh họa",
+                t("Kế hoạch gốc không có, mẫu thêm để minh họa: tiêu chí 1.2–1.5, 2.5, 2.6, 3.3, 3.5; điểm tối đa và cách chấm của mọi tiêu chí; điểm thưởng, điểm trừ; số lượng khen thưởng; tên và biên chế của 11 đơn vị ngoài Sở Công Thương (kế hoạch chỉ nói Khối có 12 đơn vị)"),
+            ),
         ],
         units: [
             ("SCT", "Sở Công Thương", 142.0, "Công Thương"),
@@ -212,7 +220,7 @@ pub fn ktkt_plan() -> PlanDraft {
                 "2.2",
                 "CBCCVC đạt danh hiệu Lao động tiên tiến",
                 "%",
-                "Trên 90%",
+                "90%",
                 5.0,
                 "Đạt",
                 None,
@@ -272,7 +280,7 @@ pub fn ktkt_plan() -> PlanDraft {
                 "2.7",
                 "Tổ chức Đảng xếp loại chất lượng",
                 "",
-                "Hoàn thành xuất sắc nhiệm vụ",
+                "Tổ chức Đảng hoàn thành xuất sắc nhiệm vụ",
                 4.0,
                 "Đạt",
                 None,
@@ -284,7 +292,7 @@ pub fn ktkt_plan() -> PlanDraft {
                 "2.8",
                 "Đoàn thể (Công đoàn, Đoàn Thanh niên) xếp loại",
                 "",
-                "Hoàn thành tốt nhiệm vụ trở lên",
+                "Đoàn thể hoàn thành tốt nhiệm vụ trở lên",
                 3.0,
                 "Đạt",
                 None,
@@ -297,7 +305,7 @@ pub fn ktkt_plan() -> PlanDraft {
                 "3.1",
                 "Cá nhân vi phạm kỷ luật từ khiển trách trở lên",
                 "cá nhân",
-                "Không có cá nhân vi phạm",
+                "100% các đơn vị trong Khối không có cá nhân vi phạm kỷ luật từ khiển trách trở lên",
                 5.0,
                 "Đạt",
                 None,
@@ -309,7 +317,7 @@ pub fn ktkt_plan() -> PlanDraft {
                 "3.2",
                 "Vi phạm chính sách Dân số - Kế hoạch hóa gia đình, tệ nạn xã hội, an toàn giao thông",
                 "vụ",
-                "Không để xảy ra",
+                "100% các đơn vị trong Khối không vi phạm chính sách Dân số - Kế hoạch hóa gia đình, tệ nạn xã hội và An toàn giao thông",
                 3.0,
                 "Đạt",
                 None,
@@ -387,7 +395,15 @@ pub fn ktkt_plan() -> PlanDraft {
                 t("Có"),
             ]),
         ],
-        periods: plan_book::standard_periods(2022),
+        // Mục III.4: "Quý I (Trước ngày 25 tháng cuối cùng của Quý); báo cáo 6
+        // tháng, 9 tháng (trước ngày 25/6/2022; 25/9/2022) … năm 2022 trước
+        // 15/12/2022": the day named is already late.
+        periods: vec![
+            row(&[t("Q1"), t("Quý I"), d(2022, 1, 1), d(2022, 3, 31), t("trước ngày 25/3/2022")]),
+            row(&[t("6T"), t("6 tháng"), d(2022, 1, 1), d(2022, 6, 30), t("trước ngày 25/6/2022")]),
+            row(&[t("9T"), t("9 tháng"), d(2022, 1, 1), d(2022, 9, 30), t("trước ngày 25/9/2022")]),
+            row(&[t("NAM"), t("Năm"), d(2022, 1, 1), d(2022, 12, 31), t("trước 15/12/2022")]),
+        ],
         grades: plan_book::standard_grades(),
         awards: vec![
             row(&[t("Cờ thi đua"), n(1.0), t("Hoàn thành xuất sắc nhiệm vụ")]),

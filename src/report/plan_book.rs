@@ -75,7 +75,17 @@ pub fn write(
     wb.set_properties(&properties(&format!("Kế hoạch thi đua {code}")));
 
     if guide {
-        write_guide(wb.add_worksheet(), &styles).map_err(&err)?;
+        // A sample plan says where it comes from and what it adds.
+        let notes: Vec<(&str, String)> = draft
+            .info
+            .iter()
+            .filter(|(k, _)| NOTE_KEYS.contains(k))
+            .filter_map(|(k, v)| match v {
+                Draft::Text(t) => Some((*k, t.clone())),
+                _ => None,
+            })
+            .collect();
+        write_guide(wb.add_worksheet(), &notes, &styles).map_err(&err)?;
     }
     {
         let ws = wb.add_worksheet();
@@ -188,7 +198,15 @@ fn add_lists(ws: &mut Worksheet, header: &[&str]) -> Result<(), rust_xlsxwriter:
 }
 
 /// The `Hướng dẫn` sheet: what each sheet and column means.
-fn write_guide(ws: &mut Worksheet, styles: &Styles) -> Result<(), rust_xlsxwriter::XlsxError> {
+/// `Thông tin` rows that describe the plan itself (a sample's source and
+/// what it adds to it), repeated at the top of `Hướng dẫn`.
+pub const NOTE_KEYS: [&str; 2] = ["Nguồn", "Phần minh họa"];
+
+fn write_guide(
+    ws: &mut Worksheet,
+    notes: &[(&str, String)],
+    styles: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     ws.set_name("Hướng dẫn")?;
     const WIDTHS: [f64; 3] = [16.0, 24.0, 90.0];
     super::sheet_title(
@@ -198,19 +216,29 @@ fn write_guide(ws: &mut Worksheet, styles: &Styles) -> Result<(), rust_xlsxwrite
         2,
         styles,
     )?;
+    let mut top = 3;
+    for (key, text) in notes {
+        ws.write_string_with_format(top, 0, *key, &styles.text_bold)?;
+        ws.merge_range(top, 1, top, 2, text, &styles.text)?;
+        super::fit_row(ws, top, &[(text, WIDTHS[1] + WIDTHS[2])])?;
+        top += 1;
+    }
+    if !notes.is_empty() {
+        top += 1;
+    }
     let columns: Vec<(&str, f64)> = ["Trang", "Cột", "Ý nghĩa và cách ghi"]
         .into_iter()
         .zip(WIDTHS)
         .collect();
-    super::table_header(ws, 3, &columns, styles)?;
+    super::table_header(ws, top, &columns, styles)?;
     for (i, (sheet, column, help)) in GUIDE.iter().enumerate() {
-        let row = 4 + i as u32;
+        let row = top + 1 + i as u32;
         ws.write_string_with_format(row, 0, *sheet, &styles.text)?;
         ws.write_string_with_format(row, 1, *column, &styles.text_bold)?;
         ws.write_string_with_format(row, 2, *help, &styles.text)?;
         super::fit_row(ws, row, &[(column, WIDTHS[1] * 0.9), (help, WIDTHS[2])])?;
     }
-    print_setup(ws, Some(3));
+    print_setup(ws, Some(top));
     Ok(())
 }
 

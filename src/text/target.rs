@@ -175,15 +175,13 @@ impl Target {
             (Target::Grade { grade }, false) => format!("xếp loại {} trở lên", grade.name_vi()),
             (Target::Grade { grade }, true) => format!("grade {} or better", grade.name_en()),
             (Target::UnitsShare { share, condition }, false) => format!(
-                "chỉ tiêu khối: ≥ {} số đơn vị đạt ({}); mỗi đơn vị: {}",
+                "chỉ tiêu khối: ≥ {} số đơn vị đạt; mỗi đơn vị: {}",
                 num(*share, true),
-                condition.describe(false),
                 condition.describe(false)
             ),
             (Target::UnitsShare { share, condition }, true) => format!(
-                "bloc target: ≥ {} of the units meet it ({}); each unit: {}",
+                "bloc target: ≥ {} of the units meet it; each unit: {}",
                 num(*share, true),
-                condition.describe(true),
                 condition.describe(true)
             ),
         }

@@ -87,22 +87,23 @@ fn digests_through_the_year() {
     // Share of the year at the end of Q1, 6T, 9T.
     let (q1, h1, m9) = (90.0 / 365.0, 181.0 / 365.0, 273.0 / 365.0);
 
-    // April: Q1 due 25/03. SXD arrived 28/03 (3 days late); SKHDT never.
+    // April: Q1 due "trước ngày 25/3" (last day 24/03). SXD arrived 28/03
+    // (4 days late); SKHDT never.
     let apr = digest_of(&root, "2022-04");
     assert_eq!(apr.periods_due, ["Q1"]);
-    expect_period(&apr, "Q1", &[("SXD", Late(3)), ("SKHDT", Missing)]);
+    expect_period(&apr, "Q1", &[("SXD", Late(4)), ("SKHDT", Missing)]);
     // SXD has 1 sáng kiến after Q1: 1 / q1 ≈ 4,06 < 7. STC no Bằng khen yet.
     assert!(1.0 / q1 < 7.0);
     assert_eq!(at_risk(&apr), set(&[("SXD", "2.5"), ("STC", "2.6")]));
     assert!(apr.deadlines_next_month.is_empty(), "nothing due in May");
 
-    // July: 6T due 25/06. SGTVT arrived 02/07 (7 days); SNN never sent 6T.
+    // July: 6T due before 25/06. SGTVT arrived 02/07 (8 days); SNN never sent 6T.
     let jul = digest_of(&root, "2022-07");
     assert_eq!(jul.periods_due, ["Q1", "6T"]);
     expect_period(
         &jul,
         "6T",
-        &[("SGTVT", Late(7)), ("SNN", Missing), ("SKHDT", Missing)],
+        &[("SGTVT", Late(8)), ("SNN", Missing), ("SKHDT", Missing)],
     );
     // SGTVT's LĐTT 91 → 90: the line through them reaches 90 − (1 − h1)/(h1 − q1) at year end.
     let sgtvt = 90.0 - (1.0 - h1) / (h1 - q1);
@@ -126,13 +127,13 @@ fn digests_through_the_year() {
     );
     assert!(jul.provisional.is_some());
 
-    // October: 9T due 25/09. CTHUE arrived 30/09 (5 days).
+    // October: 9T due before 25/09. CTHUE arrived 30/09 (6 days).
     let oct = digest_of(&root, "2022-10");
-    expect_period(&oct, "9T", &[("CTHUE", Late(5)), ("SKHDT", Missing)]);
+    expect_period(&oct, "9T", &[("CTHUE", Late(6)), ("SKHDT", Missing)]);
     expect_period(
         &oct,
         "6T",
-        &[("SGTVT", Late(7)), ("SNN", Missing), ("SKHDT", Missing)],
+        &[("SGTVT", Late(8)), ("SNN", Missing), ("SKHDT", Missing)],
     );
     // SXD 4 sáng kiến: 4 / m9 ≈ 5,35 < 7; STC 1 Bằng khen: 1 / m9 ≈ 1,34 < 3.
     assert!(4.0 / m9 < 7.0 && 1.0 / m9 < 3.0);
@@ -147,13 +148,15 @@ fn digests_through_the_year() {
     assert_eq!(nov.deadlines_next_month[0].period, "NAM");
     assert_eq!(nov.deadlines_next_month[0].waiting.len(), 12);
 
-    // December: the year-end reports. Five had errors and were not accepted.
+    // December: the year-end reports, due before 15/12 (the 14th is the last
+    // day). Five had errors and were not accepted; STC came on the 15th.
     let dec = digest_of(&root, "2022-12");
     expect_period(
         &dec,
         "NAM",
         &[
-            ("KBNN", Late(2)),
+            ("KBNN", Late(3)),
+            ("STC", Late(1)),
             ("SKHDT", Missing),
             ("SGTVT", Rejected),
             ("SNN", Rejected),
@@ -221,16 +224,16 @@ fn the_command_writes_the_workbook_and_markdown_and_leaves_inputs_alone() {
     let md = std::fs::read_to_string(w.path("bt.md")).unwrap();
     // Full unit names, percent signs, projected counts in whole numbers.
     assert!(
-        md.contains("| Sở Giao thông vận tải | Đúng hạn | Trễ 7 ngày |"),
+        md.contains("| Sở Giao thông vận tải | Đúng hạn | Trễ 8 ngày |"),
         "{md}"
     );
     assert!(
         md.contains("| Sở Tài chính | 2.6 Cá nhân được UBND tỉnh tặng Bằng khen | 1 | 33% | 2 | 03 cá nhân |"),
         "{md}"
     );
-    assert!(md.contains("| 90% | 100% | 88% | Trên 90% |"), "{md}");
+    assert!(md.contains("| 90% | 100% | 88% | 90% |"), "{md}");
     assert!(md.contains("chưa phải kết quả chính thức"), "{md}");
-    assert!(md.contains("(đã nhận, trễ 7 ngày)"), "one language: {md}");
+    assert!(md.contains("(đã nhận, trễ 8 ngày)"), "one language: {md}");
     // A provisional ranking proposes no award and calls no vote.
     assert!(
         !md.contains("Cờ thi đua") && !md.contains("bình xét ("),
@@ -242,7 +245,7 @@ fn the_command_writes_the_workbook_and_markdown_and_leaves_inputs_alone() {
     assert!(html.contains("<table style="), "{html}");
     assert!(html.contains(">Sở Giao thông vận tải</td>"), "{html}");
     assert!(
-        html.contains("background:#fff2cc\">Trễ 7 ngày</td>"),
+        html.contains("background:#fff2cc\">Trễ 8 ngày</td>"),
         "{html}"
     );
     assert!(!html.contains("<style"), "inline styles only");
@@ -264,10 +267,10 @@ fn the_command_writes_the_workbook_and_markdown_and_leaves_inputs_alone() {
     let en = std::fs::read_to_string(w.path("en.md")).unwrap();
     assert!(en.contains("## Indicators at risk"), "{en}");
     assert!(
-        en.contains("| Sở Giao thông vận tải | On time | 7 days late |"),
+        en.contains("| Sở Giao thông vận tải | On time | 8 days late |"),
         "{en}"
     );
-    assert!(en.contains("(accepted, 7 days late)"), "{en}");
+    assert!(en.contains("(accepted, 8 days late)"), "{en}");
     let book = thidua::workbook::open(&w.path("bt.xlsx")).unwrap();
     for sheet in [
         "Tổng quan",

@@ -63,7 +63,11 @@ fn files_each_submission_once_and_keeps_rejected_ones() {
     assert_eq!(ledger[0].verdict, Verdict::Accepted);
     assert_eq!(ledger[0].unit, "SCT");
     assert_eq!(ledger[0].period, "NAM");
-    assert_eq!(ledger[0].late_days, Some(1), "deadline 15/12");
+    assert_eq!(
+        ledger[0].late_days,
+        Some(2),
+        "`trước 15/12/2022`: the 14th is the last day"
+    );
     assert_eq!(ledger[1].verdict, Verdict::Rejected);
     assert_eq!(ledger[1].errors, 2);
     assert_eq!(ledger[2].verdict, Verdict::Duplicate);
@@ -227,7 +231,7 @@ fn consolidate_reads_the_archive_by_its_ledger() {
     assert_eq!(counted.len(), 2, "{files:?}");
     let sct = counted.iter().find(|f| f["unit"] == "SCT").unwrap();
     assert_eq!(sct["received"], "2022-12-17T00:00:00");
-    assert_eq!(sct["late_days"], 2);
+    assert_eq!(sct["late_days"], 3, "received 17/12, last day 14/12");
     // STC's copy has no information sheet; the ledger says whose it is.
     assert!(counted.iter().any(|f| f["unit"] == "STC"));
     assert_eq!(

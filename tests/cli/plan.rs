@@ -31,8 +31,9 @@ fn prints_how_seed_targets_were_read() {
         "\"> 82%\" → > 82%",
         "\"Tăng từ 02 bậc trở lên\" → thứ hạng tăng ≥ 2 bậc so với năm trước",
         "\"Từ 07 đến 09 sáng kiến\" → ≥ 7 (trên 9 là vượt mức)",
-        "\"Không có cá nhân vi phạm\" → = 0 (không để xảy ra)",
-        "\"Hoàn thành tốt nhiệm vụ trở lên\" → xếp loại Hoàn thành tốt nhiệm vụ trở lên",
+        "\"100% các đơn vị trong Khối không có cá nhân vi phạm kỷ luật từ khiển trách trở lên\" → chỉ tiêu khối: ≥ 100% số đơn vị đạt; mỗi đơn vị: = 0 (không để xảy ra)",
+        "\"Đoàn thể hoàn thành tốt nhiệm vụ trở lên\" → xếp loại Hoàn thành tốt nhiệm vụ trở lên",
+        "hạn nộp \"trước 15/12/2022\" (ngày cuối 14/12/2022)",
         "Theo mức: ≥ 98% → 5; ≥ 97% → 4; ≥ 96% → 3",
         "SCT (Sở Công Thương)",
     ] {
@@ -42,7 +43,7 @@ fn prints_how_seed_targets_were_read() {
         .thidua()
         .args(["--lang", "en", "plan"])
         .arg(repo("samples/ktkt-2022/ke-hoach.xlsx")));
-    assert!(en.contains("\"Trên 90%\" → > 90%"), "{en}");
+    assert!(en.contains("\"90%\" → ≥ 90%"), "{en}");
     assert!(en.contains("rank improves by ≥ 2 on last year"), "{en}");
 }
 
