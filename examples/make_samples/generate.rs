@@ -111,11 +111,15 @@ pub fn ktkt_plan() -> PlanDraft {
             ("Thứ tự điểm", t("Thẩm định; Tính; Tự chấm")),
             (
                 "Nguồn",
-                t("Kế hoạch hoạt động thi đua Khối Kinh tế kỹ thuật năm 2022, Hà Tĩnh, ngày 09/3/2022 (mục II.5–8, III.2, III.4)"),
+                t(
+                    "Kế hoạch hoạt động thi đua Khối Kinh tế kỹ thuật năm 2022, Hà Tĩnh, ngày 09/3/2022 (mục II.5–8, III.2, III.4)",
+                ),
             ),
             (
                 "Phần minh họa",
-                t("Kế hoạch gốc không có, mẫu thêm để minh họa: tiêu chí 1.2–1.5, 2.5, 2.6, 3.3, 3.5; điểm tối đa và cách chấm của mọi tiêu chí; điểm thưởng, điểm trừ; số lượng khen thưởng; tên và biên chế của 11 đơn vị ngoài Sở Công Thương (kế hoạch chỉ nói Khối có 12 đơn vị)"),
+                t(
+                    "Kế hoạch gốc không có, mẫu thêm để minh họa: tiêu chí 1.2–1.5, 2.5, 2.6, 3.3, 3.5; điểm tối đa và cách chấm của mọi tiêu chí; điểm thưởng, điểm trừ; số lượng khen thưởng; tên và biên chế của 11 đơn vị ngoài Sở Công Thương (kế hoạch chỉ nói Khối có 12 đơn vị)",
+                ),
             ),
         ],
         units: [
@@ -399,10 +403,34 @@ pub fn ktkt_plan() -> PlanDraft {
         // tháng, 9 tháng (trước ngày 25/6/2022; 25/9/2022) … năm 2022 trước
         // 15/12/2022": the day named is already late.
         periods: vec![
-            row(&[t("Q1"), t("Quý I"), d(2022, 1, 1), d(2022, 3, 31), t("trước ngày 25/3/2022")]),
-            row(&[t("6T"), t("6 tháng"), d(2022, 1, 1), d(2022, 6, 30), t("trước ngày 25/6/2022")]),
-            row(&[t("9T"), t("9 tháng"), d(2022, 1, 1), d(2022, 9, 30), t("trước ngày 25/9/2022")]),
-            row(&[t("NAM"), t("Năm"), d(2022, 1, 1), d(2022, 12, 31), t("trước 15/12/2022")]),
+            row(&[
+                t("Q1"),
+                t("Quý I"),
+                d(2022, 1, 1),
+                d(2022, 3, 31),
+                t("trước ngày 25/3/2022"),
+            ]),
+            row(&[
+                t("6T"),
+                t("6 tháng"),
+                d(2022, 1, 1),
+                d(2022, 6, 30),
+                t("trước ngày 25/6/2022"),
+            ]),
+            row(&[
+                t("9T"),
+                t("9 tháng"),
+                d(2022, 1, 1),
+                d(2022, 9, 30),
+                t("trước ngày 25/9/2022"),
+            ]),
+            row(&[
+                t("NAM"),
+                t("Năm"),
+                d(2022, 1, 1),
+                d(2022, 12, 31),
+                t("trước 15/12/2022"),
+            ]),
         ],
         grades: plan_book::standard_grades(),
         awards: vec![

@@ -13,5 +13,6 @@ mod intake;
 mod layouts;
 mod plan;
 mod samples;
+mod seeds;
 mod template;
 mod workdir;
