@@ -201,6 +201,9 @@ pub struct BlocTarget {
     pub value: f64,
     /// For `Số đơn vị đạt`: the number of members.
     pub of: Option<usize>,
+    /// For `Số đơn vị đạt`: how many must meet it (all, or the plan's share
+    /// or count).
+    pub needed: Option<usize>,
     /// The target the figure is compared with, as written: the plan's
     /// `Chỉ tiêu khối`, else the units' own target where that compares like
     /// with like (a share, or every unit meeting it).
@@ -683,7 +686,7 @@ fn unit_result(
             IndicatorResult {
                 code: ind.code.clone(),
                 achieved: row.map_or(Achieved::Missing, |r| r.achieved.clone()),
-                target: row.map_or_else(|| ind.target.clone(), |r| r.target.clone()),
+                target: row.map_or_else(|| ind.target.for_unit().clone(), |r| r.target.clone()),
                 outcome: row.and_then(|r| r.outcome),
                 self_score: row.and_then(|r| r.self_score),
                 computed: row.and_then(|r| r.computed),
@@ -884,6 +887,7 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
         };
         let unit_target = Some((&ind.target, ind.target_text.as_str()));
         let mut so_far = None;
+        let mut needed_units = None;
         let (value, of, counted, verdict, target_text) = match aggregate {
             Aggregate::Sum => {
                 let sum: f64 = numbers.iter().map(|(_, a)| a).sum();
@@ -931,10 +935,28 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
                     .iter()
                     .filter(|u| u.indicators[i].met() == Some(false))
                     .count();
-                // How many must meet it: all, or the plan's share of them.
-                let needed = share.map_or(members, |p| {
-                    ((p / 100.0 * members as f64) - EPS).ceil().max(0.0) as usize
-                });
+                // How many must meet it: the target's share of the members,
+                // or the bloc target's share or count, or all of them.
+                let of_members = |p: f64| ((p / 100.0 * members as f64) - EPS).ceil().max(0.0);
+                let needed = match (share, &ind.bloc_target) {
+                    (Some(p), _) => of_members(p) as usize,
+                    (
+                        None,
+                        Target::AtLeast {
+                            value,
+                            percent: true,
+                        },
+                    ) => of_members(*value) as usize,
+                    (
+                        None,
+                        Target::AtLeast {
+                            value,
+                            percent: false,
+                        },
+                    ) => value.ceil() as usize,
+                    _ => members,
+                };
+                needed_units = Some(needed);
                 let verdict = if k >= needed {
                     BlocVerdict::Met
                 } else if members - failed < needed {
@@ -942,13 +964,12 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
                 } else {
                     BlocVerdict::Pending
                 };
-                (
-                    k as f64,
-                    Some(members),
-                    ranked.len(),
-                    verdict,
-                    Some(ind.target_text.as_str()),
-                )
+                let text = if ind.bloc_target_text.is_empty() {
+                    ind.target_text.as_str()
+                } else {
+                    ind.bloc_target_text.as_str()
+                };
+                (k as f64, Some(members), ranked.len(), verdict, Some(text))
             }
         };
         out.push(BlocTarget {
@@ -957,6 +978,7 @@ fn bloc_targets(plan: &Plan, units: &[UnitResult]) -> Vec<BlocTarget> {
             aggregate,
             value: round2(value),
             of,
+            needed: needed_units,
             target_text: target_text.unwrap_or_default().to_string(),
             met: match verdict {
                 BlocVerdict::Met => Some(true),

@@ -55,7 +55,7 @@ pub fn write_all(root: &Path) -> anyhow::Result<()> {
     write_review(&bloc.join("tham-dinh.xlsx"))?;
     write_quarters(&plan, &bloc)?;
     for (dir, draft) in seed_plans() {
-        plan_book::write(&draft, &root.join(dir).join("ke-hoach.xlsx"), false, true)?;
+        plan_book::write(&draft, &root.join(dir).join("ke-hoach.xlsx"), true, true)?;
     }
     Ok(())
 }
@@ -744,111 +744,139 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
         ("BTG", "Ban Tôn giáo", 10.0),
         ("CCVTLT", "Chi cục Văn thư - Lưu trữ", 22.0),
     ]);
+    // Mục II.3: the Sở's own targets (its collective's grade and award are
+    // decided by the province, not from its members' figures: not modelled)
+    // and those of its phòng, ban, trung tâm. Targets no phòng meets alone
+    // are the whole Sở's (`Chỉ tiêu khối`).
+    let whole = |code: &str, content: &str, unit_target: &str, how: &str, target: &str| {
+        let section = if code.starts_with("2.") { "II" } else { "I" };
+        row(&[
+            t(section),
+            t(code),
+            t(content),
+            Draft::Empty,
+            t(unit_target),
+            n(0.0),
+            t("Chỉ tiêu khối"),
+            Draft::Empty,
+            t("Không"),
+            t(how),
+            t(target),
+        ])
+    };
     s000.indicators = vec![
-        section("I", "Đối với các tập thể"),
+        section("I", "Đối với các tập thể (mục II.3.a)"),
         simple(
             "I",
             "1.1",
-            "Tập thể cơ quan Sở hoàn thành xuất sắc nhiệm vụ",
-            "Hoàn thành xuất sắc nhiệm vụ",
-            10.0,
-        ),
-        simple(
-            "I",
-            "1.2",
             "Phòng, ban, trung tâm đạt danh hiệu tập thể Lao động tiên tiến",
-            "100%",
-            10.0,
+            "100% phòng, ban, trung tâm đạt danh hiệu tập thể lao động tiên tiến",
+            20.0,
         ),
-        simple(
-            "I",
-            "1.3",
+        whole(
+            "1.2",
             "Tập thể đạt danh hiệu tập thể Lao động xuất sắc",
+            "Đạt",
+            "Số đơn vị đạt",
             "20%",
-            10.0,
         ),
-        simple(
-            "I",
-            "1.4",
+        whole(
+            "1.3",
             "Phòng, ban, trung tâm được Bộ Nội vụ, UBND tỉnh tặng Bằng khen",
+            "",
+            "Tổng",
             "2 - 3 Phòng, ban, trung tâm",
-            10.0,
+        ),
+        whole(
+            "1.4",
+            "Đơn vị trực thuộc được tặng Cờ thi đua Ủy ban nhân dân tỉnh",
+            "",
+            "Tổng",
+            "1 đơn vị",
         ),
         simple(
             "I",
             "1.5",
-            "Đơn vị trực thuộc được tặng Cờ thi đua UBND tỉnh",
-            "1 đơn vị",
-            5.0,
+            "Thu nhập tăng thêm của CBCC năm 2022",
+            "Cao hơn năm 2021",
+            15.0,
         ),
         simple(
             "I",
             "1.6",
-            "Thu nhập tăng thêm của CBCC năm 2022",
-            "Cao hơn năm 2021",
-            10.0,
-        ),
-        simple(
-            "I",
-            "1.7",
             "Tổ chức Công đoàn, Đoàn Thanh niên xếp loại",
             "Hoàn thành xuất sắc nhiệm vụ",
-            5.0,
+            10.0,
         ),
-        section("II", "Đối với cá nhân"),
+        section("II", "Đối với cá nhân (mục II.3.b)"),
         simple(
             "II",
             "2.1",
             "CBCCVC hoàn thành tốt nhiệm vụ trở lên",
             "Phấn đấu 100%",
-            10.0,
+            15.0,
         ),
         simple(
             "II",
             "2.2",
             "CBCCVC đạt danh hiệu Lao động tiên tiến",
             "100%",
-            10.0,
+            15.0,
         ),
         simple(
             "II",
             "2.3",
             "CBCCVC đạt danh hiệu Chiến sỹ thi đua cơ sở",
             "15%",
-            10.0,
+            15.0,
         ),
-        simple(
-            "II",
+        whole(
             "2.4",
             "Cá nhân được Bộ Nội vụ, UBND tỉnh tặng Bằng khen",
+            "",
+            "Bình quân theo biên chế",
             "15%",
-            5.0,
+        ),
+        whole(
+            "2.5",
+            "Cá nhân được Thủ tướng Chính phủ tặng Bằng khen",
+            "",
+            "Tổng",
+            "Có ít nhất 01 cá nhân",
         ),
         simple(
             "II",
-            "2.5",
+            "2.6",
             "Tổng kết đợt thi đua thứ nhất gắn với sơ kết 06 tháng",
             "Hoàn thành",
-            5.0,
+            10.0,
         ),
     ];
-    // Seed 000 has two rounds; the first is summed up by 15/7, after it ends.
+    // Mục III: two rounds, each summed up "trước ngày …".
     s000.periods = vec![
         row(&[
             t("D1"),
             t("Đợt 1"),
             d(2022, 1, 1),
             d(2022, 6, 30),
-            d(2022, 7, 15),
+            t("trước ngày 15/7/2022"),
         ]),
         row(&[
-            t("NAM"),
-            t("Năm"),
-            d(2022, 1, 1),
+            t("D2"),
+            t("Đợt 2"),
+            d(2022, 7, 1),
             d(2022, 12, 31),
-            d(2022, 12, 31),
+            t("trước ngày 31/12/2022"),
         ]),
     ];
+    s000.info.push((
+        "Nguồn",
+        t("Kế hoạch thi đua năm 2022 của Sở Nội vụ Hà Tĩnh (mục II.3 mục tiêu thi đua, mục III các đợt thi đua)"),
+    ));
+    s000.info.push((
+        "Phần minh họa",
+        t("Kế hoạch gốc không có, mẫu thêm để minh họa: tên và biên chế các phòng, ban, trung tâm; điểm tối đa và cách chấm; số lượng khen thưởng. Không mô hình hóa: `Tập thể cơ quan Sở hoàn thành xuất sắc nhiệm vụ, được UBND tỉnh tặng Cờ thi đua hoặc Bằng khen` (kết quả của cả Sở do tỉnh quyết định, không tính từ số liệu các phòng)"),
+    ));
 
     let mut s001 = base_plan(
         "VPUB-2023",
@@ -1061,122 +1089,136 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
             24.0,
         ),
     ]);
+    // Items (1)–(13) are the province's figures, which no phòng reaches
+    // alone: targets of the whole department (`Chỉ tiêu khối`), the
+    // responsible phòng reporting the figure. Section III.2.a: what each
+    // collective must meet for the Giám đốc Sở's Giấy khen.
+    let province = |code: &str, content: &str, target: &str| {
+        let unit = if target.contains('%') { "%" } else { "" };
+        row(&[
+            t("I"),
+            t(code),
+            t(content),
+            t(unit),
+            Draft::Empty,
+            n(0.0),
+            t("Chỉ tiêu khối"),
+            Draft::Empty,
+            t("Không"),
+            t("Tổng"),
+            t(target),
+        ])
+    };
     s004.indicators = vec![
-        section("I", "Chỉ tiêu chuyên môn năm 2022"),
-        simple(
-            "I",
+        section("I", "Chỉ tiêu của ngành năm 2022 (mục II.1, toàn tỉnh)"),
+        province(
             "1",
             "Số xã, phường có trạm truyền thanh cơ sở hoạt động",
             "100 xã, phường",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "2",
             "Tỷ lệ xã, phường có trạm truyền thanh cơ sở hoạt động tốt",
             "96%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "3",
             "Tỷ lệ xã, phường, thị trấn có đài truyền thanh ứng dụng công nghệ thông tin và viễn thông",
             "90%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "4",
             "Tỷ lệ phủ sóng thông tin di động 3G, 4G tại thôn, bản, tổ dân phố",
             "100%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "5",
             "Tỷ lệ phủ sóng thông tin di động 5G tại các trung tâm thị trấn, thành phố",
             "10 %",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "6",
             "Tỷ lệ ngầm hóa mạng cáp viễn thông tại các khu đô thị",
             "25 %",
-            6.0,
         ),
-        simple(
-            "I",
-            "7",
-            "Tỷ lệ các điểm bưu chính có người phục vụ",
-            "100%",
-            6.0,
-        ),
-        simple(
-            "I",
+        province("7", "Tỷ lệ các điểm bưu chính có người phục vụ", "100%"),
+        province(
             "8",
-            "Tỷ lệ thủ tục hành chính cấp tỉnh có hồ sơ qua dịch vụ BCCI",
+            "Tỷ lệ thủ tục hành chính đã triển khai có phát sinh hồ sơ qua dịch vụ BCCI cấp tỉnh",
             "50%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "9",
-            "Tỷ lệ thủ tục hành chính cấp huyện có hồ sơ qua dịch vụ BCCI",
+            "Tỷ lệ thủ tục hành chính đã triển khai có phát sinh hồ sơ qua dịch vụ BCCI cấp huyện",
             "50%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "10",
             "Tỷ lệ cung cấp dịch vụ công trực tuyến mức độ 4",
             "> 82%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "11",
             "Tỷ lệ hồ sơ giải quyết dịch vụ công trực tuyến trên tổng số hồ sơ phát sinh",
             "25%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "12",
-            "Tỷ lệ cuộc họp cấp ủy, chính quyền, đoàn thể được tổ chức trực tuyến",
+            "Tỷ lệ cuộc họp cấp ủy, chính quyền, đoàn thể (trừ cuộc họp mật) được tổ chức trực tuyến",
             "5%",
-            6.0,
         ),
-        simple(
-            "I",
+        province(
             "13",
             "Chỉ số chuyển đổi số cấp tỉnh",
             "Tăng từ 02 bậc trở lên",
-            10.0,
         ),
-        section("II", "Tiêu chuẩn tập thể"),
+        section("II", "Tiêu chuẩn tập thể (mục III.2.a)"),
         simple(
             "II",
             "14",
             "Hoàn thành chỉ tiêu, nhiệm vụ được giao trong năm",
             "Hoàn thành xuất sắc 100% chỉ tiêu, nhiệm vụ được giao",
-            6.0,
+            25.0,
         ),
         simple(
             "II",
             "15",
-            "Cá nhân trong tập thể được xếp loại",
-            "Hoàn thành tốt nhiệm vụ trở lên",
-            6.0,
+            "Cá nhân trong tập thể được xếp loại hoàn thành tốt nhiệm vụ trở lên",
+            "100% cá nhân trong tập thể được xếp loại hoàn thành tốt nhiệm vụ trở lên",
+            25.0,
         ),
         simple(
             "II",
             "16",
+            "Cá nhân được xếp loại hoàn thành xuất sắc nhiệm vụ",
+            "Có ít nhất 01 cá nhân được xếp loại hoàn thành xuất sắc nhiệm vụ",
+            25.0,
+        ),
+        simple(
+            "II",
+            "17",
             "Cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
             "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
-            6.0,
+            25.0,
         ),
     ];
+    // One report, the award dossier: "Thời hạn nhận hồ sơ: Trước ngày
+    // 15/01/2023" (mục III.3.c); the competition runs through 2022.
+    s004.periods = vec![row(&[
+        t("NAM"),
+        t("Năm"),
+        d(2022, 1, 1),
+        d(2022, 12, 31),
+        t("Trước ngày 15/01/2023"),
+    ])];
+    s004.info.push((
+        "Nguồn",
+        t("Kế hoạch triển khai phong trào thi đua thực hiện nhiệm vụ phát triển kinh tế - xã hội năm 2022, Sở Thông tin và Truyền thông Bắc Kạn (mục II.1, III.2.a, III.3.c, IV.1)"),
+    ));
+    s004.info.push((
+        "Phần minh họa",
+        t("Kế hoạch gốc không có, mẫu thêm để minh họa: tên và biên chế các phòng, đơn vị (kế hoạch chỉ nói `các phòng, đơn vị thuộc, trực thuộc Sở`); điểm tối đa và cách chấm của tiêu chí 14–17; số lượng khen thưởng"),
+    ));
     vec![
         ("seed-000", s000),
         ("seed-001", s001),

@@ -473,7 +473,12 @@ fn bloc_targets(
             None => ws.write_number_with_format(row, 3, t.value, &styles.number)?,
         };
         let target = match (t.aggregate, t.target_text.is_empty()) {
-            (Aggregate::UnitsMet, _) => format!("Tất cả {members} đơn vị: {}", t.target_text),
+            (Aggregate::UnitsMet, _) => match t.needed {
+                Some(n) if n < members => {
+                    format!("Ít nhất {n}/{members} đơn vị đạt: {}", t.target_text)
+                }
+                _ => format!("Tất cả {members} đơn vị: {}", t.target_text),
+            },
             (_, true) => "—".to_string(),
             (_, false) => t.target_text.clone(),
         };

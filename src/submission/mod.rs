@@ -314,5 +314,5 @@ pub(crate) fn target_in_force(ind: &Indicator, sub: &Submission) -> Target {
         .iter()
         .find(|reg| reg.code == ind.code)
         .filter(|reg| reg.target.is_weaker_than(&ind.target) == Some(false))
-        .map_or_else(|| ind.target.clone(), |reg| reg.target.clone())
+        .map_or_else(|| ind.target.for_unit().clone(), |reg| reg.target.clone())
 }

@@ -325,13 +325,16 @@ const GRADE_SUBJECTS: [&str; 9] = [
 
 /// Words naming the bloc's member units after a share (`100% các đơn vị
 /// trong Khối …`), longest first.
-const UNIT_SUBJECTS: [&str; 6] = [
+const UNIT_SUBJECTS: [&str; 9] = [
     "cac don vi thanh vien trong khoi",
     "cac don vi trong khoi",
     "don vi trong khoi",
     "cac don vi thanh vien",
     "cac don vi",
     "don vi",
+    "phong, ban, trung tam",
+    "cac phong, ban",
+    "phong, ban",
 ];
 
 fn read(folded: &str) -> Result<Target, UnreadableTarget> {
@@ -395,7 +398,14 @@ fn units_share(s: &str) -> Result<Option<Target>, UnreadableTarget> {
     else {
         return Ok(None);
     };
-    let condition = read(rest.trim())?;
+    let rest = rest.trim();
+    // `… đạt danh hiệu Lao động tiên tiến`, `… được tặng Bằng khen`: each
+    // unit says whether it did.
+    let condition = match read(rest) {
+        Ok(c) => c,
+        Err(_) if rest.starts_with("dat ") || rest.starts_with("duoc ") => Target::Done,
+        Err(e) => return Err(e),
+    };
     if matches!(condition, Target::None | Target::UnitsShare { .. }) {
         return Err(UnreadableTarget);
     }

@@ -639,8 +639,9 @@ fn units_not_fully_read_are_not_ranked_and_hold_the_awards() {
 #[test]
 fn seed_samples_rank_their_hand_laid_units() {
     let expected: [(&str, [(&str, f64); 3]); 4] = [
-        // seed-000: TTRA misses 2.5 (5); TCBC misses 1.4 and 2.3 (10 + 10).
-        ("seed-000", [("VP", 100.0), ("TTRA", 95.0), ("TCBC", 80.0)]),
+        // seed-000: TTRA misses 2.6 (10); TCBC misses 1.5 and 2.3 (15 + 15).
+        // The Sở's own targets (1.2–1.4, 2.4, 2.5) score nobody.
+        ("seed-000", [("VP", 100.0), ("TTRA", 90.0), ("TCBC", 70.0)]),
         // seed-001: TTTT misses 3 (10); TH misses 2 and 7 (20 + 10).
         (
             "seed-001",
@@ -651,8 +652,9 @@ fn seed_samples_rank_their_hand_laid_units() {
             "seed-002",
             [("VPTTR", 100.0), ("QLBG", 90.0), ("HTQT", 85.0)],
         ),
-        // seed-004: TTRA misses 13 (10); KHTC misses 5 and 16 (6 + 6).
-        ("seed-004", [("VP", 100.0), ("TTRA", 90.0), ("KHTC", 88.0)]),
+        // seed-004: TTRA misses 15 (25); KHTC misses 14 and 16 (25 + 25).
+        // The province's figures (1–13) score nobody.
+        ("seed-004", [("VP", 100.0), ("TTRA", 75.0), ("KHTC", 50.0)]),
     ];
     for (seed, units) in expected {
         let w = Workdir::new();

@@ -47,16 +47,23 @@ fn prints_how_seed_targets_were_read() {
     assert!(en.contains("rank improves by ≥ 2 on last year"), "{en}");
 }
 
+/// Seed 000's rounds are summed up after they end ("trước ngày
+/// 15/7/2022" for the round ending 30/6): not a slip, no warning.
 #[test]
-fn seed_000_deadline_after_its_round_is_a_warning() {
+fn seed_000_rounds_are_summed_up_after_they_end() {
     let w = Workdir::new();
     let (code, out, _) = run(w
         .thidua()
         .arg("plan")
         .arg(repo("samples/seed-000/ke-hoach.xlsx")));
     assert_eq!(code, 0);
+    assert!(!out.contains("deadline-outside-period"), "{out}");
     assert!(
-        out.contains("Kỳ báo cáo!E2") && out.contains("deadline-outside-period"),
+        out.contains("D1    Đợt 1      01/01/2022 – 30/06/2022, hạn nộp \"trước ngày 15/7/2022\" (ngày cuối 14/07/2022)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("D2    Đợt 2      01/07/2022 – 31/12/2022"),
         "{out}"
     );
 }

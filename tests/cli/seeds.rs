@@ -158,3 +158,193 @@ fn seed_003_targets_as_written() {
         );
     }
 }
+
+/// Seed 000: Sở Nội vụ Hà Tĩnh, 2022 (mục II.3, III). Not modelled: "Tập
+/// thể cơ quan Sở hoàn thành xuất sắc nhiệm vụ, được UBND tỉnh tặng Cờ thi
+/// đua hoặc Bằng khen" — the Sở's own result, decided by the province, not
+/// from its members' figures.
+#[test]
+fn seed_000_targets_as_written() {
+    use Meaning::*;
+    check(
+        "samples/seed-000/ke-hoach.xlsx",
+        &[
+            SeedTarget {
+                wording: "100% phòng, ban, trung tâm đạt danh hiệu tập thể lao động tiên tiến",
+                place: "II.3.a",
+                code: "1.1",
+                meaning: UnitsShare(100.0, "hoàn thành (có/không)"),
+            },
+            SeedTarget {
+                wording: "trong đó 20% tập thể đạt danh hiệu tập thể lao động xuất sắc",
+                place: "II.3.a",
+                code: "1.2",
+                meaning: Bloc("≥ 20%"),
+            },
+            SeedTarget {
+                wording: "2 - 3 Phòng, ban, trung tâm được Bộ Nội vụ, UBND tỉnh tặng bằng khen",
+                place: "II.3.a",
+                code: "1.3",
+                meaning: Bloc("≥ 2 (trên 3 là vượt mức)"),
+            },
+            SeedTarget {
+                wording: "trong đó 1 đơn vị trực thuộc được tặng Cờ thi đua Ủy ban nhân dân tỉnh",
+                place: "II.3.a",
+                code: "1.4",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "thu nhập tăng thêm của CBCC năm 2022 cao hơn năm 2021",
+                place: "II.3.a",
+                code: "1.5",
+                meaning: Unit("> kết quả năm trước"),
+            },
+            SeedTarget {
+                wording: "Tổ chức Công đoàn, Đoàn Thanh niên hoàn thành xuất sắc nhiệm vụ",
+                place: "II.3.a",
+                code: "1.6",
+                meaning: Unit("xếp loại Hoàn thành xuất sắc nhiệm vụ trở lên"),
+            },
+            SeedTarget {
+                wording: "Phấn đấu 100% cán bộ, công chức, viên chức hoàn thành tốt nhiệm vụ trở lên",
+                place: "II.3.b",
+                code: "2.1",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "100% cán bộ, công chức, viên chức đạt danh hiệu lao động tiên tiến",
+                place: "II.3.b",
+                code: "2.2",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "trong đó 15% đạt chiến sỹ thi đua cơ sở",
+                place: "II.3.b",
+                code: "2.3",
+                meaning: Unit("≥ 15%"),
+            },
+            SeedTarget {
+                wording: "15% cá nhân được Bộ Nội vụ, UBND tỉnh tặng Bằng khen",
+                place: "II.3.b",
+                code: "2.4",
+                meaning: Bloc("≥ 15%"),
+            },
+            SeedTarget {
+                wording: "Có cá nhân được Thủ tướng Chính phủ tặng Bằng khen",
+                place: "II.3.b",
+                code: "2.5",
+                meaning: Bloc("≥ 1"),
+            },
+        ],
+    );
+    let plan = thidua::plan::load(&repo("samples/seed-000/ke-hoach.xlsx"))
+        .unwrap()
+        .plan;
+    let d1 = plan.period("D1").unwrap();
+    assert_eq!(d1.deadline_text, "trước ngày 15/7/2022");
+    let d2 = plan.period("D2").unwrap();
+    assert_eq!(
+        d2.from,
+        chrono::NaiveDate::from_ymd_opt(2022, 7, 1),
+        "round 2 from 01/7"
+    );
+    assert_eq!(d2.deadline_text, "trước ngày 31/12/2022");
+}
+
+/// Seed 004: Sở Thông tin và Truyền thông Bắc Kạn, 2022 (mục II.1, III.2.a,
+/// III.3.c). The province's figures (1)–(13) are the whole Sở's.
+#[test]
+fn seed_004_targets_as_written() {
+    use Meaning::*;
+    let province = [
+        (
+            "1",
+            "Số xã, phường có trạm truyền thanh cơ sở hoạt động: 100 xã, phường",
+            "≥ 100",
+        ),
+        (
+            "2",
+            "Tỷ lệ xã, phường có trạm truyền thanh cơ sở hoạt động tốt: 96%",
+            "≥ 96%",
+        ),
+        (
+            "3",
+            "… đài truyền thanh ứng dụng công nghệ thông tin và viễn thông: 90%",
+            "≥ 90%",
+        ),
+        (
+            "4",
+            "Tỷ lệ phủ sóng thông tin di động 3G, 4G …: 100%",
+            "≥ 100%",
+        ),
+        ("5", "Tỷ lệ phủ sóng thông tin di động 5G …: 10 %", "≥ 10%"),
+        ("6", "Tỷ lệ ngầm hóa mạng cáp viễn thông …: 25 %", "≥ 25%"),
+        (
+            "7",
+            "Tỷ lệ các điểm bưu chính có người phục vụ: 100%",
+            "≥ 100%",
+        ),
+        ("8", "… dịch vụ BCCI cấp tỉnh: 50%", "≥ 50%"),
+        ("9", "… dịch vụ BCCI cấp huyện: 50%", "≥ 50%"),
+        (
+            "10",
+            "Tỷ lệ cung cấp dịch vụ công trực tuyến mức độ 4: > 82%",
+            "> 82%",
+        ),
+        (
+            "11",
+            "Tỷ lệ hồ sơ giải quyết dịch vụ công trực tuyến …: 25%",
+            "≥ 25%",
+        ),
+        ("12", "Tỷ lệ cuộc họp … được tổ chức trực tuyến: 5%", "≥ 5%"),
+        (
+            "13",
+            "Chỉ số chuyển đổi số cấp tỉnh: Tăng từ 02 bậc trở lên",
+            "thứ hạng tăng ≥ 2 bậc so với năm trước",
+        ),
+    ];
+    let mut table: Vec<SeedTarget> = province
+        .iter()
+        .map(|(code, wording, d)| SeedTarget {
+            wording,
+            place: "II.1",
+            code,
+            meaning: Bloc(d),
+        })
+        .collect();
+    table.extend([
+        SeedTarget {
+            wording: "Hoàn thành xuất sắc 100% chỉ tiêu, nhiệm vụ được giao trong năm",
+            place: "III.2.a",
+            code: "14",
+            meaning: Unit("≥ 100%"),
+        },
+        // One sentence, two conditions.
+        SeedTarget {
+            wording: "100% cá nhân trong tập thể được xếp loại hoàn thành tốt nhiệm vụ trở lên",
+            place: "III.2.a",
+            code: "15",
+            meaning: Unit("≥ 100%"),
+        },
+        SeedTarget {
+            wording: "trong đó, có ít nhất 01 cá nhân được xếp loại hoàn thành xuất sắc nhiệm vụ",
+            place: "III.2.a",
+            code: "16",
+            meaning: Unit("≥ 1"),
+        },
+        SeedTarget {
+            wording: "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+            place: "III.2.a",
+            code: "17",
+            meaning: Unit("= 0 (không để xảy ra)"),
+        },
+    ]);
+    check("samples/seed-004/ke-hoach.xlsx", &table);
+    let plan = thidua::plan::load(&repo("samples/seed-004/ke-hoach.xlsx"))
+        .unwrap()
+        .plan;
+    assert!(plan.bloc.contains("Bắc Kạn"), "{}", plan.bloc);
+    let year = plan.period("NAM").unwrap();
+    assert_eq!(year.deadline_text, "Trước ngày 15/01/2023");
+    assert_eq!(year.deadline, chrono::NaiveDate::from_ymd_opt(2023, 1, 14));
+}
