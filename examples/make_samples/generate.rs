@@ -966,109 +966,224 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
         ("LS", "Phòng Lãnh sự và Người Việt Nam ở nước ngoài", 5.0),
         ("TTDVDN", "Trung tâm Dịch vụ đối ngoại", 9.0),
     ]);
+    // Mục 2.2 and III. Most of its targets are the whole Sở's: its Chi bộ,
+    // Công đoàn and Chi đoàn, its counts of awards and sáng kiến, the share
+    // of its phòng with a title (`Chỉ tiêu khối`); the shares of its staff
+    // are each phòng's.
+    let so =
+        |section: &str, code: &str, content: &str, unit_target: &str, how: &str, target: &str| {
+            row(&[
+                t(section),
+                t(code),
+                t(content),
+                Draft::Empty,
+                t(unit_target),
+                n(0.0),
+                t("Chỉ tiêu khối"),
+                Draft::Empty,
+                t("Không"),
+                t(how),
+                t(target),
+            ])
+        };
+    let count = "Số đơn vị đạt";
     s002.indicators = vec![
-        section("I", "Về tập thể"),
-        simple(
+        section("I", "Về tập thể (mục 2.2.1)"),
+        so(
             "I",
             "1.1",
             "Tập thể Chi bộ Sở Ngoại vụ xếp loại",
             "Hoàn thành tốt nhiệm vụ",
-            5.0,
+            count,
+            "01",
         ),
-        simple(
+        so(
             "I",
             "1.2",
-            "Công đoàn cơ sở xếp loại",
-            "Hoàn thành tốt nhiệm vụ",
-            5.0,
+            "Tập thể Sở Ngoại vụ được đề nghị UBND tỉnh tặng Bằng khen",
+            "Đạt",
+            count,
+            "01",
         ),
-        simple(
+        so(
             "I",
             "1.3",
-            "Phòng (đơn vị) được Ủy ban nhân dân tỉnh tặng Bằng khen",
-            "01 phòng (đơn vị)",
-            5.0,
+            "Công đoàn xếp loại Công đoàn cơ sở",
+            "Hoàn thành tốt nhiệm vụ",
+            count,
+            "01",
         ),
-        simple(
+        so(
             "I",
             "1.4",
-            "Phòng (đơn vị) được Giám đốc Sở tặng Giấy khen",
-            "02 phòng (đơn vị)",
-            5.0,
+            "Chi đoàn xếp loại Chi đoàn",
+            "Hoàn thành tốt nhiệm vụ",
+            count,
+            "01",
         ),
-        simple(
+        so(
             "I",
             "1.5",
-            "Phòng, đơn vị đạt danh hiệu Lao động tiên tiến",
-            "Trên 90%",
-            10.0,
+            "Phòng (đơn vị) được Ủy ban nhân dân tỉnh tặng Bằng khen",
+            "",
+            "Tổng",
+            "01 phòng (đơn vị)",
         ),
-        simple(
+        so(
             "I",
             "1.6",
+            "Phòng (đơn vị) được Ủy ban nhân dân tỉnh công nhận danh hiệu tập thể Lao động xuất sắc",
+            "",
+            "Tổng",
+            "01 phòng (đơn vị)",
+        ),
+        so(
+            "I",
+            "1.7",
+            "Phòng (đơn vị) được Giám đốc Sở tặng Giấy khen",
+            "",
+            "Tổng",
+            "02 phòng (đơn vị)",
+        ),
+        so(
+            "I",
+            "1.8",
+            "Phòng, đơn vị đạt danh hiệu Lao động tiên tiến",
+            "Đạt",
+            count,
+            "Trên 90%",
+        ),
+        so(
+            "I",
+            "1.9",
             "Cơ quan đạt chuẩn văn hóa, an toàn về an ninh trật tự",
             "Đạt",
-            5.0,
+            count,
+            "01",
         ),
-        section("II", "Về cá nhân"),
-        simple(
+        section("II", "Về cá nhân (mục 2.2.2)"),
+        so(
             "II",
             "2.1",
-            "Cá nhân được Ủy ban nhân dân tỉnh tặng Bằng khen",
+            "Cá nhân được Ủy ban nhân dân tỉnh tặng Bằng khen thực hiện nhiệm vụ chính trị và khen chuyên đề",
+            "",
+            "Tổng",
             "03 cá nhân",
-            5.0,
         ),
-        simple(
+        so(
             "II",
             "2.2",
             "Cá nhân được Giám đốc Sở tặng Giấy khen",
+            "",
+            "Tổng",
             "8 cá nhân",
-            5.0,
         ),
         simple(
             "II",
             "2.3",
             "CBCCVC đạt danh hiệu Chiến sỹ thi đua cấp cơ sở",
             "Ít nhất 15%",
-            10.0,
+            15.0,
         ),
         simple(
             "II",
             "2.4",
             "CBCCVC đạt danh hiệu Lao động tiên tiến",
             "Trên 90%",
-            10.0,
+            15.0,
         ),
         simple(
             "II",
             "2.5",
-            "CBCCVC chấp hành tốt nội quy, quy chế của cơ quan",
+            "CBCCVC chấp hành tốt nội quy, quy chế của cơ quan, pháp luật của nhà nước, an toàn giao thông, an ninh trật tự",
             "100%",
-            5.0,
+            14.0,
         ),
-        section("III", "Nội dung thi đua"),
+        simple(
+            "II",
+            "2.6",
+            "CBCCVC không tham gia các tệ nạn xã hội; không uống rượu vào buổi trưa và trong giờ hành chính",
+            "100%",
+            14.0,
+        ),
+        simple(
+            "II",
+            "2.7",
+            "Gia đình CBCCVC thuộc Sở đạt tiêu chuẩn gia đình văn hóa",
+            "100%",
+            14.0,
+        ),
+        section("III", "Nội dung thi đua (mục III)"),
         simple(
             "III",
             "3.1",
-            "Nội dung đăng ký trong chương trình khung của tỉnh",
-            "03 đến 04 nội dung",
-            10.0,
+            "CBCCVC thực hiện tốt quy chế dân chủ, quy chế hoạt động của cơ quan",
+            "100%",
+            14.0,
         ),
         simple(
             "III",
             "3.2",
-            "Đề tài được Hội đồng khoa học tỉnh công nhận sáng kiến cấp tỉnh",
-            "Có ít nhất 01 đề tài",
-            10.0,
+            "CBCCVC đăng ký thi đua phong trào `Ngày làm việc 8 giờ chất lượng, hiệu quả`, `Giỏi việc nước - Đảm việc nhà`",
+            "100%",
+            14.0,
         ),
-        simple(
+        so(
             "III",
             "3.3",
+            "Nội dung đăng ký trong chương trình khung của tỉnh",
+            "",
+            "Tổng",
+            "Đăng ký 03 đến 04 nội dung",
+        ),
+        so(
+            "III",
+            "3.4",
+            "Đề tài được Hội đồng khoa học tỉnh công nhận sáng kiến cấp tỉnh",
+            "",
+            "Tổng",
+            "Có ít nhất 01 đề tài",
+        ),
+        so(
+            "III",
+            "3.5",
             "Sáng kiến cấp cơ sở",
+            "",
+            "Tổng",
             "Từ 07 đến 09 sáng kiến",
-            10.0,
         ),
     ];
+    // Mục III: two rounds, each summed up "trước ngày …".
+    s002.periods = vec![
+        row(&[
+            t("D1"),
+            t("Đợt 1"),
+            d(2022, 1, 1),
+            d(2022, 6, 30),
+            t("trước ngày 30/6/2022"),
+        ]),
+        row(&[
+            t("D2"),
+            t("Đợt 2"),
+            d(2022, 7, 1),
+            d(2022, 12, 31),
+            t("trước ngày 31/12/2022"),
+        ]),
+    ];
+    // "02 phòng (đơn vị) được Giám đốc Sở tặng Giấy khen".
+    s002.awards = vec![row(&[
+        t("Giấy khen"),
+        n(2.0),
+        t("Hoàn thành xuất sắc nhiệm vụ"),
+    ])];
+    s002.info.push((
+        "Nguồn",
+        t("Kế hoạch phát động phong trào thi đua năm 2022 của Sở Ngoại vụ Hà Tĩnh, ngày 24/01/2022 (mục 2.2, III)"),
+    ));
+    s002.info.push((
+        "Phần minh họa",
+        t("Kế hoạch gốc không có, mẫu thêm để minh họa: tên và biên chế các phòng, đơn vị; điểm tối đa và cách chấm; mức xếp loại tối thiểu để được Giấy khen"),
+    ));
 
     let mut s004 = base_plan(
         "STTTT-2022",

@@ -647,10 +647,11 @@ fn seed_samples_rank_their_hand_laid_units() {
             "seed-001",
             [("TCHCQT", 100.0), ("TTTT", 90.0), ("TH", 70.0)],
         ),
-        // seed-002: QLBG misses 3.3 (10); HTQT misses 1.2 and 2.4 (5 + 10).
+        // seed-002: QLBG misses 3.1 (14); HTQT misses 2.3 and 2.7 (15 + 14).
+        // The Sở's own targets (1.x, 2.1, 2.2, 3.3–3.5) score nobody.
         (
             "seed-002",
-            [("VPTTR", 100.0), ("QLBG", 90.0), ("HTQT", 85.0)],
+            [("VPTTR", 100.0), ("QLBG", 86.0), ("HTQT", 71.0)],
         ),
         // seed-004: TTRA misses 15 (25); KHTC misses 14 and 16 (25 + 25).
         // The province's figures (1–13) score nobody.

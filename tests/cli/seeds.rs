@@ -348,3 +348,150 @@ fn seed_004_targets_as_written() {
     assert_eq!(year.deadline_text, "Trước ngày 15/01/2023");
     assert_eq!(year.deadline, chrono::NaiveDate::from_ymd_opt(2023, 1, 14));
 }
+
+/// Seed 002: Sở Ngoại vụ Hà Tĩnh, 2022 (mục 2.2, III). Its collective
+/// targets are the whole Sở's; the shares of its staff are each phòng's.
+#[test]
+fn seed_002_targets_as_written() {
+    use Meaning::*;
+    check(
+        "samples/seed-002/ke-hoach.xlsx",
+        &[
+            SeedTarget {
+                wording: "Tập thể Chi bộ Sở Ngoại vụ xếp loại hoàn thành tốt nhiệm vụ",
+                place: "2.2.1",
+                code: "1.1",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "Tập thể Sở Ngoại vụ đề nghị UBND tỉnh tặng Bằng khen",
+                place: "2.2.1",
+                code: "1.2",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "Công đoàn xếp loại Công đoàn cơ sở hoàn thành tốt nhiệm vụ",
+                place: "2.2.1",
+                code: "1.3",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "Chi đoàn xếp loại Chi đoàn hoàn thành tốt nhiệm vụ",
+                place: "2.2.1",
+                code: "1.4",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "01 phòng (đơn vị) được Ủy ban nhân dân tỉnh tặng Bằng khen",
+                place: "2.2.1",
+                code: "1.5",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "01 phòng (đơn vị) được Ủy ban nhân dân tỉnh công nhận danh hiệu tập thể Lao động xuất sắc",
+                place: "2.2.1",
+                code: "1.6",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "02 phòng (đơn vị) được Giám đốc Sở tặng Giấy khen",
+                place: "2.2.1",
+                code: "1.7",
+                meaning: Bloc("≥ 2"),
+            },
+            SeedTarget {
+                wording: "Trên 90% phòng, đơn vị đạt danh hiệu Lao động tiên tiến",
+                place: "2.2.1",
+                code: "1.8",
+                meaning: Bloc("> 90%"),
+            },
+            SeedTarget {
+                wording: "Cơ quan đạt chuẩn văn hóa, an toàn về an ninh trật tự",
+                place: "2.2.1",
+                code: "1.9",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "03 cá nhân được Ủy ban nhân dân tỉnh tặng Bằng khen thực hiện nhiệm vụ chính trị và khen chuyên đề",
+                place: "2.2.2",
+                code: "2.1",
+                meaning: Bloc("≥ 3"),
+            },
+            SeedTarget {
+                wording: "8 cá nhân được Giám đốc Sở tặng Giấy khen",
+                place: "2.2.2",
+                code: "2.2",
+                meaning: Bloc("≥ 8"),
+            },
+            SeedTarget {
+                wording: "Ít nhất 15% CBCCVC đạt danh hiệu Chiến sỹ thi đua cấp cơ sở",
+                place: "2.2.2",
+                code: "2.3",
+                meaning: Unit("≥ 15%"),
+            },
+            SeedTarget {
+                wording: "Trên 90% CBCCVC đạt danh hiệu Lao động tiên tiến",
+                place: "2.2.2",
+                code: "2.4",
+                meaning: Unit("> 90%"),
+            },
+            SeedTarget {
+                wording: "100% CBCCVC chấp hành tốt nội quy, quy chế của cơ quan, pháp luật của nhà nước …",
+                place: "2.2.2",
+                code: "2.5",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "100% CBCCVC không tham gia các tệ nạn xã hội; không uống rượu vào buổi trưa và trong giờ hành chính",
+                place: "2.2.2",
+                code: "2.6",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "100% gia đình CBCCVC thuộc Sở đạt tiêu chuẩn gia đình văn hóa",
+                place: "2.2.2",
+                code: "2.7",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "100% CBCCVN thực hiện tốt quy chế dân chủ, quy chế hoạt động của cơ quan",
+                place: "III.2.1",
+                code: "3.1",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "100% CBCCVC đăng ký thi đua phong trào “Ngày làm việc 8 giờ chất lượng, hiệu quả” …",
+                place: "III.2.8",
+                code: "3.2",
+                meaning: Unit("≥ 100%"),
+            },
+            SeedTarget {
+                wording: "Đăng ký 03 đến 04 nội dung trong chương trình khung của tỉnh năm 2022",
+                place: "III.2.10",
+                code: "3.3",
+                meaning: Bloc("≥ 3 (trên 4 là vượt mức)"),
+            },
+            SeedTarget {
+                wording: "Phấn đấu có ít nhất 01 đề tài được Hội đồng khoa học tỉnh công nhận sáng kiến cấp tỉnh",
+                place: "III.2.10",
+                code: "3.4",
+                meaning: Bloc("≥ 1"),
+            },
+            SeedTarget {
+                wording: "từ 07 đến 09 sáng kiến cấp cơ sở",
+                place: "III.2.10",
+                code: "3.5",
+                meaning: Bloc("≥ 7 (trên 9 là vượt mức)"),
+            },
+        ],
+    );
+    let plan = thidua::plan::load(&repo("samples/seed-002/ke-hoach.xlsx"))
+        .unwrap()
+        .plan;
+    let (d1, d2) = (plan.period("D1").unwrap(), plan.period("D2").unwrap());
+    assert_eq!(d1.to, chrono::NaiveDate::from_ymd_opt(2022, 6, 30));
+    assert_eq!(d2.to, chrono::NaiveDate::from_ymd_opt(2022, 12, 31));
+    // "02 phòng (đơn vị) được Giám đốc Sở tặng Giấy khen": a quota of two.
+    assert_eq!(plan.awards.len(), 1);
+    assert_eq!(plan.awards[0].quota, thidua::plan::Quota::Count(2));
+}
