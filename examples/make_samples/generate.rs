@@ -953,6 +953,24 @@ fn seed_plans() -> Vec<(&'static str, PlanDraft)> {
         ),
     ];
 
+    // Seed 001 names no reporting period or date: one period for its year,
+    // with no deadline (nothing is ever late), rather than invented ones.
+    s001.periods = vec![row(&[
+        t("NAM"),
+        t("Năm"),
+        d(2023, 1, 1),
+        d(2023, 12, 31),
+        Draft::Empty,
+    ])];
+    s001.info.push((
+        "Nguồn",
+        t("Kế hoạch triển khai, thực hiện công tác thi đua, khen thưởng năm 2023 của Văn phòng UBND tỉnh (mục II)"),
+    ));
+    s001.info.push((
+        "Phần minh họa",
+        t("Kế hoạch gốc không có, mẫu thêm để minh họa: tên và biên chế các phòng, ban, đơn vị; điểm tối đa và cách chấm; số lượng khen thưởng. Kế hoạch gốc không ghi kỳ báo cáo hay hạn nộp: mẫu có một kỳ cả năm, không có hạn nộp"),
+    ));
+
     let mut s002 = base_plan(
         "SNGV-2022",
         "Sở Ngoại vụ Hà Tĩnh – các phòng, đơn vị",

@@ -255,6 +255,12 @@ fn print_plan(
             date(p.to),
             lang.pick("hạn nộp", "due"),
             match p.deadline_text.is_empty() {
+                true if p.deadline.is_none() => lang
+                    .pick(
+                        "không có (kế hoạch không ghi; không tính trễ hạn)",
+                        "none (the plan gives none; nothing is late)",
+                    )
+                    .to_string(),
                 true => date(p.deadline),
                 false => format!(
                     "\"{}\" ({} {})",

@@ -495,3 +495,56 @@ fn seed_002_targets_as_written() {
     assert_eq!(plan.awards.len(), 1);
     assert_eq!(plan.awards[0].quota, thidua::plan::Quota::Count(2));
 }
+
+/// Seed 001: Văn phòng UBND tỉnh, 2023. Its content items are tasks, done
+/// or not; it names no reporting period or date, so none is invented: one
+/// period for the year, no deadline, nothing late.
+#[test]
+fn seed_001_tasks_and_no_deadline() {
+    let plan = thidua::plan::load(&repo("samples/seed-001/ke-hoach.xlsx"))
+        .unwrap()
+        .plan;
+    assert!(
+        plan.indicators.iter().all(|i| i.target == Target::Done),
+        "every item is a task"
+    );
+    assert_eq!(plan.periods.len(), 1);
+    assert_eq!(plan.periods[0].deadline, None);
+    let w = crate::workdir::Workdir::new();
+    let (code, out, err) = crate::workdir::run(w.thidua().args([
+        "consolidate",
+        "--plan",
+        &repo("samples/seed-001/ke-hoach.xlsx").display().to_string(),
+        &repo("samples/seed-001/don-vi").display().to_string(),
+        "-o",
+        "th.xlsx",
+        "--json",
+        "th.json",
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("th.json")).unwrap()).unwrap();
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["late_days"].is_null())
+    );
+    assert!(
+        !doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "late")
+    );
+    let (_, out, _) = crate::workdir::run(
+        w.thidua()
+            .arg("plan")
+            .arg(repo("samples/seed-001/ke-hoach.xlsx")),
+    );
+    assert!(
+        out.contains("hạn nộp không có (kế hoạch không ghi; không tính trễ hạn)"),
+        "{out}"
+    );
+}
