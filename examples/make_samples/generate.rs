@@ -392,7 +392,7 @@ pub fn ktkt_plan() -> PlanDraft {
             ]),
             row(&[
                 t("TR2"),
-                t("Cá nhân bị kỷ luật từ khiển trách trở lên"),
+                t("Đơn vị bị cấp có thẩm quyền kết luận có sai phạm"),
                 t("Trừ"),
                 n(2.0),
                 n(6.0),

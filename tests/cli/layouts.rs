@@ -304,7 +304,10 @@ fn penalty_rows_by_points_are_checked_against_the_plan() {
     ws.write_string(3, 1, "ĐIỂM TRỪ").unwrap();
     let rows = [
         ("Gửi báo cáo chậm so với thời hạn", "-0,75"),
-        ("Cá nhân bị kỷ luật từ khiển trách trở lên", "- 2 điểm"),
+        (
+            "Đơn vị bị cấp có thẩm quyền kết luận có sai phạm",
+            "- 2 điểm",
+        ),
         ("Để xảy ra mất an toàn thông tin", "-1"),
     ];
     for (i, (text, points)) in rows.iter().enumerate() {
