@@ -634,7 +634,7 @@ fn hold_awards(plan: &Plan, units: &mut [UnitResult], uses_converted: bool) -> V
     let pending: Vec<String> = units
         .iter()
         .filter(|u| u.status == UnitStatus::Incomplete && !u.barred)
-        .filter(|u| best_case(plan, u, uses_converted) >= cutoff - 1e-9)
+        .filter(|u| best_case(plan, u, uses_converted) >= cutoff - EPS)
         .map(|u| u.code.clone())
         .collect();
     if !pending.is_empty() {

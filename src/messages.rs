@@ -1,6 +1,12 @@
-//! Every user-facing text, in Vietnamese and English, keyed by stable codes.
-//! A finding's message is a template over its `found` and `expected` values;
-//! nothing else in the crate writes sentences for people.
+//! User-facing text in Vietnamese and English: every finding's message (a
+//! template over its `found` and `expected` values, keyed by its stable
+//! code), the phrases several outputs share (a unit's status, an intake
+//! verdict, progress, counts with their nouns, numbers, error sentences),
+//! and the language itself. A command's own lines (headings of its terminal
+//! output) are worded where they are printed, always in both languages
+//! through [`Lang::pick`]; the low layers (`text`) describe what they read
+//! in either language when asked (`english: bool`), knowing nothing of
+//! [`Lang`].
 
 use crate::finding::{Code, Finding, Severity};
 
@@ -22,6 +28,14 @@ impl Lang {
         match self {
             Lang::Vi => vi,
             Lang::En => en,
+        }
+    }
+
+    /// A number as this language writes it: `9,5` or `9.5`.
+    pub fn num(self, value: f64) -> String {
+        match self {
+            Lang::Vi => crate::text::number::format_vi(value),
+            Lang::En => crate::text::number::format_en(value),
         }
     }
 }

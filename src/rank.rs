@@ -64,7 +64,7 @@ pub fn quota_size(quota: Quota, members: usize) -> usize {
     match quota {
         Quota::Count(n) => n as usize,
         // A share of the members, rounded down.
-        Quota::Share(pct) => ((members as f64) * pct / 100.0 + 1e-9).floor() as usize,
+        Quota::Share(pct) => ((members as f64) * pct / 100.0 + crate::score::EPS).floor() as usize,
     }
 }
 

@@ -82,7 +82,7 @@ pub fn read(book: &Book, file: &str, plan: &Plan) -> (Vec<Review>, Vec<Finding>)
                 continue;
             }
         };
-        if score < 0.0 || score > ind.max_points + 1e-9 {
+        if score < 0.0 || score > ind.max_points + crate::score::EPS {
             let code = if score < 0.0 {
                 Code::NegativeScore
             } else {

@@ -18,7 +18,6 @@ use crate::messages::{Lang, counted, message};
 use crate::output::{self, Kind};
 use crate::report::consolidated;
 use crate::submission::{self, Expect};
-use crate::text::number::{format_en, format_vi};
 use crate::vocab::PROP_OUTPUT;
 
 pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
@@ -390,13 +389,7 @@ fn print_summary(
     written: &[&Path],
     lang: Lang,
 ) -> std::io::Result<()> {
-    let num = |v: f64| {
-        if lang.is_en() {
-            format_en(v)
-        } else {
-            format_vi(v)
-        }
-    };
+    let num = |v: f64| lang.num(v);
     writeln!(
         out,
         "{} {} — {} {}",

@@ -10,7 +10,7 @@ use crate::cli::{OutputFormat, PlanArgs};
 use crate::finding::{Code, Finding};
 use crate::messages::Lang;
 use crate::plan::{AdjustmentKind, Plan, Quota, Rule, ScoreSource, TieBreak};
-use crate::text::number::{format_date, format_en, format_vi};
+use crate::text::number::format_date;
 use crate::text::target::Target;
 
 pub fn run(args: &PlanArgs, lang: Lang) -> Result<Status> {
@@ -52,7 +52,7 @@ fn print_plan(
     lang: Lang,
 ) -> std::io::Result<()> {
     let en = lang.is_en();
-    let num = |v: f64| if en { format_en(v) } else { format_vi(v) };
+    let num = |v: f64| lang.num(v);
     writeln!(
         out,
         "{} {} — {} — {} {}",

@@ -1,4 +1,4 @@
-//! Loading the plan workbook: each sheet of PRODUCT.md 3.1 read through the
+//! Loading the plan workbook: each sheet (`vocab::plan`) read through the
 //! header finder, every problem recorded as a finding with its cell.
 
 use std::collections::HashMap;

@@ -10,7 +10,7 @@ use crate::bloc::UnitStatus;
 use crate::digest::{Digest, IndicatorProgress, Progress, SubmissionStatus};
 use crate::messages::{Lang, progress_label, submission_label};
 use crate::plan::{Indicator, Plan};
-use crate::text::number::{format_date, format_en, format_vi};
+use crate::text::number::format_date;
 
 /// How a cell reads at a glance: coloured in HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,10 +157,7 @@ fn title(plan: &Plan, d: &Digest, lang: Lang) -> String {
 }
 
 fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
-    let num = |v: f64| match lang {
-        Lang::Vi => format_vi(v),
-        Lang::En => format_en(v),
-    };
+    let num = |v: f64| lang.num(v);
     let mut out = vec![
         Block::Title(title(plan, d, lang)),
         Block::Paragraph(match lang {

@@ -117,7 +117,7 @@ impl Styles {
     /// The percent format that shows this share (0–1) without a trailing
     /// separator: `88%`, `88.5%`.
     pub fn percent_for(&self, share: f64) -> &Format {
-        if ((share * 100.0) - (share * 100.0).round()).abs() < 1e-9 {
+        if ((share * 100.0) - (share * 100.0).round()).abs() < crate::score::EPS {
             &self.percent_whole
         } else {
             &self.percent

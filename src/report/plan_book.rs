@@ -1,7 +1,7 @@
 //! Writes a plan workbook (kế hoạch) from a [`PlanDraft`]: the blank plan
 //! of `thidua init` (with a `Hướng dẫn` sheet and example rows) and the
-//! sample plans. The sheet and column names are the contract of PRODUCT.md
-//! 3.1, the same ones the plan loader looks for.
+//! sample plans. The sheet and column names are those of `vocab::plan`, the
+//! same ones the plan loader looks for (docs/architecture.md).
 
 use std::path::Path;
 
@@ -472,7 +472,8 @@ pub fn example() -> PlanDraft {
     }
 }
 
-/// The four reporting periods of seed 003 (section III.4) for a year.
+/// The four usual reporting periods of a year (quarter, half, nine months,
+/// year), due on the 25th of their last month and on 15/12.
 pub fn standard_periods(year: i32) -> Vec<Vec<Draft>> {
     vec![
         vec![

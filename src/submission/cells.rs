@@ -393,7 +393,7 @@ impl<'a> Reader<'a> {
                     .indicator(&ind.code)
                     .found(format_vi(score)),
             );
-        } else if score > max + 1e-9 {
+        } else if score > max + crate::score::EPS {
             self.push(
                 self.finding(Code::AboveMax)
                     .at(&sheet.name, row, col)

@@ -11,7 +11,7 @@ use super::matching::{self, MatchedBy, Target};
 use super::{AdjustmentRow, IndicatorRow, Submission, target_in_force};
 use crate::finding::{Code, a1};
 use crate::plan::{Adjustment, AdjustmentKind, Indicator, Plan};
-use crate::score::{Achieved, computed_score, outcome, round2};
+use crate::score::{Achieved, EPS, computed_score, outcome, round2};
 use crate::text::number::format_vi;
 use crate::vocab;
 use crate::workbook::{Book, NumberCell, Sheet, Value};
@@ -251,7 +251,7 @@ fn indicator_row(
     let result = outcome(&target, &achieved, baseline);
     let computed = computed_score(ind, &target, &achieved, baseline);
     if let (Some(own), Some(supported)) = (self_score, computed)
-        && own > supported + 1e-9
+        && own > supported + EPS
     {
         r.push(
             r.finding(Code::OverClaimed)
@@ -313,7 +313,7 @@ fn adjustment_row(
     };
     let claimed = round2(count * adj.points_each);
     let counted = adj.cap.map_or(claimed, |cap| claimed.min(cap));
-    if claimed > counted + 1e-9 {
+    if claimed > counted + EPS {
         r.push(
             r.finding(Code::OverCap)
                 .at(&sheet.name, row, col)

@@ -45,8 +45,8 @@ pub enum Target {
     UnitsShare { share: f64, condition: Box<Target> },
 }
 
-/// A target that could not be read, with the reason in English for the
-/// finding's `expected` field.
+/// A target that could not be read; the caller reports it with its cell
+/// (`unreadable-target`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnreadableTarget;
 
@@ -549,7 +549,8 @@ mod tests {
         Target::AtLeast { value, percent }
     }
 
-    // Seed 004 (Sở Thông tin và Truyền thông, 2022), items (1)–(13).
+    // A department's province-wide figures (Sở Thông tin và Truyền thông
+    // Bắc Kạn, 2022, items (1)–(13)).
     #[test]
     fn seed_004_targets() {
         check("100 xã, phường", at_least(100.0, false));
@@ -586,7 +587,8 @@ mod tests {
         );
     }
 
-    // Seed 002 (Sở Ngoại vụ, 2022), section 2.2 and item 2.10.
+    // A department's collective and individual targets (Sở Ngoại vụ Hà Tĩnh,
+    // 2022, section 2.2 and item 2.10).
     #[test]
     fn seed_002_targets() {
         check(
@@ -625,7 +627,8 @@ mod tests {
         check("Đạt", Target::Done);
     }
 
-    // Seed 003 item 8 and its family: a share of the bloc's units is a
+    // Khối Kinh tế kỹ thuật Hà Tĩnh 2022, item 8, and its family: a share of
+    // the bloc's units is a
     // bloc target, never a silent `≥ 100%`; a share of a unit's own staff
     // or families stays the unit's percentage.
     #[test]
@@ -710,7 +713,7 @@ mod tests {
         assert_eq!(read_target("96%").unwrap().corrected, None);
     }
 
-    // Seed 003 (Khối Kinh tế kỹ thuật, Hà Tĩnh 2022), items 5–8.
+    // A bloc's plan (Khối Kinh tế kỹ thuật, Hà Tĩnh 2022), items 5–8.
     #[test]
     fn seed_003_targets() {
         check("Hoàn thành 100% nhiệm vụ", at_least(100.0, true));
@@ -729,7 +732,7 @@ mod tests {
         check("không có cá nhân vi phạm", Target::Zero);
     }
 
-    // Seed 000 (Sở Nội vụ, 2022), section II.3.
+    // A department's goals (Sở Nội vụ Hà Tĩnh, 2022), section II.3.
     #[test]
     fn seed_000_targets() {
         check("20%", at_least(20.0, true));
@@ -752,7 +755,7 @@ mod tests {
         check("Hoàn thành", Target::Done);
     }
 
-    // The other forms of PRODUCT.md's table.
+    // The other forms plans use for targets.
     #[test]
     fn product_table_forms() {
         check("Tối thiểu 5", at_least(5.0, false));

@@ -346,6 +346,15 @@ impl OpenError {
     }
 }
 
+/// The name of the threads that read workbooks (see [`panic_is_reported`]).
+const READER_THREAD: &str = "thidua-read";
+
+/// True on a thread reading a workbook: a panic there (a calamine bug on a
+/// damaged file) becomes a `reader-crash` finding and need not be printed.
+pub fn panic_is_reported() -> bool {
+    std::thread::current().name() == Some(READER_THREAD)
+}
+
 /// Opens and reads a workbook file, within [`READ_TIMEOUT`]: a file that
 /// takes longer is reported and the batch goes on (the reading thread is
 /// left to finish on its own).
@@ -353,7 +362,7 @@ pub fn open(path: &Path) -> Result<Book, OpenError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let owned = path.to_path_buf();
     std::thread::Builder::new()
-        .name("thidua-read".into())
+        .name(READER_THREAD.into())
         .spawn(move || {
             // The receiver may be gone after a timeout; nothing to do then.
             let _ = tx.send(open_now(&owned));
