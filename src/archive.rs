@@ -101,6 +101,11 @@ impl Entry {
             || (self.verdict == Verdict::Recovered && self.errors == 0)
     }
 
+    /// Where the stored file is, in the archive at `root`.
+    pub fn path_in(&self, root: &Path) -> PathBuf {
+        root.join(&self.stored_name)
+    }
+
     /// True when the entry belongs to the plan (codes compared folded).
     pub fn is_for(&self, plan: &str) -> bool {
         crate::text::label_key(&self.plan) == crate::text::label_key(plan)
@@ -407,11 +412,6 @@ impl Archive {
         file.sync_all().map_err(io_err(&path))?;
         self.entries.push(entry.clone());
         Ok(())
-    }
-
-    /// Absolute path of a stored file.
-    pub fn path_of(&self, entry: &Entry) -> PathBuf {
-        self.root.join(&entry.stored_name)
     }
 }
 

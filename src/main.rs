@@ -15,8 +15,7 @@ fn main() -> ExitCode {
     // message would only alarm the user. Other panics print as usual.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let reported =
-            thidua::workbook::panic_is_reported() || thidua::output::panic_is_reported();
+        let reported = thidua::workbook::panic_is_reported() || thidua::output::panic_is_reported();
         if !reported {
             default_hook(info);
         }

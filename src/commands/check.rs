@@ -14,7 +14,7 @@ use crate::finding::{Code, Finding, Severity};
 use crate::messages::{Lang, counted};
 use crate::plan::Plan;
 use crate::report::annotate;
-use crate::submission::{self, Expect, Submission};
+use crate::submission::{self, Expect, Opened, Submission};
 
 /// The `--format json` document, schema `thidua/check/1` (docs/json.md).
 #[derive(Serialize)]
@@ -104,15 +104,13 @@ fn check_file(
     lang: Lang,
 ) -> FileReport {
     let file = path.display().to_string();
-    let (book, submission, mut findings) = match crate::workbook::open(path) {
-        Ok(book) => match submission::not_a_submission(&book, &file) {
-            Some(skipped) => (None, None, vec![skipped]),
-            None => {
-                let (sub, findings) = submission::read(&book, &file, plan, expect);
-                (Some(book), Some(sub), findings)
-            }
-        },
-        Err(e) => (None, None, vec![e.to_finding(&file)]),
+    let (book, submission, mut findings) = match submission::open(path, plan, expect) {
+        Opened::Read {
+            book,
+            submission,
+            findings,
+        } => (Some(book), Some(*submission), findings),
+        Opened::Skipped(f) | Opened::Unreadable(f) => (None, None, vec![f]),
     };
     let mut annotated = None;
     if let (Some(dir), Some(book)) = (annotate_dir, &book) {

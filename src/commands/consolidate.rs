@@ -17,7 +17,7 @@ use crate::finding::{Code, Finding};
 use crate::messages::{Lang, counted, message};
 use crate::output::{self, Kind};
 use crate::report::consolidated;
-use crate::submission::{self, Expect};
+use crate::submission::{self, Expect, Opened};
 use crate::vocab::PROP_OUTPUT;
 
 pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
@@ -59,29 +59,30 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
         let file = path.display().to_string();
         let received = inputs.received.get(path).copied();
         let rejected = inputs.rejected.contains(path);
-        match crate::workbook::open(path) {
-            Ok(book) => {
-                if let Some(skipped) = submission::not_a_submission(&book, &file) {
-                    return Read::Skipped(skipped);
-                }
-                let expect = Expect {
-                    name: inputs.ledger_unit.get(path).map(String::as_str),
-                    ..expect
-                };
-                let (sub, findings) = submission::read(&book, &file, &plan, &expect);
+        let expect = Expect {
+            name: inputs.ledger_unit.get(path).map(String::as_str),
+            ..expect
+        };
+        match submission::open(path, &plan, &expect) {
+            Opened::Skipped(f) => Read::Skipped(f),
+            Opened::Read {
+                book,
+                submission,
+                findings,
+            } => {
                 // Copy the results out of the workbook's heap region once it
                 // is freed, so what a national run keeps stays compact.
                 drop(book);
                 Read::File(ReadFile {
                     file,
                     received,
-                    submission: Some(sub.clone()),
+                    submission: Some((*submission).clone()),
                     findings: findings.clone(),
                     rejected,
                 })
             }
-            Err(e) => Read::File(ReadFile {
-                findings: vec![e.to_finding(&file)],
+            Opened::Unreadable(f) => Read::File(ReadFile {
+                findings: vec![f],
                 file,
                 received,
                 submission: None,
@@ -175,7 +176,7 @@ fn gather_inputs(
                 if !(e.is_for(&plan.code) && e.period == period && (e.counts() || refused)) {
                     continue;
                 }
-                let path = input.join(&e.stored_name);
+                let path = e.path_in(input);
                 inputs.received.insert(path.clone(), e.received);
                 inputs.ledger_unit.insert(path.clone(), e.unit.clone());
                 if refused {

@@ -72,16 +72,16 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
         if !(e.is_for(&plan.code) && e.counts()) {
             continue;
         }
-        let path = args.archive.join(&e.stored_name);
-        // A stored file that can no longer be read is left out of the progress.
-        let Ok(book) = crate::workbook::open(&path) else {
-            continue;
-        };
         let expect = Expect {
             period: Some(&e.period),
             name: Some(&e.unit),
         };
-        let (sub, _) = submission::read(&book, &path.display().to_string(), &plan, &expect);
+        // A stored file that can no longer be read is left out of the progress.
+        let (Some(sub), _) =
+            submission::open(&e.path_in(&args.archive), &plan, &expect).into_parts()
+        else {
+            continue;
+        };
         submissions.push((i, sub));
     }
     let inputs = Inputs {

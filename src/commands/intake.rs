@@ -110,12 +110,10 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
 /// Reads a file against the plan for the ledger: who, which period, how
 /// many problems. A file that is not a workbook has one error and no unit.
 fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> (Facts, Vec<Finding>) {
-    let (unit, period, report_date, findings) = match crate::workbook::read_bytes(bytes) {
-        Ok(book) => {
-            let (sub, findings) = submission::read(&book, file, plan, expect);
-            (sub.unit, sub.period, sub.report_date, findings)
-        }
-        Err(e) => (None, None, None, vec![e.to_finding(file)]),
+    let (sub, findings) = submission::open_bytes(bytes, file, plan, expect).into_parts();
+    let (unit, period, report_date) = match sub {
+        Some(s) => (s.unit, s.period, s.report_date),
+        None => (None, None, None),
     };
     let deadline = period
         .as_deref()

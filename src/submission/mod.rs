@@ -104,6 +104,69 @@ pub struct Expect<'a> {
     pub name: Option<&'a str>,
 }
 
+/// A file opened as a unit's submission: what every command that reads
+/// submissions starts from.
+pub enum Opened {
+    /// Read against the plan; the workbook is kept for an annotated copy.
+    Read {
+        book: Book,
+        submission: Box<Submission>,
+        findings: Vec<Finding>,
+    },
+    /// A plan, review file or output lying among the submissions: left out,
+    /// with an info finding.
+    Skipped(Finding),
+    /// Not readable as a workbook at all: the finding says why.
+    Unreadable(Finding),
+}
+
+impl Opened {
+    /// The submission and findings of a file that was read; the finding of
+    /// one that was not (no submission then).
+    pub fn into_parts(self) -> (Option<Submission>, Vec<Finding>) {
+        match self {
+            Opened::Read {
+                submission,
+                findings,
+                ..
+            } => (Some(*submission), findings),
+            Opened::Skipped(f) | Opened::Unreadable(f) => (None, vec![f]),
+        }
+    }
+}
+
+/// Opens a unit's workbook and reads it against the plan.
+pub fn open(path: &std::path::Path, plan: &Plan, expect: &Expect) -> Opened {
+    let file = path.display().to_string();
+    opened(crate::workbook::open(path), &file, plan, expect)
+}
+
+/// Reads a unit's workbook held in memory (a file received at intake).
+pub fn open_bytes(bytes: Vec<u8>, file: &str, plan: &Plan, expect: &Expect) -> Opened {
+    opened(crate::workbook::read_bytes(bytes), file, plan, expect)
+}
+
+fn opened(
+    book: Result<Book, crate::workbook::OpenError>,
+    file: &str,
+    plan: &Plan,
+    expect: &Expect,
+) -> Opened {
+    let book = match book {
+        Ok(book) => book,
+        Err(e) => return Opened::Unreadable(e.to_finding(file)),
+    };
+    if let Some(skipped) = not_a_submission(&book, file) {
+        return Opened::Skipped(skipped);
+    }
+    let (submission, findings) = read(&book, file, plan, expect);
+    Opened::Read {
+        book,
+        submission: Box::new(submission),
+        findings,
+    }
+}
+
 /// Reads one unit workbook against the plan.
 pub fn read(book: &Book, file: &str, plan: &Plan, expect: &Expect) -> (Submission, Vec<Finding>) {
     let mut r = Reader::new(file);
