@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use serde::Serialize;
 
 use super::{Status, expand_inputs, finding_line, load_valid_plan, require_files, resolve_period};
 use crate::cli::{CheckArgs, OutputFormat};
@@ -14,41 +13,8 @@ use crate::finding::{Code, Finding, Severity};
 use crate::messages::{Lang, counted};
 use crate::plan::Plan;
 use crate::report::annotate;
-use crate::submission::{self, Expect, Opened, Submission};
-
-/// The `--format json` document, schema `thidua/check/1` (docs/json.md).
-#[derive(Serialize)]
-struct CheckDoc<'a> {
-    schema: &'static str,
-    plan: &'a str,
-    fingerprint: String,
-    period: &'a str,
-    summary: Summary,
-    files: &'a [FileReport],
-}
-
-#[derive(Serialize)]
-struct Summary {
-    files: usize,
-    files_with_errors: usize,
-    errors: usize,
-    warnings: usize,
-}
-
-/// Everything learnt about one file.
-#[derive(Debug, Serialize)]
-pub struct FileReport {
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_name: Option<String>,
-    pub errors: usize,
-    pub warnings: usize,
-    pub findings: Vec<Finding>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub submission: Option<Submission>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub annotated: Option<String>,
-}
+use crate::report::json::{self, FileReport};
+use crate::submission::{self, Expect, Opened};
 
 pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;
@@ -72,19 +38,7 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Status> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         OutputFormat::Json => {
-            let doc = CheckDoc {
-                schema: "thidua/check/1",
-                plan: &plan.code,
-                fingerprint: plan.fingerprint(),
-                period: &period,
-                summary: Summary {
-                    files: reports.len(),
-                    files_with_errors: reports.iter().filter(|r| r.errors > 0).count(),
-                    errors: reports.iter().map(|r| r.errors).sum(),
-                    warnings: reports.iter().map(|r| r.warnings).sum(),
-                },
-                files: &reports,
-            };
+            let doc = json::check_doc(&plan, &period, &reports);
             // Streamed from the reports, never built as one JSON value.
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;

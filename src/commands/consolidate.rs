@@ -6,14 +6,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::{Status, expand_inputs, load_valid_plan, require_files, resolve_period};
 use crate::archive::Verdict;
-use crate::bloc::{self, Consolidation, FileStatus, ReadFile, UnitStatus};
+use crate::bloc::{self, Consolidation, ReadFile, UnitStatus};
 use crate::cli::ConsolidateArgs;
-use crate::finding::{Code, Finding};
+use crate::finding::Finding;
 use crate::messages::{Lang, counted, message};
 use crate::output::{self, Kind};
 use crate::report::consolidated;
@@ -134,7 +133,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     result.findings.extend(extra);
     consolidated::write(&plan, &result, &out)?;
     if let Some(path) = &json {
-        let doc = to_json(&plan, &result, lang);
+        let doc = crate::report::json::to_json(&plan, &result, lang);
         crate::report::write_atomic_with(path, true, |w| {
             serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
             w.write_all(b"\n")
@@ -202,186 +201,6 @@ fn gather_inputs(
 
 fn is_own_output(path: &Path) -> bool {
     crate::workbook::open(path).is_ok_and(|b| b.properties.contains_key(PROP_OUTPUT))
-}
-
-/// The JSON document, schema `thidua/consolidate/1` (docs/json.md),
-/// serialised straight from the results (never built as one JSON value, so
-/// a national run stays within bounded memory).
-#[derive(Serialize)]
-pub struct ConsolidateDoc<'a> {
-    schema: &'static str,
-    plan: &'a str,
-    bloc: &'a str,
-    period: &'a str,
-    scale: f64,
-    uses_converted: bool,
-    units: Vec<UnitEntry<'a>>,
-    files: &'a [crate::bloc::FileRecord],
-    bloc_targets: &'a [crate::bloc::BlocTarget],
-    /// Incomplete units to resolve before the awards stand.
-    awards_pending: &'a [String],
-    findings: Vec<FindingEntry<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum UnitEntry<'a> {
-    Member(Box<MemberEntry<'a>>),
-    Stranger {
-        code: String,
-        name: String,
-        status: &'static str,
-        file: &'a str,
-    },
-}
-
-/// A member's entry: the unit's figures (its indicator list replaced by a
-/// map from code to figures).
-#[derive(Serialize)]
-struct MemberEntry<'a> {
-    code: &'a str,
-    name: &'a str,
-    status: crate::bloc::UnitStatus,
-    file: Option<&'a str>,
-    file_errors: usize,
-    report_date: Option<chrono::NaiveDate>,
-    rank: Option<u32>,
-    shared_rank: bool,
-    total: f64,
-    converted: Option<f64>,
-    ranking_score: f64,
-    self_total: f64,
-    indicator_total: f64,
-    assigned_max: f64,
-    bonus: f64,
-    penalty: f64,
-    section_totals: &'a BTreeMap<String, f64>,
-    grade: Option<crate::text::words::Grade>,
-    award: Option<&'a str>,
-    provisional_award: Option<&'a str>,
-    unread: &'a [crate::bloc::Unread],
-    needs_vote: Option<&'a str>,
-    barred: bool,
-    barred_reason: Option<&'a str>,
-    decided_by_tie_break: bool,
-    indicators: BTreeMap<&'a str, IndicatorEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct IndicatorEntry<'a> {
-    achieved: &'a crate::score::Achieved,
-    target: &'a crate::text::target::Target,
-    met: Option<bool>,
-    exceeded: bool,
-    #[serde(rename = "self")]
-    self_score: Option<f64>,
-    computed: Option<f64>,
-    reviewed: Option<f64>,
-    review_reason: Option<&'a str>,
-    #[serde(rename = "final")]
-    final_score: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct FindingEntry<'a> {
-    #[serde(flatten)]
-    finding: &'a Finding,
-    message: String,
-}
-
-pub fn to_json<'a>(
-    plan: &'a crate::plan::Plan,
-    r: &'a Consolidation,
-    lang: Lang,
-) -> ConsolidateDoc<'a> {
-    let mut units: Vec<UnitEntry> = r
-        .units
-        .iter()
-        .map(|u| {
-            let indicators = u
-                .indicators
-                .iter()
-                .map(|i| {
-                    (
-                        i.code.as_str(),
-                        IndicatorEntry {
-                            achieved: &i.achieved,
-                            target: &i.target,
-                            met: i.met(),
-                            exceeded: i.exceeded(),
-                            self_score: i.self_score,
-                            computed: i.computed,
-                            reviewed: i.reviewed,
-                            review_reason: i.review_reason.as_deref(),
-                            final_score: i.final_score,
-                        },
-                    )
-                })
-                .collect();
-            UnitEntry::Member(Box::new(MemberEntry {
-                code: &u.code,
-                name: &u.name,
-                status: u.status,
-                file: u.file.as_deref(),
-                file_errors: u.file_errors,
-                report_date: u.report_date,
-                rank: u.rank,
-                shared_rank: u.shared_rank,
-                total: u.total,
-                converted: u.converted,
-                ranking_score: u.ranking_score,
-                self_total: u.self_total,
-                indicator_total: u.indicator_total,
-                assigned_max: u.assigned_max,
-                bonus: u.bonus,
-                penalty: u.penalty,
-                section_totals: &u.section_totals,
-                grade: u.grade,
-                award: u.award.as_deref(),
-                provisional_award: u.provisional_award.as_deref(),
-                unread: &u.unread,
-                needs_vote: u.needs_vote.as_deref(),
-                barred: u.barred,
-                barred_reason: u.barred_reason.as_deref(),
-                decided_by_tie_break: u.decided_by_tie_break,
-                indicators,
-            }))
-        })
-        .collect();
-    for f in r.files.iter().filter(|f| f.status == FileStatus::NotInBloc) {
-        let found = r
-            .findings
-            .iter()
-            .find(|x| x.code == Code::NotInBloc && x.file == f.file)
-            .and_then(|x| x.found.clone())
-            .unwrap_or_default();
-        units.push(UnitEntry::Stranger {
-            name: found.clone(),
-            code: found,
-            status: "not-in-bloc",
-            file: &f.file,
-        });
-    }
-    ConsolidateDoc {
-        schema: "thidua/consolidate/1",
-        plan: &plan.code,
-        bloc: &plan.bloc,
-        period: &r.period,
-        scale: plan.scale,
-        uses_converted: r.uses_converted,
-        units,
-        files: &r.files,
-        bloc_targets: &r.bloc_targets,
-        awards_pending: &r.awards_pending,
-        findings: r
-            .findings
-            .iter()
-            .map(|f| FindingEntry {
-                finding: f,
-                message: message(f, lang),
-            })
-            .collect(),
-    }
 }
 
 fn print_summary(

@@ -19,13 +19,7 @@ pub fn run(args: &PlanArgs, lang: Lang) -> Result<Status> {
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
-            let doc = serde_json::json!({
-                "schema": "thidua/plan/1",
-                "file": args.plan.display().to_string(),
-                "fingerprint": loaded.plan.fingerprint(),
-                "plan": loaded.plan,
-                "findings": loaded.findings,
-            });
+            let doc = crate::report::json::plan_doc(&args.plan.display().to_string(), &loaded);
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }

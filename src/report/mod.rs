@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod consolidated;
 pub mod digest;
 pub mod digest_text;
+pub mod json;
 pub mod package;
 pub mod plan_book;
 pub mod template;
