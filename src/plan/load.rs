@@ -6,20 +6,18 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::rule::{RULE_NAMES, RuleError, parse_rule};
 use super::{
-    Adjustment, AdjustmentKind, Aggregate, Award, GradeThreshold, Indicator, Period, Plan, Quota,
-    Rule, ScoreSource, Section, TieBreak, Unit, code_key,
+    Adjustment, AdjustmentKind, Award, GradeThreshold, Period, Plan, Quota, ScoreSource, TieBreak,
+    Unit,
 };
 use crate::finding::{Code, Finding, a1};
 use crate::text::number::{format_date, format_vi};
-use crate::text::target::{Reading, Target, parse_target, read_target};
 use crate::text::words::{Grade, parse_done, parse_grade};
 use crate::text::{clean, label_key};
 use crate::vocab::plan::{
     ADJUSTMENT_COLUMNS, ADJUSTMENTS_SHEET, AWARD_COLUMNS, AWARDS_SHEET, GRADE_COLUMNS,
-    GRADES_SHEET, INDICATOR_COLUMNS, INDICATORS_SHEET, INFO_SHEET, PERIOD_COLUMNS, PERIODS_SHEET,
-    UNIT_COLUMNS, UNITS_SHEET, adjustment, award, grade, indicator, period, unit,
+    GRADES_SHEET, INDICATORS_SHEET, INFO_SHEET, PERIOD_COLUMNS, PERIODS_SHEET, UNIT_COLUMNS,
+    UNITS_SHEET, adjustment, award, grade, period, unit,
 };
 use crate::workbook::table::{self, ColumnSpec};
 use crate::workbook::{Book, NumberCell, OpenError, Sheet, Value, key_values};
@@ -79,7 +77,7 @@ pub fn load_book(book: &Book, file: &str) -> PlanLoad {
         read_units(&mut ctx, sheet, &mut plan);
     }
     if let Some(sheet) = ctx.sheet(book, INDICATORS_SHEET) {
-        read_indicators(&mut ctx, sheet, &mut plan);
+        super::indicators::read_indicators(&mut ctx, sheet, &mut plan);
     }
     if let Some(sheet) = book.sheet(ADJUSTMENTS_SHEET) {
         read_adjustments(&mut ctx, sheet, &mut plan);
@@ -100,17 +98,17 @@ pub fn load_book(book: &Book, file: &str) -> PlanLoad {
     }
 }
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     file: &'a str,
     findings: Vec<Finding>,
 }
 
 impl Ctx<'_> {
-    fn finding(&self, code: Code) -> Finding {
+    pub(super) fn finding(&self, code: Code) -> Finding {
         Finding::new(code, self.file)
     }
 
-    fn push(&mut self, f: Finding) {
+    pub(super) fn push(&mut self, f: Finding) {
         self.findings.push(f);
     }
 
@@ -124,7 +122,7 @@ impl Ctx<'_> {
     }
 
     /// Finds a table; reports missing columns (or the whole header) once.
-    fn table(&mut self, sheet: &Sheet, spec: &[ColumnSpec]) -> Option<table::Table> {
+    pub(super) fn table(&mut self, sheet: &Sheet, spec: &[ColumnSpec]) -> Option<table::Table> {
         match table::find(sheet, spec, 0) {
             Some(t) => {
                 for label in &t.missing {
@@ -152,7 +150,7 @@ impl Ctx<'_> {
 
     /// Reads a number cell; text numbers are accepted silently in the plan
     /// (the leader wrote them), anything else is a `bad-number` finding.
-    fn number(&mut self, sheet: &Sheet, row: u32, col: u32, what: &str) -> Option<f64> {
+    pub(super) fn number(&mut self, sheet: &Sheet, row: u32, col: u32, what: &str) -> Option<f64> {
         let value = sheet.value(row, col);
         match value.as_number() {
             NumberCell::Number(n) => Some(n),
@@ -362,261 +360,6 @@ fn read_units(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             name,
             headcount,
             aliases,
-        });
-    }
-}
-
-fn read_indicators(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
-    let Some(t) = ctx.table(sheet, INDICATOR_COLUMNS) else {
-        return;
-    };
-    let last = sheet.last_row().unwrap_or(0);
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    let mut section = String::new();
-    let c = |label: &str| t.col_named(label);
-    for row in t.header_row + 1..=last {
-        let text = |label: &str| c(label).map(|col| sheet.text(row, col)).unwrap_or_default();
-        let section_cell = text(indicator::SECTION);
-        let code = c(indicator::CODE)
-            .map(|col| code_text(sheet.value(row, col)))
-            .unwrap_or_default();
-        let content = text(indicator::CONTENT);
-        let points_empty = c(indicator::MAX).is_none_or(|col| sheet.value(row, col).is_empty());
-        if code.is_empty() {
-            if content.is_empty() && section_cell.is_empty() {
-                continue;
-            }
-            let key = label_key(&content);
-            if key.starts_with("ghi chu") || crate::text::words::is_total_label(&key) {
-                continue;
-            }
-            if points_empty || !section_cell.is_empty() {
-                // A section row: `I | Thực hiện nhiệm vụ chính trị`.
-                let id = if section_cell.is_empty() {
-                    format!("{}", plan.sections.len() + 1)
-                } else {
-                    section_cell.clone()
-                };
-                section = id.clone();
-                if !plan.sections.iter().any(|s| s.id == id) {
-                    plan.sections
-                        .push(crate::plan::Section { id, title: content });
-                }
-                continue;
-            }
-            let f = ctx
-                .finding(Code::MissingCode)
-                .at(&sheet.name, row, c(indicator::CODE).unwrap_or(0))
-                .found(content);
-            ctx.push(f);
-            continue;
-        }
-        if !section_cell.is_empty() && section_cell != section {
-            section = section_cell.clone();
-            if !plan.sections.iter().any(|s| s.id == section) {
-                plan.sections.push(Section {
-                    id: section.clone(),
-                    title: String::new(),
-                });
-            }
-        }
-        let code_col = c(indicator::CODE).unwrap_or(0);
-        if let Some(first) = seen.insert(code_key(&code), row) {
-            let f = ctx
-                .finding(Code::DuplicateCode)
-                .at(&sheet.name, row, code_col)
-                .found(code.clone())
-                .expected(a1(first, code_col));
-            ctx.push(f);
-            continue;
-        }
-        let points_col = c(indicator::MAX).unwrap_or(0);
-        let max_points = match ctx.number(sheet, row, points_col, "điểm ≥ 0 / points ≥ 0") {
-            Some(p) if p >= 0.0 => p,
-            Some(p) => {
-                let f = ctx
-                    .finding(Code::BadNumber)
-                    .at(&sheet.name, row, points_col)
-                    .indicator(&code)
-                    .found(format_vi(p))
-                    .expected("≥ 0");
-                ctx.push(f);
-                0.0
-            }
-            None => {
-                let f = ctx
-                    .finding(Code::BadNumber)
-                    .at(&sheet.name, row, points_col)
-                    .indicator(&code)
-                    .found("")
-                    .expected("điểm tối đa / maximum points");
-                ctx.push(f);
-                0.0
-            }
-        };
-        let rule_text = text(indicator::RULE);
-        let rule = match parse_rule(&rule_text) {
-            Ok(r) => r,
-            Err(RuleError::Unknown) => {
-                let f = ctx
-                    .finding(Code::UnknownRule)
-                    .at(&sheet.name, row, c(indicator::RULE).unwrap_or(0))
-                    .indicator(&code)
-                    .found(rule_text.clone())
-                    .expected(RULE_NAMES.join(", "));
-                ctx.push(f);
-                Rule::Pass
-            }
-            Err(RuleError::BadBand(band)) => {
-                let f = ctx
-                    .finding(Code::UnknownRule)
-                    .at(&sheet.name, row, c(indicator::RULE).unwrap_or(0))
-                    .indicator(&code)
-                    .found(band)
-                    .expected("Theo mức: ≥ 98%: 5; ≥ 97%: 4");
-                ctx.push(f);
-                Rule::Pass
-            }
-        };
-        let target_col = c(indicator::TARGET).unwrap_or(0);
-        let target_text = sheet.text(row, target_col);
-        let target = match read_target(&target_text) {
-            Ok(Reading {
-                target,
-                corrected: Some(corrected),
-            }) => {
-                // Read only once OCR spellings were undone: said, so the
-                // leader can correct the plan.
-                let f = ctx
-                    .finding(Code::OcrReading)
-                    .at(&sheet.name, row, target_col)
-                    .indicator(&code)
-                    .found(target_text.clone())
-                    .expected(corrected);
-                ctx.push(f);
-                target
-            }
-            Ok(reading) => reading.target,
-            Err(_) => {
-                let f = ctx
-                    .finding(Code::UnreadableTarget)
-                    .at(&sheet.name, row, target_col)
-                    .indicator(&code)
-                    .found(target_text.clone());
-                ctx.push(f);
-                Target::None
-            }
-        };
-        let target_missing = target_text.is_empty()
-            && !matches!(rule, Rule::SelfScored | Rule::Bands(_) | Rule::Bloc);
-        if target_missing {
-            let f = ctx
-                .finding(Code::MissingTarget)
-                .at(&sheet.name, row, target_col)
-                .indicator(&code);
-            ctx.push(f);
-        }
-        let misfit = match &rule {
-            Rule::Proportional | Rule::Leading => {
-                !target_text.is_empty() && target.reference().is_none_or(|r| r <= 0.0)
-            }
-            Rule::Bands(bands) => bands.iter().any(|b| b.points > max_points),
-            _ => false,
-        };
-        if misfit && !target_missing {
-            let f = ctx
-                .finding(Code::RuleTarget)
-                .at(&sheet.name, row, c(indicator::RULE).unwrap_or(0))
-                .indicator(&code)
-                .found(rule_text.clone())
-                .expected(target.describe(false));
-            ctx.push(f);
-        }
-        let step = c(indicator::STEP)
-            .and_then(|col| ctx.number(sheet, row, col, "bước điểm > 0 / step > 0"))
-            .filter(|s| *s > 0.0);
-        let own_target = c(indicator::OWN_TARGET)
-            .is_some_and(|col| parse_done(&sheet.text(row, col)) == Some(true));
-        let aggregate = c(indicator::AGGREGATE).and_then(|col| {
-            let raw = sheet.text(row, col);
-            match label_key(&raw).as_str() {
-                "" => None,
-                "tong" | "tong cong" => Some(Aggregate::Sum),
-                "binh quan theo bien che" | "binh quan" | "trung binh theo bien che" => {
-                    Some(Aggregate::HeadcountAverage)
-                }
-                "so don vi dat" => Some(Aggregate::UnitsMet),
-                _ => {
-                    let f = ctx
-                        .finding(Code::UnknownRule)
-                        .at(&sheet.name, row, col)
-                        .indicator(&code)
-                        .found(raw)
-                        .expected("Tổng, Bình quân theo biên chế, Số đơn vị đạt");
-                    ctx.push(f);
-                    None
-                }
-            }
-        });
-        let (bloc_target_text, bloc_target) = match c(indicator::BLOC_TARGET) {
-            Some(col) => {
-                let raw = sheet.text(row, col);
-                match parse_target(&raw) {
-                    Ok(t) => (raw, t),
-                    Err(_) => {
-                        let f = ctx
-                            .finding(Code::UnreadableTarget)
-                            .at(&sheet.name, row, col)
-                            .indicator(&code)
-                            .found(raw);
-                        ctx.push(f);
-                        (String::new(), Target::None)
-                    }
-                }
-            }
-            None => (String::new(), Target::None),
-        };
-        // A bloc target scores no unit: it needs the bloc's own target, and
-        // its points (none) stay out of every unit's total.
-        let (max_points, aggregate) = if rule == Rule::Bloc {
-            if bloc_target_text.is_empty() && !matches!(target, Target::UnitsShare { .. }) {
-                let f = ctx
-                    .finding(Code::MissingBlocTarget)
-                    .at(
-                        &sheet.name,
-                        row,
-                        c(indicator::BLOC_TARGET).unwrap_or(target_col),
-                    )
-                    .indicator(&code);
-                ctx.push(f);
-            }
-            if max_points > 0.0 {
-                let f = ctx
-                    .finding(Code::BlocTargetPoints)
-                    .at(&sheet.name, row, points_col)
-                    .indicator(&code)
-                    .found(format_vi(max_points));
-                ctx.push(f);
-            }
-            (0.0, aggregate.or(Some(Aggregate::Sum)))
-        } else {
-            (max_points, aggregate)
-        };
-        plan.indicators.push(Indicator {
-            section: section.clone(),
-            code,
-            content,
-            unit_label: text(indicator::UNIT),
-            target_text,
-            target,
-            max_points,
-            rule,
-            step,
-            own_target,
-            aggregate,
-            bloc_target_text,
-            bloc_target,
-            row,
         });
     }
 }

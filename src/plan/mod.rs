@@ -3,6 +3,7 @@
 //! between provinces (scale, caps, thresholds, quotas, tie-breaks, score
 //! precedence) lives here as data; nothing downstream hard-codes it.
 
+mod indicators;
 mod load;
 mod period;
 pub mod rule;
