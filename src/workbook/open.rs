@@ -1,0 +1,470 @@
+//! Opening a workbook file: what it is (xlsx, xls, ods, xlsb, or a document
+//! of another kind), the guards against damaged and hostile files (size,
+//! zip bombs, sheet counts, time, reader panics), and the cells read into a
+//! [`Book`].
+
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+
+use super::{
+    Book, Cell, Format, LazyFormulas, MAX_EXPANDED_BYTES, MAX_FILE_BYTES, MAX_SHEET_CELLS,
+    MAX_SHEETS, MAX_ZIP_ENTRIES, READ_TIMEOUT, Sheet, Value, XlsxSource,
+};
+use crate::finding::{Code, Finding};
+
+/// Why a file could not be read at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpenError {
+    NotAWorkbook,
+    /// A document of another kind (PDF, Word, a zip of files…), by name.
+    OtherFormat(String),
+    Corrupt(String),
+    Encrypted,
+    TooLarge {
+        bytes: u64,
+    },
+    /// The zip would expand to this many bytes (or holds too many entries).
+    Expands {
+        bytes: u64,
+        entries: usize,
+    },
+    TooManySheets {
+        count: usize,
+    },
+    Timeout,
+    SheetTooLarge {
+        sheet: String,
+        cells: usize,
+    },
+    Io(String),
+    Crash(String),
+}
+
+impl OpenError {
+    /// The finding that tells the user, naming the file.
+    pub fn to_finding(&self, file: &str) -> Finding {
+        let f = |code| Finding::new(code, file);
+        match self {
+            OpenError::NotAWorkbook => f(Code::NotAWorkbook),
+            OpenError::OtherFormat(what) => f(Code::OtherFormat).found(what.clone()),
+            OpenError::Corrupt(why) => f(Code::CorruptFile).found(why.clone()),
+            OpenError::Encrypted => f(Code::EncryptedFile),
+            OpenError::TooLarge { bytes } => f(Code::FileTooLarge)
+                .found(format!("{} MiB", bytes / (1024 * 1024)))
+                .expected(format!("{} MiB", MAX_FILE_BYTES / (1024 * 1024))),
+            OpenError::Expands { bytes, entries } => f(Code::ExpandsTooLarge)
+                .found(format!("{} MiB, {entries} entries", bytes / (1024 * 1024)))
+                .expected(format!(
+                    "≤ {} MiB, ≤ {MAX_ZIP_ENTRIES} entries",
+                    MAX_EXPANDED_BYTES / (1024 * 1024)
+                )),
+            OpenError::TooManySheets { count } => f(Code::TooManySheets)
+                .found(count.to_string())
+                .expected(MAX_SHEETS.to_string()),
+            OpenError::Timeout => {
+                f(Code::ReadTimeout).expected(format!("{} s", READ_TIMEOUT.as_secs()))
+            }
+            OpenError::SheetTooLarge { sheet, cells } => f(Code::SheetTooLarge)
+                .sheet(sheet.clone())
+                .found(cells.to_string())
+                .expected(MAX_SHEET_CELLS.to_string()),
+            OpenError::Io(why) => f(Code::UnreadableFile).found(why.clone()),
+            OpenError::Crash(why) => f(Code::ReaderCrash).found(why.clone()),
+        }
+    }
+}
+
+/// The name of the threads that read workbooks (see [`panic_is_reported`]).
+const READER_THREAD: &str = "thidua-read";
+
+/// True on a thread reading a workbook: a panic there (a calamine bug on a
+/// damaged file) becomes a `reader-crash` finding and need not be printed.
+pub fn panic_is_reported() -> bool {
+    std::thread::current().name() == Some(READER_THREAD)
+}
+
+/// Opens and reads a workbook file, within [`READ_TIMEOUT`]: a file that
+/// takes longer is reported and the batch goes on (the reading thread is
+/// left to finish on its own).
+pub fn open(path: &Path) -> Result<Book, OpenError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name(READER_THREAD.into())
+        .spawn(move || {
+            // The receiver may be gone after a timeout; nothing to do then.
+            let _ = tx.send(open_now(&owned));
+        })
+        .map_err(|e| OpenError::Io(e.to_string()))?;
+    rx.recv_timeout(READ_TIMEOUT)
+        .unwrap_or(Err(OpenError::Timeout))
+}
+
+fn open_now(path: &Path) -> Result<Book, OpenError> {
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::Io(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(OpenError::Io("is a directory".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(OpenError::TooLarge { bytes: meta.len() });
+    }
+    let bytes = std::fs::read(path).map_err(|e| OpenError::Io(e.to_string()))?;
+    read_bytes(bytes)
+}
+
+/// Reads a workbook held in memory.
+pub fn read_bytes(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    // calamine has panicked on malformed files in the past; one such file
+    // must not stop a batch.
+    let result = catch_unwind(AssertUnwindSafe(|| read_detected(bytes)));
+    match result {
+        Ok(r) => r,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            // The first line says what failed; the rest is debugging detail.
+            let why = why.lines().next().unwrap_or("panic").to_string();
+            Err(OpenError::Crash(why))
+        }
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    if bytes.starts_with(CFB_MAGIC) {
+        // An OLE container is either a legacy .xls or an encrypted OOXML
+        // package, which carries an `EncryptedPackage` stream.
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(OpenError::Encrypted);
+        }
+        let word: Vec<u8> = "WordDocument"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(word.len()).any(|w| w == word.as_slice()) {
+            return Err(OpenError::OtherFormat("Word (.doc)".into()));
+        }
+        return read_xls(bytes);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        if scan_zip(&bytes)? {
+            return read_xlsb(bytes);
+        }
+        let is_ods = bytes.len() > 80
+            && bytes[..200.min(bytes.len())]
+                .windows(8)
+                .any(|w| w == b"mimetype")
+            && bytes
+                .windows(46)
+                .take(400)
+                .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+        return if is_ods {
+            read_ods(bytes)
+        } else {
+            read_xlsx(bytes)
+        };
+    }
+    Err(match other_format(&bytes) {
+        Some(what) => OpenError::OtherFormat(what.to_string()),
+        None => OpenError::NotAWorkbook,
+    })
+}
+
+/// What a file that is not a spreadsheet is, from its first bytes, for
+/// the documents units send by mistake.
+fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(512)];
+    let text = String::from_utf8_lossy(head).to_lowercase();
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    Some(if head.starts_with(b"%PDF") {
+        "PDF"
+    } else if head.starts_with(b"{\\rtf") {
+        "RTF (Word)"
+    } else if head.starts_with(b"\x89PNG") || head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "PNG/JPEG"
+    } else if head.starts_with(b"Rar!") || head.starts_with(b"7z\xBC\xAF") {
+        "RAR / 7z"
+    } else if text.starts_with("<!doctype html") || text.starts_with("<html") {
+        // Web systems save "xls" files that are HTML tables.
+        "HTML"
+    } else {
+        return None;
+    })
+}
+
+/// Checks a zip container's central directory before anything is inflated:
+/// entry count and total expanded size, and that it is a workbook at all
+/// (a Word document and a zip of files are zips too). True when it holds
+/// an XLSB workbook.
+fn scan_zip(bytes: &[u8]) -> Result<bool, OpenError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let xlsb = archive.index_for_name("xl/workbook.bin").is_some();
+    let entries = archive.len();
+    let mut total: u64 = 0;
+    if entries <= MAX_ZIP_ENTRIES {
+        for i in 0..entries {
+            let entry = archive.by_index_raw(i).map_err(corrupt)?;
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if entries > MAX_ZIP_ENTRIES || total > MAX_EXPANDED_BYTES {
+        return Err(OpenError::Expands {
+            bytes: total,
+            entries,
+        });
+    }
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    let workbook = xlsb || has("xl/workbook.xml") || has("mimetype") || has("content.xml");
+    if !workbook {
+        let other = if has("word/document.xml") {
+            "Word (.docx)"
+        } else if has("ppt/presentation.xml") {
+            "PowerPoint (.pptx)"
+        } else if has("[Content_Types].xml") {
+            // An OOXML package without its workbook part: a damaged xlsx.
+            ""
+        } else {
+            "ZIP"
+        };
+        if !other.is_empty() {
+            return Err(OpenError::OtherFormat(other.to_string()));
+        }
+    }
+    Ok(xlsb)
+}
+
+fn read_xlsb(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: calamine::Xlsb<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+            calamine::XlsbError::Password => OpenError::Encrypted,
+            other => corrupt(other),
+        })?;
+    let props = book.workbook_properties().ok();
+    read_dense(book, Format::Xlsb, props, |_, _| Vec::new())
+}
+
+fn corrupt(e: impl std::fmt::Display) -> OpenError {
+    OpenError::Corrupt(e.to_string())
+}
+
+fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => OpenError::Encrypted,
+        other => corrupt(other),
+    })?;
+    let names = book.sheet_names();
+    if names.len() > MAX_SHEETS {
+        return Err(OpenError::TooManySheets { count: names.len() });
+    }
+    let mut sheets = Vec::with_capacity(names.len());
+    let mut blank_sheets = Vec::new();
+    for name in names {
+        let mut sheet = Sheet::new(name.clone());
+        // One pass for values and number formats. A cell that comes back
+        // empty may hold a formula whose value was never saved; the sheet
+        // is read again for formulas only if someone asks (`formula_at`).
+        let mut blanks = false;
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+            let percent_styles: Vec<bool> = reader
+                .styles()
+                .iter()
+                .map(|s| {
+                    s.number_format
+                        .as_ref()
+                        .is_some_and(|f| f.format_code.contains('%'))
+                })
+                .collect();
+            while let Some((record, style)) = reader.next_cell_with_style_id().map_err(corrupt)? {
+                let value = value_of(Data::from(record.get_value().clone()));
+                if value == Value::Empty {
+                    blanks = true;
+                    continue;
+                }
+                if sheet.len() >= MAX_SHEET_CELLS {
+                    return Err(OpenError::SheetTooLarge {
+                        sheet: name,
+                        cells: sheet.len() + 1,
+                    });
+                }
+                let (row, col) = record.get_position();
+                let percent = percent_styles.get(style).copied().unwrap_or(false);
+                sheet.insert(
+                    row,
+                    col,
+                    Cell {
+                        value,
+                        formula: None,
+                        percent,
+                    },
+                );
+            }
+        }
+        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        if blanks {
+            // A blank cell may hold a formula with no saved value.
+            blank_sheets.push(sheets.len());
+        }
+        sheets.push(sheet);
+    }
+    let props = book.workbook_properties().ok();
+    let source: XlsxSource = std::sync::Arc::new(std::sync::Mutex::new(book));
+    for i in blank_sheets {
+        sheets[i].lazy_formulas = Some(LazyFormulas {
+            source: source.clone(),
+            loaded: std::sync::OnceLock::new(),
+        });
+    }
+    Ok(book_from(Format::Xlsx, sheets, props))
+}
+
+fn read_xls(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut book: Xls<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => OpenError::Encrypted,
+        other => corrupt(other),
+    })?;
+    let props = book.workbook_properties().ok();
+    read_dense(book, Format::Xls, props, |b, name| {
+        b.merge_cells_by_sheet_name(name).unwrap_or_default()
+    })
+}
+
+fn read_ods(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let book: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
+    let props = book.workbook_properties().ok();
+    // calamine does not report merged regions for ODS.
+    read_dense(book, Format::Ods, props, |_, _| Vec::new())
+}
+
+/// Reads every sheet of a format calamine only loads as dense ranges.
+fn read_dense<R>(
+    mut book: R,
+    format: Format,
+    props: Option<calamine::WorkbookProperties>,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+) -> Result<Book, OpenError>
+where
+    R: Reader<Cursor<Vec<u8>>>,
+    R::Error: std::fmt::Display,
+{
+    let names = book.sheet_names();
+    if names.len() > MAX_SHEETS {
+        return Err(OpenError::TooManySheets { count: names.len() });
+    }
+    let mut sheets = Vec::new();
+    for name in names {
+        let range = book.worksheet_range(&name).map_err(corrupt)?;
+        let formulas = book.worksheet_formula(&name).ok();
+        let mut sheet = dense_to_sheet(&name, &range, formulas.as_ref())?;
+        sheet.merges = merges(&mut book, &name);
+        sheets.push(sheet);
+    }
+    Ok(book_from(format, sheets, props))
+}
+
+fn book_from(
+    format: Format,
+    sheets: Vec<Sheet>,
+    props: Option<calamine::WorkbookProperties>,
+) -> Book {
+    Book {
+        format,
+        sheets,
+        properties: props
+            .as_ref()
+            .map(|p| p.custom_properties.clone())
+            .unwrap_or_default(),
+        application: props.and_then(|p| p.application),
+    }
+}
+
+/// Copies a calamine `Range` (which starts at its first non-empty cell, not
+/// at A1) into a sheet at absolute positions.
+fn dense_to_sheet(
+    name: &str,
+    range: &calamine::Range<Data>,
+    formulas: Option<&calamine::Range<String>>,
+) -> Result<Sheet, OpenError> {
+    let mut sheet = Sheet::new(name);
+    let Some((top, left)) = range.start() else {
+        return Ok(sheet);
+    };
+    for (r, c, data) in range.used_cells() {
+        if sheet.len() >= MAX_SHEET_CELLS {
+            return Err(OpenError::SheetTooLarge {
+                sheet: name.to_string(),
+                cells: sheet.len() + 1,
+            });
+        }
+        let value = value_of(data.clone());
+        if value == Value::Empty {
+            continue;
+        }
+        let (row, col) = (top + r as u32, left + c as u32);
+        sheet.insert(
+            row,
+            col,
+            Cell {
+                value,
+                formula: None,
+                percent: false,
+            },
+        );
+    }
+    if let Some(formulas) = formulas
+        && let Some((ftop, fleft)) = formulas.start()
+    {
+        for (r, c, text) in formulas.used_cells() {
+            if text.is_empty() {
+                continue;
+            }
+            let (row, col) = (ftop + r as u32, fleft + c as u32);
+            let entry = sheet.cells.entry((row, col)).or_insert(Cell {
+                value: Value::Empty,
+                formula: None,
+                percent: false,
+            });
+            entry.formula = Some(text.clone());
+        }
+    }
+    Ok(sheet)
+}
+
+/// Every calamine cell variant as our value, taking the data's strings
+/// without copying them again.
+fn value_of(data: Data) -> Value {
+    match data {
+        Data::Int(i) => Value::Number(i as f64),
+        Data::Float(f) => number_value(f),
+        Data::String(s) if s.trim().is_empty() => Value::Empty,
+        Data::String(s) => Value::Text(s),
+        Data::Bool(b) => Value::Bool(b),
+        Data::DateTime(d) => Value::Date(d.as_f64()),
+        Data::DateTimeIso(s) => Value::DateText(s),
+        Data::DurationIso(s) => Value::Duration(s),
+        Data::Error(e) => Value::Error(e.to_string()),
+        Data::Empty => Value::Empty,
+    }
+}
+
+/// A number cell; NaN and infinity (which a damaged or hand-written file can
+/// hold) are kept as text, so they are reported rather than summed.
+fn number_value(f: f64) -> Value {
+    if f.is_finite() {
+        Value::Number(f)
+    } else {
+        Value::Text(f.to_string())
+    }
+}
