@@ -45,7 +45,16 @@ fn print_plan(
     findings: &[Finding],
     lang: Lang,
 ) -> std::io::Result<()> {
-    let en = lang.is_en();
+    print_header(out, plan, lang)?;
+    print_units(out, plan, lang)?;
+    print_indicators(out, plan, findings, lang)?;
+    print_adjustments(out, plan, lang)?;
+    print_periods(out, plan, lang)?;
+    print_grades_and_awards(out, plan, lang)
+}
+
+/// The plan, its scale, leader, tie-breaks and score order.
+fn print_header(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<()> {
     let num = |v: f64| lang.num(v);
     writeln!(
         out,
@@ -111,6 +120,12 @@ fn print_plan(
         order.join(" > ")
     )?;
 
+    Ok(())
+}
+
+/// The member units.
+fn print_units(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<()> {
+    let num = |v: f64| lang.num(v);
     writeln!(out, "\n{}:", lang.pick("Đơn vị", "Units"))?;
     for u in &plan.units {
         let head = u
@@ -125,6 +140,18 @@ fn print_plan(
         writeln!(out, "  {:<8} {}{head}{aliases}", u.code, u.name)?;
     }
 
+    Ok(())
+}
+
+/// Each indicator: its target and rule as understood.
+fn print_indicators(
+    out: &mut impl Write,
+    plan: &Plan,
+    findings: &[Finding],
+    lang: Lang,
+) -> std::io::Result<()> {
+    let num = |v: f64| lang.num(v);
+    let en = lang.is_en();
     writeln!(
         out,
         "\n{}:",
@@ -210,6 +237,12 @@ fn print_plan(
         }
     }
 
+    Ok(())
+}
+
+/// The bonus and penalty items.
+fn print_adjustments(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<()> {
+    let num = |v: f64| lang.num(v);
     if !plan.adjustments.is_empty() {
         writeln!(out, "\n{}:", lang.pick("Thưởng - Trừ", "Bonus and penalty"))?;
         for a in &plan.adjustments {
@@ -237,6 +270,11 @@ fn print_plan(
         }
     }
 
+    Ok(())
+}
+
+/// The reporting periods and their deadlines.
+fn print_periods(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<()> {
     writeln!(out, "\n{}:", lang.pick("Kỳ báo cáo", "Reporting periods"))?;
     let date = |d: Option<chrono::NaiveDate>| d.map(format_date).unwrap_or_else(|| "?".into());
     for p in &plan.periods {
@@ -266,6 +304,13 @@ fn print_plan(
         )?;
     }
 
+    Ok(())
+}
+
+/// The grades and the awards.
+fn print_grades_and_awards(out: &mut impl Write, plan: &Plan, lang: Lang) -> std::io::Result<()> {
+    let num = |v: f64| lang.num(v);
+    let en = lang.is_en();
     writeln!(out, "\n{}:", lang.pick("Xếp loại", "Grades"))?;
     for g in &plan.grades {
         let name = if en {
