@@ -1,324 +1,16 @@
-//! Writes a unit's workbook (one per unit and period) from the plan:
-//! `Thông tin` pre-filled, `Đăng ký chỉ tiêu`, and `Tự chấm điểm` with the
-//! plan's rows and the bonus/penalty rows. Sheets are protected with only the
-//! input cells unlocked; scores carry data validation and done/grade cells
-//! drop-down lists. A [`UnitFill`] writes values into the input cells, which
-//! is how the samples and tests make filled workbooks, including the ways
-//! hand-made ones differ ([`Layout`]).
+//! The `Tự chấm điểm` sheet of a unit's workbook: title, the indicator
+//! table with the unit's figures, the indicators' total, the bonus and
+//! penalty items and the grand total, each input cell validated.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Formula, Worksheet, XlsxError};
 
-use chrono::NaiveDate;
-use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, Formula, Workbook, Worksheet, XlsxError,
-};
-
-use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use super::{FillValue, SheetNames, UnitFill, protect, write_fill};
 use crate::plan::{AdjustmentKind, Indicator, Period, Plan, Rule, Unit};
-use crate::text::number::{format_vi, serial_from_date};
+use crate::report::{Styles, print_setup};
+use crate::text::number::format_vi;
 use crate::text::target::Target;
 use crate::text::words::{DONE_CHOICES, Grade};
-use crate::vocab::{
-    ADJUSTMENT_HEADER, INFO_LABELS, INFO_SHEET, PROP_FINGERPRINT, PROP_PLAN, REGISTRATION_HEADER,
-    REGISTRATION_SHEET, SCORE_HEADER, SCORE_SHEET,
-};
-
-/// A value to write into an input cell.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FillValue {
-    Number(f64),
-    Text(String),
-    /// A date-formatted cell, as Excel makes of `1,10` typed in some locales.
-    Date(NaiveDate),
-}
-
-/// One indicator row's inputs.
-#[derive(Debug, Clone, Default)]
-pub struct RowFill {
-    pub baseline: Option<FillValue>,
-    pub achieved: Option<FillValue>,
-    pub self_score: Option<FillValue>,
-    pub note: String,
-}
-
-/// How a filled workbook departs from the template, to stand for workbooks
-/// that units rebuilt or edited by hand.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    /// Leave out the `Thông tin` sheet.
-    pub no_info_sheet: bool,
-    /// Write the headers and sheet names without diacritics, in capitals.
-    pub ascii_headers: bool,
-    /// Write the score table's columns in this order (indices into
-    /// [`SCORE_HEADER`]); `None` keeps the template's order.
-    pub column_order: Option<Vec<usize>>,
-    /// Extra title rows above the score table.
-    pub extra_title_rows: u32,
-    /// Indicator rows left out.
-    pub drop_rows: Vec<String>,
-    /// Indicator rows whose code cell is left empty.
-    pub blank_codes: Vec<String>,
-    /// Write this number as the indicators' total instead of a formula.
-    pub typed_total: Option<f64>,
-    /// Do not protect the sheets.
-    pub unprotected: bool,
-}
-
-/// Everything a unit writes into its workbook.
-#[derive(Debug, Clone, Default)]
-pub struct UnitFill {
-    pub report_date: Option<NaiveDate>,
-    pub author: String,
-    pub rows: BTreeMap<String, RowFill>,
-    /// Registered targets (Chỉ tiêu đăng ký) by indicator code.
-    pub registered: BTreeMap<String, String>,
-    /// Số lần of bonus/penalty items by code.
-    pub counts: BTreeMap<String, FillValue>,
-    pub layout: Layout,
-}
-
-/// The file name of a unit's workbook: `SCT_NAM.xlsx`.
-pub fn file_name(unit: &Unit, period: &Period) -> String {
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    format!("{}_{}.xlsx", safe(&unit.code), safe(&period.code))
-}
-
-/// Writes one unit's workbook.
-pub fn write(
-    plan: &Plan,
-    unit: &Unit,
-    period: &Period,
-    fill: Option<&UnitFill>,
-    path: &Path,
-    overwrite: bool,
-) -> Result<(), WriteError> {
-    let err = xlsx_err(path);
-    let empty = UnitFill::default();
-    let fill = fill.unwrap_or(&empty);
-    let styles = Styles::new();
-    let mut wb = Workbook::new();
-    let props = properties(&format!("Báo cáo thi đua {} – {}", unit.name, period.name))
-        .set_custom_property(PROP_PLAN, &plan.code)
-        .set_custom_property(PROP_FINGERPRINT, plan.fingerprint());
-    wb.set_properties(&props);
-    let names = SheetNames::new(fill.layout.ascii_headers);
-    if !fill.layout.no_info_sheet {
-        write_info(
-            wb.add_worksheet(),
-            plan,
-            unit,
-            period,
-            fill,
-            &styles,
-            &names,
-        )
-        .map_err(&err)?;
-    }
-    write_registration(wb.add_worksheet(), plan, fill, &styles, &names).map_err(&err)?;
-    write_scores(
-        wb.add_worksheet(),
-        plan,
-        unit,
-        period,
-        fill,
-        &styles,
-        &names,
-    )
-    .map_err(&err)?;
-    save(&mut wb, path, overwrite)
-}
-
-struct SheetNames {
-    ascii: bool,
-}
-
-impl SheetNames {
-    fn new(ascii: bool) -> Self {
-        SheetNames { ascii }
-    }
-
-    /// A label as written: as is, or folded to capitals without diacritics.
-    fn label(&self, text: &str) -> String {
-        if self.ascii {
-            crate::text::fold(text).to_uppercase()
-        } else {
-            text.to_string()
-        }
-    }
-}
-
-fn protect(ws: &mut Worksheet, fill: &UnitFill) {
-    if !fill.layout.unprotected {
-        ws.protect();
-    }
-}
-
-fn write_fill(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    value: Option<&FillValue>,
-    percent: bool,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    let number_format = if percent {
-        &styles.input_percent
-    } else {
-        &styles.input_number
-    };
-    match value {
-        None => ws.write_blank(row, col, number_format).map(|_| ()),
-        Some(FillValue::Number(n)) => {
-            let stored = if percent { n / 100.0 } else { *n };
-            ws.write_number_with_format(row, col, stored, number_format)
-                .map(|_| ())
-        }
-        Some(FillValue::Text(t)) => ws
-            .write_string_with_format(row, col, t, &styles.input_text)
-            .map(|_| ()),
-        Some(FillValue::Date(d)) => ws
-            .write_number_with_format(row, col, serial_from_date(*d), &styles.input_date)
-            .map(|_| ()),
-    }
-}
-
-fn write_info(
-    ws: &mut Worksheet,
-    plan: &Plan,
-    unit: &Unit,
-    period: &Period,
-    fill: &UnitFill,
-    styles: &Styles,
-    names: &SheetNames,
-) -> Result<(), XlsxError> {
-    ws.set_name(names.label(INFO_SHEET[0]))?;
-    ws.merge_range(
-        0,
-        0,
-        0,
-        1,
-        &names.label("THÔNG TIN BÁO CÁO THI ĐUA"),
-        &styles.title,
-    )?;
-    ws.set_column_width(0, 22)?;
-    ws.set_column_width(1, 56)?;
-    let [
-        plan_key,
-        code_key,
-        name_key,
-        period_key,
-        date_key,
-        author_key,
-    ] = INFO_LABELS;
-    let fixed = [
-        (plan_key, plan.code.as_str()),
-        (code_key, unit.code.as_str()),
-        (name_key, unit.name.as_str()),
-        (period_key, period.code.as_str()),
-    ];
-    for (i, (key, value)) in fixed.iter().enumerate() {
-        let row = 2 + i as u32;
-        ws.write_string_with_format(row, 0, names.label(key), &styles.text_bold)?;
-        ws.write_string_with_format(row, 1, *value, &styles.text)?;
-    }
-    ws.write_string_with_format(6, 0, names.label(date_key), &styles.text_bold)?;
-    match fill.report_date {
-        Some(d) => ws.write_number_with_format(6, 1, serial_from_date(d), &styles.input_date)?,
-        None => ws.write_blank(6, 1, &styles.input_date)?,
-    };
-    let date_rule = DataValidation::new()
-        .allow_date(DataValidationRule::GreaterThan(
-            rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?,
-        ))
-        .set_error_message("Nhập ngày dạng dd/mm/yyyy")?;
-    ws.add_data_validation(6, 1, 6, 1, &date_rule)?;
-    ws.write_string_with_format(7, 0, names.label(author_key), &styles.text_bold)?;
-    ws.write_string_with_format(7, 1, &fill.author, &styles.input_text)?;
-    ws.write_string_with_format(
-        9,
-        0,
-        format!(
-            "Tên kỳ: {} — hạn nộp {}",
-            period.name,
-            period
-                .deadline
-                .map(crate::text::number::format_date)
-                .unwrap_or_default()
-        ),
-        &styles.plain,
-    )?;
-    print_setup(ws, None);
-    protect(ws, fill);
-    Ok(())
-}
-
-fn write_registration(
-    ws: &mut Worksheet,
-    plan: &Plan,
-    fill: &UnitFill,
-    styles: &Styles,
-    names: &SheetNames,
-) -> Result<(), XlsxError> {
-    ws.set_name(names.label(REGISTRATION_SHEET[0]))?;
-    const WIDTHS: [f64; 7] = [6.0, 8.0, 50.0, 12.0, 26.0, 26.0, 24.0];
-    ws.merge_range(
-        0,
-        0,
-        0,
-        WIDTHS.len() as u16 - 1,
-        &names.label("ĐĂNG KÝ CHỈ TIÊU THI ĐUA"),
-        &styles.title,
-    )?;
-    let header_row = 2;
-    let labels: Vec<String> = REGISTRATION_HEADER.iter().map(|l| names.label(l)).collect();
-    let columns: Vec<(&str, f64)> = labels.iter().map(String::as_str).zip(WIDTHS).collect();
-    super::table_header(ws, header_row, &columns, styles)?;
-    let with_target = plan.indicators.iter().filter(|i| i.target != Target::None);
-    for (i, ind) in with_target.enumerate() {
-        let row = header_row + 1 + i as u32;
-        ws.write_number_with_format(row, 0, (i + 1) as f64, &styles.text)?;
-        ws.write_string_with_format(row, 1, &ind.code, &styles.text)?;
-        ws.write_string_with_format(row, 2, &ind.content, &styles.text)?;
-        ws.write_string_with_format(row, 3, &ind.unit_label, &styles.text)?;
-        ws.write_string_with_format(row, 4, &ind.target_text, &styles.text)?;
-        let registered = fill
-            .registered
-            .get(&ind.code)
-            .map(String::as_str)
-            .unwrap_or("");
-        ws.write_string_with_format(row, 5, registered, &styles.input_text)?;
-        let note = if ind.own_target {
-            "Đăng ký riêng"
-        } else {
-            ""
-        };
-        ws.write_string_with_format(row, 6, note, &styles.input_text)?;
-        super::fit_row(
-            ws,
-            row,
-            &[
-                (&ind.content, WIDTHS[2]),
-                (&ind.target_text, WIDTHS[4]),
-                (registered, WIDTHS[5]),
-            ],
-        )?;
-    }
-    ws.set_freeze_panes(header_row + 1, 0)?;
-    print_setup(ws, Some(header_row));
-    protect(ws, fill);
-    Ok(())
-}
+use crate::vocab::{ADJUSTMENT_HEADER, SCORE_HEADER, SCORE_SHEET};
 
 /// Drop-down choices for an achieved-value cell, by target kind.
 fn achieved_choices(ind: &Indicator) -> Option<Vec<&'static str>> {
@@ -354,7 +46,7 @@ fn score_validation(ind: &Indicator, cell: &str) -> Result<DataValidation, XlsxE
 /// Column widths of the score sheet's fields, in `SCORE_HEADER` order.
 const SCORE_WIDTHS: [f64; 10] = [6.0, 8.0, 46.0, 10.0, 18.0, 14.0, 16.0, 10.0, 10.0, 28.0];
 
-fn write_scores(
+pub(super) fn write_scores(
     ws: &mut Worksheet,
     plan: &Plan,
     unit: &Unit,
@@ -461,7 +153,7 @@ impl ScoreSheet<'_> {
             .map(String::as_str)
             .zip(order.iter().map(|field| SCORE_WIDTHS[*field]))
             .collect();
-        super::table_header(ws, header_row, &columns, styles)?;
+        crate::report::table_header(ws, header_row, &columns, styles)?;
         Ok(header_row)
     }
 
@@ -484,7 +176,7 @@ impl ScoreSheet<'_> {
                 .map(|i| i.max_points)
                 .sum();
             ws.write_number_with_format(row, col_of[7], section_max, &styles.number_bold)?;
-            super::fit_row(ws, row, &[(&section.title, SCORE_WIDTHS[2] * 0.9)])?;
+            crate::report::fit_row(ws, row, &[(&section.title, SCORE_WIDTHS[2] * 0.9)])?;
             row += 1;
             for ind in plan.indicators.iter().filter(|i| i.section == section.id) {
                 if layout.drop_rows.contains(&ind.code) {
@@ -547,7 +239,7 @@ impl ScoreSheet<'_> {
                     let text = format!("Chỉ tiêu khối: {}", ind.bloc_target_text);
                     ws.write_string_with_format(row, col_of[4], &text, &styles.text)?;
                 }
-                super::fit_row(
+                crate::report::fit_row(
                     ws,
                     row,
                     &[
