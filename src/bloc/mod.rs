@@ -127,21 +127,37 @@ impl Unread {
 }
 
 /// One indicator of one unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct IndicatorResult {
     pub code: String,
     pub achieved: Achieved,
     pub target: Target,
     pub outcome: Option<Outcome>,
-    #[serde(rename = "self")]
     pub self_score: Option<f64>,
     pub computed: Option<f64>,
     pub reviewed: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_reason: Option<String>,
     /// The score that counts; `None` when not assigned (Không giao).
-    #[serde(rename = "final")]
     pub final_score: Option<f64>,
+}
+
+/// As the JSON has it (docs/json.md): keyed by its code in the unit's map,
+/// the outcome said as `met` and `exceeded`.
+impl Serialize for IndicatorResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("IndicatorResult", 9)?;
+        st.serialize_field("achieved", &self.achieved)?;
+        st.serialize_field("target", &self.target)?;
+        st.serialize_field("met", &self.met())?;
+        st.serialize_field("exceeded", &self.exceeded())?;
+        st.serialize_field("self", &self.self_score)?;
+        st.serialize_field("computed", &self.computed)?;
+        st.serialize_field("reviewed", &self.reviewed)?;
+        st.serialize_field("review_reason", &self.review_reason)?;
+        st.serialize_field("final", &self.final_score)?;
+        st.end()
+    }
 }
 
 impl IndicatorResult {
@@ -154,7 +170,8 @@ impl IndicatorResult {
     }
 }
 
-/// One member unit's result.
+/// One member unit's result. Serialised as the `units` entries of the
+/// consolidation's JSON (docs/json.md), in this field order.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitResult {
     pub code: String,
@@ -166,21 +183,21 @@ pub struct UnitResult {
     pub report_date: Option<NaiveDate>,
     pub rank: Option<u32>,
     pub shared_rank: bool,
-    /// Σ self scores + bonus − penalty.
-    pub self_total: f64,
-    /// Σ final indicator scores.
-    pub indicator_total: f64,
-    pub bonus: f64,
-    pub penalty: f64,
     /// Σ final scores + bonus − penalty.
     pub total: f64,
-    /// Σ maximum points of the indicators assigned to the unit.
-    pub assigned_max: f64,
     /// total on the plan's scale when an indicator is not assigned:
     /// Σ final / assigned maximum × scale + bonus − penalty.
     pub converted: Option<f64>,
     /// The score the ranking used.
     pub ranking_score: f64,
+    /// Σ self scores + bonus − penalty.
+    pub self_total: f64,
+    /// Σ final indicator scores.
+    pub indicator_total: f64,
+    /// Σ maximum points of the indicators assigned to the unit.
+    pub assigned_max: f64,
+    pub bonus: f64,
+    pub penalty: f64,
     pub section_totals: BTreeMap<String, f64>,
     pub grade: Option<Grade>,
     pub award: Option<String>,
@@ -194,7 +211,22 @@ pub struct UnitResult {
     pub barred: bool,
     pub barred_reason: Option<String>,
     pub decided_by_tie_break: bool,
+    /// Serialised as a map from indicator code to its figures.
+    #[serde(serialize_with = "by_code")]
     pub indicators: Vec<IndicatorResult>,
+}
+
+/// The indicators of a unit as a map from code to figures.
+fn by_code<S: serde::Serializer>(list: &[IndicatorResult], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(list.len()))?;
+    // Ordered by code, as a map is.
+    let mut sorted: Vec<&IndicatorResult> = list.iter().collect();
+    sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    for i in sorted {
+        map.serialize_entry(&i.code, i)?;
+    }
+    map.end()
 }
 
 /// The whole consolidation.

@@ -4,11 +4,9 @@
 //! never built as one JSON value, so a national run stays within bounded
 //! memory. A change to a document's shape changes its schema version.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use crate::bloc::{Consolidation, FileStatus};
+use crate::bloc::{Consolidation, FileStatus, UnitResult};
 use crate::finding::{Code, Finding};
 use crate::messages::{Lang, message};
 use crate::plan::{Plan, PlanLoad};
@@ -103,60 +101,15 @@ pub struct ConsolidateDoc<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum UnitEntry<'a> {
-    Member(Box<MemberEntry<'a>>),
+    /// A member, as the model serialises it.
+    Member(&'a UnitResult),
+    /// A unit of another bloc whose file came in.
     Stranger {
         code: String,
         name: String,
         status: &'static str,
         file: &'a str,
     },
-}
-
-/// A member's entry: the unit's figures (its indicator list replaced by a
-/// map from code to figures).
-#[derive(Serialize)]
-struct MemberEntry<'a> {
-    code: &'a str,
-    name: &'a str,
-    status: crate::bloc::UnitStatus,
-    file: Option<&'a str>,
-    file_errors: usize,
-    report_date: Option<chrono::NaiveDate>,
-    rank: Option<u32>,
-    shared_rank: bool,
-    total: f64,
-    converted: Option<f64>,
-    ranking_score: f64,
-    self_total: f64,
-    indicator_total: f64,
-    assigned_max: f64,
-    bonus: f64,
-    penalty: f64,
-    section_totals: &'a BTreeMap<String, f64>,
-    grade: Option<crate::text::words::Grade>,
-    award: Option<&'a str>,
-    provisional_award: Option<&'a str>,
-    unread: &'a [crate::bloc::Unread],
-    needs_vote: Option<&'a str>,
-    barred: bool,
-    barred_reason: Option<&'a str>,
-    decided_by_tie_break: bool,
-    indicators: BTreeMap<&'a str, IndicatorEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct IndicatorEntry<'a> {
-    achieved: &'a crate::score::Achieved,
-    target: &'a crate::text::target::Target,
-    met: Option<bool>,
-    exceeded: bool,
-    #[serde(rename = "self")]
-    self_score: Option<f64>,
-    computed: Option<f64>,
-    reviewed: Option<f64>,
-    review_reason: Option<&'a str>,
-    #[serde(rename = "final")]
-    final_score: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -171,60 +124,7 @@ pub fn to_json<'a>(
     r: &'a Consolidation,
     lang: Lang,
 ) -> ConsolidateDoc<'a> {
-    let mut units: Vec<UnitEntry> = r
-        .units
-        .iter()
-        .map(|u| {
-            let indicators = u
-                .indicators
-                .iter()
-                .map(|i| {
-                    (
-                        i.code.as_str(),
-                        IndicatorEntry {
-                            achieved: &i.achieved,
-                            target: &i.target,
-                            met: i.met(),
-                            exceeded: i.exceeded(),
-                            self_score: i.self_score,
-                            computed: i.computed,
-                            reviewed: i.reviewed,
-                            review_reason: i.review_reason.as_deref(),
-                            final_score: i.final_score,
-                        },
-                    )
-                })
-                .collect();
-            UnitEntry::Member(Box::new(MemberEntry {
-                code: &u.code,
-                name: &u.name,
-                status: u.status,
-                file: u.file.as_deref(),
-                file_errors: u.file_errors,
-                report_date: u.report_date,
-                rank: u.rank,
-                shared_rank: u.shared_rank,
-                total: u.total,
-                converted: u.converted,
-                ranking_score: u.ranking_score,
-                self_total: u.self_total,
-                indicator_total: u.indicator_total,
-                assigned_max: u.assigned_max,
-                bonus: u.bonus,
-                penalty: u.penalty,
-                section_totals: &u.section_totals,
-                grade: u.grade,
-                award: u.award.as_deref(),
-                provisional_award: u.provisional_award.as_deref(),
-                unread: &u.unread,
-                needs_vote: u.needs_vote.as_deref(),
-                barred: u.barred,
-                barred_reason: u.barred_reason.as_deref(),
-                decided_by_tie_break: u.decided_by_tie_break,
-                indicators,
-            }))
-        })
-        .collect();
+    let mut units: Vec<UnitEntry> = r.units.iter().map(UnitEntry::Member).collect();
     for f in r.files.iter().filter(|f| f.status == FileStatus::NotInBloc) {
         let found = r
             .findings
