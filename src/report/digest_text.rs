@@ -157,8 +157,18 @@ fn title(plan: &Plan, d: &Digest, lang: Lang) -> String {
 }
 
 fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
-    let num = |v: f64| lang.num(v);
-    let mut out = vec![
+    let mut out = Vec::new();
+    reports_sent(&mut out, plan, d, lang);
+    at_risk(&mut out, plan, d, lang);
+    deadlines(&mut out, plan, d, lang);
+    changes(&mut out, plan, d, lang);
+    provisional(&mut out, d, lang);
+    out
+}
+
+/// The title, the date of the figures, and who sent each period's report.
+fn reports_sent(out: &mut Vec<Block>, plan: &Plan, d: &Digest, lang: Lang) {
+    out.extend([
         Block::Title(title(plan, d, lang)),
         Block::Paragraph(match lang {
             Lang::Vi => format!(
@@ -173,7 +183,7 @@ fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
             ),
         }),
         Block::Heading(lang.pick("Nộp báo cáo", "Reports sent").into()),
-    ];
+    ]);
     let mut head = vec![lang.pick("Đơn vị", "Unit").to_string()];
     head.extend(
         d.periods_due
@@ -204,7 +214,11 @@ fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
         })
         .collect();
     out.push(Block::Table { head, rows });
+}
 
+/// The indicators at risk, with their figures and projections.
+fn at_risk(out: &mut Vec<Block>, plan: &Plan, d: &Digest, lang: Lang) {
+    let num = |v: f64| lang.num(v);
     out.push(Block::Heading(
         lang.pick("Chỉ tiêu có nguy cơ không đạt", "Indicators at risk")
             .into(),
@@ -250,7 +264,10 @@ fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
             rows: risk,
         });
     }
+}
 
+/// The deadlines of next month and who has still to send.
+fn deadlines(out: &mut Vec<Block>, plan: &Plan, d: &Digest, lang: Lang) {
     out.push(Block::Heading(
         lang.pick("Hạn nộp trong tháng tới", "Deadlines next month")
             .into(),
@@ -290,7 +307,10 @@ fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
                 .collect(),
         ));
     }
+}
 
+/// What came in this month and what changed.
+fn changes(out: &mut Vec<Block>, plan: &Plan, d: &Digest, lang: Lang) {
     out.push(Block::Heading(
         lang.pick("Thay đổi so với tháng trước", "Since last month")
             .into(),
@@ -332,7 +352,11 @@ fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
         ));
     }
     out.push(Block::List(changes));
+}
 
+/// The provisional ranking, which proposes no award.
+fn provisional(out: &mut Vec<Block>, d: &Digest, lang: Lang) {
+    let num = |v: f64| lang.num(v);
     if let Some(c) = &d.provisional {
         out.push(Block::Heading(match lang {
             Lang::Vi => format!(
@@ -398,7 +422,6 @@ fn blocks(plan: &Plan, d: &Digest, lang: Lang) -> Vec<Block> {
             rows,
         });
     }
-    out
 }
 
 fn unit_name(plan: &Plan, code: &str) -> String {
