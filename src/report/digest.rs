@@ -64,6 +64,9 @@ fn header(
     super::table_header(ws, row, &columns, styles)
 }
 
+/// Column widths of the overview sheet.
+const OVERVIEW_WIDTHS: [f64; 5] = [36.0, 14.0, 14.0, 14.0, 14.0];
+
 fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Tổng quan")?;
     title(
@@ -77,15 +80,27 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         5,
         styles,
     )?;
-    const WIDTHS: [f64; 5] = [36.0, 14.0, 14.0, 14.0, 14.0];
-    let mut row = 3;
+    let row = overview_submissions(ws, plan, d, styles, 3)?;
+    let row = overview_news(ws, d, styles, row)?;
+    overview_chart(ws, d, styles, row)
+}
+
+/// How many reports of each period due came in on time, late, with errors
+/// or not at all; the next free row.
+fn overview_submissions(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    d: &Digest,
+    styles: &Styles,
+    mut row: u32,
+) -> Result<u32, XlsxError> {
     ws.write_string_with_format(row, 0, "Nộp báo cáo các kỳ đã đến hạn", &styles.text_bold)?;
     row += 1;
     header(
         ws,
         row,
         &["Kỳ", "Đúng hạn", "Trễ hạn", "Có lỗi", "Chưa nộp"],
-        &WIDTHS,
+        &OVERVIEW_WIDTHS,
         styles,
     )?;
     row += 1;
@@ -127,6 +142,17 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         )?;
         row += 1;
     }
+    Ok(row)
+}
+
+/// Next month's deadlines, the indicators at risk, what came in this month
+/// and what changed; the next free row.
+fn overview_news(
+    ws: &mut Worksheet,
+    d: &Digest,
+    styles: &Styles,
+    mut row: u32,
+) -> Result<u32, XlsxError> {
     row += 1;
     ws.write_string_with_format(row, 0, "Hạn nộp trong tháng tới", &styles.text_bold)?;
     row += 1;
@@ -200,6 +226,17 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         ws.merge_range(row, 0, row, 5, &text, &styles.text)?;
         row += 1;
     }
+    Ok(row)
+}
+
+/// Per unit, indicators met or on track against those at risk, as data and
+/// a stacked bar chart.
+fn overview_chart(
+    ws: &mut Worksheet,
+    d: &Digest,
+    styles: &Styles,
+    mut row: u32,
+) -> Result<(), XlsxError> {
     // Chart data: per unit, indicators on track or met, and at risk.
     row += 2;
     let chart_top = row;
@@ -207,7 +244,7 @@ fn overview(ws: &mut Worksheet, plan: &Plan, d: &Digest, styles: &Styles) -> Res
         ws,
         row,
         &["Đơn vị", "Đạt / đúng tiến độ", "Có nguy cơ / không đạt"],
-        &WIDTHS[..3],
+        &OVERVIEW_WIDTHS[..3],
         styles,
     )?;
     for (i, u) in d.units.iter().enumerate() {
