@@ -1,16 +1,20 @@
 //! `thidua digest --plan PLAN --archive DIR --month YYYY-MM -o OUT.xlsx`:
 //! the monthly digest from the intake archive.
 
-use anyhow::{Result, bail};
 use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Result, bail};
 
 use super::{Status, load_valid_plan};
+use crate::archive::Entry;
 use crate::cli::DigestArgs;
 use crate::digest::{self, Inputs, Progress, SubmissionStatus};
 use crate::messages::Lang;
 use crate::output::{self, Kind};
+use crate::plan::Plan;
 use crate::report::{digest as render, digest_text, write_atomic};
-use crate::submission::{self, Expect};
+use crate::submission::{self, Expect, Submission};
 
 pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
     let out = output::name_for(&args.out, Kind::Xlsx, lang)?;
@@ -24,7 +28,7 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
         .as_deref()
         .map(|p| output::name_for(p, Kind::Html, lang))
         .transpose()?;
-    let outputs: Vec<&std::path::Path> = std::iter::once(out.as_path())
+    let outputs: Vec<&Path> = std::iter::once(out.as_path())
         .chain(markdown.as_deref())
         .chain(html.as_deref())
         .collect();
@@ -41,49 +45,9 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
             )
         );
     }
-    let month = match digest::parse_month(&args.month) {
-        Ok(m) => m,
-        Err(digest::MonthError::Range(m)) => bail!(
-            "--month `{}`: {} {m} {}",
-            args.month,
-            lang.pick("không có tháng", "there is no month"),
-            lang.pick("(tháng từ 1 đến 12)", "(months are 1 to 12)")
-        ),
-        Err(digest::MonthError::Form) => bail!(
-            "--month `{}`: {} 2022-07 {} 07/2022",
-            args.month,
-            lang.pick("cần dạng", "expected"),
-            lang.pick("hoặc", "or")
-        ),
-    };
-    if let Some(year) = plan.year
-        && !month.starts_with(&year.to_string())
-    {
-        eprintln!(
-            "thidua: {} {} {} {year}",
-            lang.pick("cảnh báo:", "warning:"),
-            month_text(&month, lang),
-            lang.pick("nằm ngoài năm của kế hoạch,", "is outside the plan's year,")
-        );
-    }
+    let month = month_of(&args.month, &plan, lang)?;
     let entries = crate::archive::read_ledger(&args.archive)?;
-    let mut submissions = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        if !(e.is_for(&plan.code) && e.counts()) {
-            continue;
-        }
-        let expect = Expect {
-            period: Some(&e.period),
-            name: Some(&e.unit),
-        };
-        // A stored file that can no longer be read is left out of the progress.
-        let (Some(sub), _) =
-            submission::open(&e.path_in(&args.archive), &plan, &expect).into_parts()
-        else {
-            continue;
-        };
-        submissions.push((i, sub));
-    }
+    let submissions = read_counted(&plan, &entries, &args.archive);
     let inputs = Inputs {
         entries: &entries,
         submissions: &submissions,
@@ -98,6 +62,66 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
     if let Some(page) = &html {
         write_atomic(page, digest_text::html(&plan, &d, lang).as_bytes(), true)?;
     }
+    print_summary(&plan, &d, &outputs, lang)?;
+    Ok(Status::Clean)
+}
+
+/// The month asked for, in the canonical form; out of range or unreadable
+/// stops the command, outside the plan's year is a warning.
+fn month_of(text: &str, plan: &Plan, lang: Lang) -> Result<String> {
+    let month = match digest::parse_month(text) {
+        Ok(m) => m,
+        Err(digest::MonthError::Range(m)) => bail!(
+            "--month `{}`: {} {m} {}",
+            text,
+            lang.pick("không có tháng", "there is no month"),
+            lang.pick("(tháng từ 1 đến 12)", "(months are 1 to 12)")
+        ),
+        Err(digest::MonthError::Form) => bail!(
+            "--month `{}`: {} 2022-07 {} 07/2022",
+            text,
+            lang.pick("cần dạng", "expected"),
+            lang.pick("hoặc", "or")
+        ),
+    };
+    if let Some(year) = plan.year
+        && !month.starts_with(&year.to_string())
+    {
+        eprintln!(
+            "thidua: {} {} {} {year}",
+            lang.pick("cảnh báo:", "warning:"),
+            month_text(&month, lang),
+            lang.pick("nằm ngoài năm của kế hoạch,", "is outside the plan's year,")
+        );
+    }
+    Ok(month)
+}
+
+/// The stored files of the plan that count, read (a stored file that can
+/// no longer be read is left out of the progress), with their ledger index.
+fn read_counted(plan: &Plan, entries: &[Entry], archive: &Path) -> Vec<(usize, Submission)> {
+    let mut submissions = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if !(e.is_for(&plan.code) && e.counts()) {
+            continue;
+        }
+        let expect = Expect {
+            period: Some(&e.period),
+            name: Some(&e.unit),
+        };
+        // A stored file that can no longer be read is left out of the progress.
+        let (Some(sub), _) = submission::open(&e.path_in(archive), plan, &expect).into_parts()
+        else {
+            continue;
+        };
+        submissions.push((i, sub));
+    }
+    submissions
+}
+
+/// The terminal's lines: the month, what is late or missing or at risk, the
+/// files written, the deadlines of next month.
+fn print_summary(plan: &Plan, d: &digest::Digest, outputs: &[&Path], lang: Lang) -> Result<()> {
     let late = d
         .units
         .iter()
@@ -143,7 +167,7 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
             dl.waiting.join(", ")
         )?;
     }
-    Ok(Status::Clean)
+    Ok(())
 }
 
 /// `2022-07` as a reader says it: `tháng 07/2022`, `July 2022`.
