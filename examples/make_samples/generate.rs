@@ -8,7 +8,12 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use thidua::report::plan_book::{self, Draft, PlanDraft, d, n, t};
-use thidua::report::template::{self, FillValue, Layout, RowFill, UnitFill};
+use thidua::report::template::{self, FillValue};
+
+#[path = "../support/fill.rs"]
+pub mod fill;
+
+pub use fill::{Layout, RowFill, UnitFill};
 
 pub fn write_all(root: &Path) -> anyhow::Result<()> {
     let bloc = root.join("ktkt-2022");

@@ -480,7 +480,8 @@ proptest! {
 
 #[test]
 fn same_day_submissions_that_differ_are_a_conflict() {
-    use thidua::report::template::{self, FillValue, RowFill, UnitFill};
+    use crate::samples::generate::{RowFill, UnitFill};
+    use thidua::report::template::{self, FillValue};
     let w = Workdir::new();
     let plan = thidua::plan::load(&sample_plan()).unwrap().plan;
     let sct = plan.unit("SCT").unwrap();
@@ -697,7 +698,8 @@ fn seed_samples_rank_their_hand_laid_units() {
 /// the members' figures are summed and judged in `Chỉ tiêu khối`.
 #[test]
 fn a_bloc_target_scores_no_unit_and_is_judged_for_the_bloc() {
-    use thidua::report::template::{self, FillValue, RowFill, UnitFill};
+    use crate::samples::generate::{RowFill, UnitFill};
+    use thidua::report::template::{self, FillValue};
     let w = Workdir::new();
     run(w.thidua().args(["init", "kh"]));
     let plan = thidua::plan::load(&w.path("kh/ke-hoach.xlsx")).unwrap();

@@ -353,8 +353,9 @@ fn every_damaged_kind_gets_its_finding_and_the_batch_goes_on() {
 /// consolidated workbook, the JSON and the digest's Markdown.
 #[test]
 fn formula_looking_names_stay_text() {
+    use crate::samples::generate::{RowFill, UnitFill};
     use thidua::report::plan_book::{self, n, t};
-    use thidua::report::template::{self, FillValue, RowFill, UnitFill};
+    use thidua::report::template::{self, FillValue};
     let w = Workdir::new();
     let names = ["=HYPERLINK(\"http://x\",\"A\")", "+1+1", "-2+3", "@SUM(A1)"];
     let mut draft = plan_book::example();

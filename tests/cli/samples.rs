@@ -5,7 +5,7 @@
 
 #[path = "../../examples/make_samples/generate.rs"]
 #[allow(dead_code)] // the generator's helpers are used by the example binary
-mod generate;
+pub mod generate;
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
-use thidua::report::template::{self, FillValue, RowFill, UnitFill};
+use crate::samples::generate::{RowFill, UnitFill};
+use thidua::report::template::{self, FillValue};
 
 use crate::workdir::{Workdir, run, sample_plan};
 

@@ -6,7 +6,6 @@
 //! is how the samples and tests make filled workbooks, including the ways
 //! hand-made ones differ ([`Layout`]).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -32,50 +31,81 @@ pub enum FillValue {
     Date(NaiveDate),
 }
 
-/// One indicator row's inputs.
-#[derive(Debug, Clone, Default)]
-pub struct RowFill {
-    pub baseline: Option<FillValue>,
-    pub achieved: Option<FillValue>,
-    pub self_score: Option<FillValue>,
-    pub note: String,
+/// What a unit wrote into its workbook and how it laid the workbook out.
+/// The product writes [`Blank`] templates; writers of filled or rebuilt
+/// workbooks (the samples, the tests) implement the rest.
+pub trait Fill {
+    /// `Ngày báo cáo`.
+    fn report_date(&self) -> Option<NaiveDate> {
+        None
+    }
+    /// `Người lập`.
+    fn author(&self) -> &str {
+        ""
+    }
+    /// `Kết quả năm trước` of an indicator.
+    fn baseline(&self, _code: &str) -> Option<&FillValue> {
+        None
+    }
+    /// `Kết quả thực hiện` of an indicator.
+    fn achieved(&self, _code: &str) -> Option<&FillValue> {
+        None
+    }
+    /// `Điểm tự chấm` of an indicator.
+    fn self_score(&self, _code: &str) -> Option<&FillValue> {
+        None
+    }
+    /// `Minh chứng / Ghi chú` of an indicator.
+    fn note(&self, _code: &str) -> &str {
+        ""
+    }
+    /// `Chỉ tiêu đăng ký` of an indicator.
+    fn registered(&self, _code: &str) -> &str {
+        ""
+    }
+    /// `Số lần` of a bonus/penalty item.
+    fn count(&self, _code: &str) -> Option<&FillValue> {
+        None
+    }
+    /// Whether the `Thông tin` sheet is written.
+    fn info_sheet(&self) -> bool {
+        true
+    }
+    /// Headers and sheet names without diacritics, in capitals.
+    fn ascii_headers(&self) -> bool {
+        false
+    }
+    /// The score table's columns in this order (indices into
+    /// [`SCORE_HEADER`]); `None` keeps the template's.
+    fn column_order(&self) -> Option<Vec<usize>> {
+        None
+    }
+    /// Title rows above the score table's title.
+    fn extra_title_rows(&self) -> u32 {
+        0
+    }
+    /// An indicator row left out.
+    fn drops_row(&self, _code: &str) -> bool {
+        false
+    }
+    /// An indicator row whose code cell is left empty.
+    fn blanks_code(&self, _code: &str) -> bool {
+        false
+    }
+    /// A number typed as the indicators' total instead of the formula.
+    fn typed_total(&self) -> Option<f64> {
+        None
+    }
+    /// Whether the sheets are protected.
+    fn protected(&self) -> bool {
+        true
+    }
 }
 
-/// How a filled workbook departs from the template, to stand for workbooks
-/// that units rebuilt or edited by hand.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    /// Leave out the `Thông tin` sheet.
-    pub no_info_sheet: bool,
-    /// Write the headers and sheet names without diacritics, in capitals.
-    pub ascii_headers: bool,
-    /// Write the score table's columns in this order (indices into
-    /// [`SCORE_HEADER`]); `None` keeps the template's order.
-    pub column_order: Option<Vec<usize>>,
-    /// Extra title rows above the score table.
-    pub extra_title_rows: u32,
-    /// Indicator rows left out.
-    pub drop_rows: Vec<String>,
-    /// Indicator rows whose code cell is left empty.
-    pub blank_codes: Vec<String>,
-    /// Write this number as the indicators' total instead of a formula.
-    pub typed_total: Option<f64>,
-    /// Do not protect the sheets.
-    pub unprotected: bool,
-}
+/// The template as the product writes it: nothing filled in.
+pub struct Blank;
 
-/// Everything a unit writes into its workbook.
-#[derive(Debug, Clone, Default)]
-pub struct UnitFill {
-    pub report_date: Option<NaiveDate>,
-    pub author: String,
-    pub rows: BTreeMap<String, RowFill>,
-    /// Registered targets (Chỉ tiêu đăng ký) by indicator code.
-    pub registered: BTreeMap<String, String>,
-    /// Số lần of bonus/penalty items by code.
-    pub counts: BTreeMap<String, FillValue>,
-    pub layout: Layout,
-}
+impl Fill for Blank {}
 
 /// The file name of a unit's workbook: `SCT_NAM.xlsx`.
 pub fn file_name(unit: &Unit, period: &Period) -> String {
@@ -98,21 +128,20 @@ pub fn write(
     plan: &Plan,
     unit: &Unit,
     period: &Period,
-    fill: Option<&UnitFill>,
+    fill: Option<&dyn Fill>,
     path: &Path,
     overwrite: bool,
 ) -> Result<(), WriteError> {
     let err = xlsx_err(path);
-    let empty = UnitFill::default();
-    let fill = fill.unwrap_or(&empty);
+    let fill = fill.unwrap_or(&Blank);
     let styles = Styles::new();
     let mut wb = Workbook::new();
     let props = properties(&format!("Báo cáo thi đua {} – {}", unit.name, period.name))
         .set_custom_property(PROP_PLAN, &plan.code)
         .set_custom_property(PROP_FINGERPRINT, plan.fingerprint());
     wb.set_properties(&props);
-    let names = SheetNames::new(fill.layout.ascii_headers);
-    if !fill.layout.no_info_sheet {
+    let names = SheetNames::new(fill.ascii_headers());
+    if fill.info_sheet() {
         write_info(
             wb.add_worksheet(),
             plan,
@@ -157,8 +186,8 @@ impl SheetNames {
     }
 }
 
-fn protect(ws: &mut Worksheet, fill: &UnitFill) {
-    if !fill.layout.unprotected {
+fn protect(ws: &mut Worksheet, fill: &dyn Fill) {
+    if fill.protected() {
         ws.protect();
     }
 }
@@ -197,7 +226,7 @@ fn write_info(
     plan: &Plan,
     unit: &Unit,
     period: &Period,
-    fill: &UnitFill,
+    fill: &dyn Fill,
     styles: &Styles,
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
@@ -232,7 +261,7 @@ fn write_info(
         ws.write_string_with_format(row, 1, *value, &styles.text)?;
     }
     ws.write_string_with_format(6, 0, names.label(date_key), &styles.text_bold)?;
-    match fill.report_date {
+    match fill.report_date() {
         Some(d) => ws.write_number_with_format(6, 1, serial_from_date(d), &styles.input_date)?,
         None => ws.write_blank(6, 1, &styles.input_date)?,
     };
@@ -243,7 +272,7 @@ fn write_info(
         .set_error_message("Nhập ngày dạng dd/mm/yyyy")?;
     ws.add_data_validation(6, 1, 6, 1, &date_rule)?;
     ws.write_string_with_format(7, 0, names.label(author_key), &styles.text_bold)?;
-    ws.write_string_with_format(7, 1, &fill.author, &styles.input_text)?;
+    ws.write_string_with_format(7, 1, fill.author(), &styles.input_text)?;
     ws.write_string_with_format(
         9,
         0,
@@ -265,7 +294,7 @@ fn write_info(
 fn write_registration(
     ws: &mut Worksheet,
     plan: &Plan,
-    fill: &UnitFill,
+    fill: &dyn Fill,
     styles: &Styles,
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
@@ -291,11 +320,7 @@ fn write_registration(
         ws.write_string_with_format(row, 2, &ind.content, &styles.text)?;
         ws.write_string_with_format(row, 3, &ind.unit_label, &styles.text)?;
         ws.write_string_with_format(row, 4, &ind.target_text, &styles.text)?;
-        let registered = fill
-            .registered
-            .get(&ind.code)
-            .map(String::as_str)
-            .unwrap_or("");
+        let registered = fill.registered(&ind.code);
         ws.write_string_with_format(row, 5, registered, &styles.input_text)?;
         let note = if ind.own_target {
             "Đăng ký riêng"

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Formula, Worksheet, XlsxError};
 
-use super::{FillValue, SheetNames, UnitFill, protect, write_fill};
+use super::{Fill, FillValue, SheetNames, protect, write_fill};
 use crate::plan::{AdjustmentKind, Indicator, Period, Plan, Rule, Unit};
 use crate::report::{Styles, print_setup};
 use crate::text::number::format_vi;
@@ -51,15 +51,13 @@ pub(super) fn write_scores(
     plan: &Plan,
     unit: &Unit,
     period: &Period,
-    fill: &UnitFill,
+    fill: &dyn Fill,
     styles: &Styles,
     names: &SheetNames,
 ) -> Result<(), XlsxError> {
-    let layout = &fill.layout;
     ws.set_name(names.label(SCORE_SHEET[0]))?;
-    let order: Vec<usize> = layout
-        .column_order
-        .clone()
+    let order: Vec<usize> = fill
+        .column_order()
         .unwrap_or_else(|| (0..SCORE_HEADER.len()).collect());
     // Column of each logical field.
     let mut col_of = [0u16; 10];
@@ -94,7 +92,7 @@ pub(super) fn write_scores(
 /// The score sheet being written: what every part of it needs.
 struct ScoreSheet<'a> {
     plan: &'a Plan,
-    fill: &'a UnitFill,
+    fill: &'a dyn Fill,
     styles: &'a Styles,
     names: &'a SheetNames,
     /// Column of each logical field.
@@ -119,13 +117,12 @@ impl ScoreSheet<'_> {
         order: &[usize],
     ) -> Result<u32, XlsxError> {
         let (plan, fill, styles, names) = (self.plan, self.fill, self.styles, self.names);
-        let layout = &fill.layout;
         let last_col = (order.len() - 1) as u16;
         let title = format!(
             "BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM {}",
             plan.year.map(|y| y.to_string()).unwrap_or_default()
         );
-        let top = layout.extra_title_rows;
+        let top = fill.extra_title_rows();
         for r in 0..top {
             ws.write_string_with_format(
                 r,
@@ -160,7 +157,6 @@ impl ScoreSheet<'_> {
     /// Section rows and one row per indicator, with the unit's figures.
     fn indicator_rows(&self, ws: &mut Worksheet, header_row: u32) -> Result<ItemRows, XlsxError> {
         let (plan, fill, styles, col_of) = (self.plan, self.fill, self.styles, self.col_of);
-        let layout = &fill.layout;
         let mut row = header_row + 1;
         let mut first_item = None;
         let mut last_item = row;
@@ -179,13 +175,12 @@ impl ScoreSheet<'_> {
             crate::report::fit_row(ws, row, &[(&section.title, SCORE_WIDTHS[2] * 0.9)])?;
             row += 1;
             for ind in plan.indicators.iter().filter(|i| i.section == section.id) {
-                if layout.drop_rows.contains(&ind.code) {
+                if fill.drops_row(&ind.code) {
                     continue;
                 }
                 number += 1;
-                let inputs = fill.rows.get(&ind.code);
                 ws.write_number_with_format(row, col_of[0], number as f64, &styles.text)?;
-                let code = if layout.blank_codes.contains(&ind.code) {
+                let code = if fill.blanks_code(&ind.code) {
                     ""
                 } else {
                     ind.code.as_str()
@@ -199,7 +194,7 @@ impl ScoreSheet<'_> {
                     ws,
                     row,
                     col_of[5],
-                    inputs.and_then(|f| f.baseline.as_ref()),
+                    fill.baseline(&ind.code),
                     percent,
                     styles,
                 )?;
@@ -207,17 +202,17 @@ impl ScoreSheet<'_> {
                     ws,
                     row,
                     col_of[6],
-                    inputs.and_then(|f| f.achieved.as_ref()),
+                    fill.achieved(&ind.code),
                     percent,
                     styles,
                 )?;
                 ws.write_number_with_format(row, col_of[7], ind.max_points, &styles.number)?;
-                let score = inputs.and_then(|f| f.self_score.as_ref());
+                let score = fill.self_score(&ind.code);
                 if let Some(FillValue::Number(n)) = score {
                     score_sum += n;
                 }
                 write_fill(ws, row, col_of[8], score, false, styles)?;
-                let note = inputs.map(|f| f.note.as_str()).unwrap_or("");
+                let note = fill.note(&ind.code);
                 ws.write_string_with_format(row, col_of[9], note, &styles.input_text)?;
                 let score_cell = crate::finding::a1(row, col_of[8] as u32);
                 ws.add_data_validation(
@@ -272,7 +267,6 @@ impl ScoreSheet<'_> {
     ) -> Result<u32, XlsxError> {
         let (plan, fill, styles, names, col_of) =
             (self.plan, self.fill, self.styles, self.names, self.col_of);
-        let layout = &fill.layout;
         let (row, first_item, last_item, score_sum) =
             (items.next_row, items.first, items.last, items.score_sum);
         let total_row = row;
@@ -285,7 +279,7 @@ impl ScoreSheet<'_> {
         ws.write_number_with_format(total_row, col_of[7], plan.max_total(), &styles.number_bold)?;
         let score_col = crate::finding::column_name(col_of[8] as u32);
         let first = first_item.unwrap_or(header_row + 1);
-        match layout.typed_total {
+        match fill.typed_total() {
             Some(typed) => {
                 ws.write_number_with_format(total_row, col_of[8], typed, &styles.number_bold)?;
             }
@@ -338,7 +332,7 @@ impl ScoreSheet<'_> {
                 Some(cap) => ws.write_number_with_format(row, 5, cap, &styles.number)?,
                 None => ws.write_blank(row, 5, &styles.text)?,
             };
-            let count = fill.counts.get(&adj.code);
+            let count = fill.count(&adj.code);
             write_fill(ws, row, 6, count, false, styles)?;
             let count_value = match count {
                 Some(FillValue::Number(n)) => *n,
@@ -379,11 +373,10 @@ impl ScoreSheet<'_> {
     ) -> Result<(), XlsxError> {
         let (plan, fill, styles, names, col_of) =
             (self.plan, self.fill, self.styles, self.names, self.col_of);
-        let layout = &fill.layout;
         let score_sum = items.score_sum;
         let bonus_total: f64 = adjustment_points(plan, fill, AdjustmentKind::Bonus);
         let penalty_total: f64 = adjustment_points(plan, fill, AdjustmentKind::Penalty);
-        let grand_value = layout.typed_total.unwrap_or(score_sum) + bonus_total - penalty_total;
+        let grand_value = fill.typed_total().unwrap_or(score_sum) + bonus_total - penalty_total;
         let grand = row + 1;
         ws.write_string_with_format(
             grand,
@@ -412,12 +405,12 @@ impl ScoreSheet<'_> {
 
 /// The capped points of the filled bonus or penalty items, for the cached
 /// value of the template's formulas.
-fn adjustment_points(plan: &Plan, fill: &UnitFill, kind: AdjustmentKind) -> f64 {
+fn adjustment_points(plan: &Plan, fill: &dyn Fill, kind: AdjustmentKind) -> f64 {
     plan.adjustments
         .iter()
         .filter(|a| a.kind == kind)
         .map(|a| {
-            let count = match fill.counts.get(&a.code) {
+            let count = match fill.count(&a.code) {
                 Some(FillValue::Number(n)) => *n,
                 _ => 0.0,
             };
