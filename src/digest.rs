@@ -19,8 +19,11 @@ use serde::Serialize;
 
 use crate::archive::{Entry, Verdict};
 use crate::bloc::Consolidation;
+use crate::bloc::{self, ReadFile, UnitStatus};
 use crate::plan::{Indicator, Period, Plan};
+use crate::score::round2;
 use crate::score::{Achieved, Outcome, outcome};
+use crate::submission::IndicatorRow;
 use crate::submission::Submission;
 use crate::text::target::Target;
 
@@ -251,7 +254,7 @@ pub fn indicator_progress(
     reports: &[(f64, &str, &Submission)],
     final_period: bool,
 ) -> IndicatorProgress {
-    let rows: Vec<(f64, &str, &crate::submission::IndicatorRow)> = reports
+    let rows: Vec<(f64, &str, &IndicatorRow)> = reports
         .iter()
         .filter_map(|(t, p, s)| {
             s.rows
@@ -270,7 +273,7 @@ pub fn indicator_progress(
     let latest = rows.last();
     let value = numbers.last().map(|p| p.1);
     let change = match numbers.as_slice() {
-        [.., a, b] => Some(crate::score::round2(b.1 - a.1)),
+        [.., a, b] => Some(round2(b.1 - a.1)),
         _ => None,
     };
     let mut out = IndicatorProgress {
@@ -295,7 +298,7 @@ pub fn indicator_progress(
         return out;
     }
     out.percent_of_target = match (target.reference(), value) {
-        (Some(r), Some(v)) if r > 0.0 => Some(crate::score::round2(v / r * 100.0)),
+        (Some(r), Some(v)) if r > 0.0 => Some(round2(v / r * 100.0)),
         _ => None,
     };
     let now = outcome(target, &row.achieved, row.baseline);
@@ -323,7 +326,7 @@ pub fn indicator_progress(
     } else {
         trend(&numbers)
     };
-    out.projected = projected.map(crate::score::round2);
+    out.projected = projected.map(round2);
     out.status = match (now, projected) {
         (Some(o), _)
             if o.is_met()
@@ -494,11 +497,11 @@ fn build_one(
         .collect();
     // Provisional ranking on the latest period due.
     let provisional = due.last().filter(|_| with_ranking).map(|p| {
-        let files: Vec<crate::bloc::ReadFile> = inputs
+        let files: Vec<ReadFile> = inputs
             .submissions
             .iter()
             .filter(|(i, s)| accepted_ids.contains(i) && s.period.as_deref() == Some(&p.code))
-            .map(|(i, s)| crate::bloc::ReadFile {
+            .map(|(i, s)| ReadFile {
                 file: inputs.entries[*i].stored_name.clone(),
                 received: Some(inputs.entries[*i].received),
                 submission: Some(s.clone()),
@@ -506,7 +509,7 @@ fn build_one(
                 rejected: false,
             })
             .collect();
-        let mut c = crate::bloc::consolidate(plan, p, &files, &[]);
+        let mut c = bloc::consolidate(plan, p, &files, &[]);
         for u in &mut c.units {
             // A provisional ranking proposes no award and calls no vote:
             // the year is not over.
@@ -514,10 +517,10 @@ fn build_one(
             u.provisional_award = None;
             u.needs_vote = None;
             // A unit whose report was refused sent something: say so.
-            if u.status == crate::bloc::UnitStatus::Missing
+            if u.status == UnitStatus::Missing
                 && let Some(e) = last_rejected(inputs.entries, &plan.code, &u.code, &p.code, end)
             {
-                u.status = crate::bloc::UnitStatus::Rejected;
+                u.status = UnitStatus::Rejected;
                 u.file = Some(e.stored_name.clone());
                 u.file_errors = e.errors;
             }

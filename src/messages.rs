@@ -8,7 +8,12 @@
 //! in either language when asked (`english: bool`), knowing nothing of
 //! [`Lang`].
 
+use crate::archive::{ArchiveError, Verdict};
+use crate::bloc::{UnitResult, UnitStatus};
+use crate::digest::{Progress, SubmissionStatus};
 use crate::finding::{Code, Finding, Severity};
+use crate::output::WriteError;
+use crate::text::number::{format_en, format_vi};
 
 /// The language of messages (`--lang vi|en`); Vietnamese by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -34,8 +39,8 @@ impl Lang {
     /// A number as this language writes it: `9,5` or `9.5`.
     pub fn num(self, value: f64) -> String {
         match self {
-            Lang::Vi => crate::text::number::format_vi(value),
-            Lang::En => crate::text::number::format_en(value),
+            Lang::Vi => format_vi(value),
+            Lang::En => format_en(value),
         }
     }
 }
@@ -426,11 +431,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn error_text(err: &anyhow::Error, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {
-        let text = if let Some(e) = cause.downcast_ref::<crate::output::WriteError>() {
+        let text = if let Some(e) = cause.downcast_ref::<WriteError>() {
             e.text(lang)
         } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
             io_text(e, lang)
-        } else if let Some(e) = cause.downcast_ref::<crate::archive::ArchiveError>() {
+        } else if let Some(e) = cause.downcast_ref::<ArchiveError>() {
             archive_text(e, lang)
         } else {
             cause.to_string()
@@ -478,8 +483,7 @@ pub fn io_text(e: &std::io::Error, lang: Lang) -> String {
     lang.pick(vi, en).to_string()
 }
 
-fn archive_text(e: &crate::archive::ArchiveError, lang: Lang) -> String {
-    use crate::archive::ArchiveError;
+fn archive_text(e: &ArchiveError, lang: Lang) -> String {
     match (e, lang) {
         (_, Lang::En) => e.to_string(),
         (ArchiveError::Io { path, source }, Lang::Vi) => format!(
@@ -495,8 +499,8 @@ fn archive_text(e: &crate::archive::ArchiveError, lang: Lang) -> String {
 }
 
 /// A unit's submission for a period, as the digest says it.
-pub fn submission_label(s: crate::digest::SubmissionStatus, lang: Lang) -> String {
-    use crate::digest::SubmissionStatus::*;
+pub fn submission_label(s: SubmissionStatus, lang: Lang) -> String {
+    use SubmissionStatus::*;
     match s {
         OnTime => lang.pick("Đúng hạn", "On time").into(),
         Late(d) => match lang {
@@ -514,8 +518,8 @@ pub fn submission_label(s: crate::digest::SubmissionStatus, lang: Lang) -> Strin
 }
 
 /// Progress of an indicator towards the year's target.
-pub fn progress_label(p: crate::digest::Progress, lang: Lang) -> &'static str {
-    use crate::digest::Progress::*;
+pub fn progress_label(p: Progress, lang: Lang) -> &'static str {
+    use Progress::*;
     match p {
         Met => lang.pick("Đã đạt", "Met"),
         OnTrack => lang.pick("Đúng tiến độ", "On track"),
@@ -528,8 +532,8 @@ pub fn progress_label(p: crate::digest::Progress, lang: Lang) -> &'static str {
 }
 
 /// The intake's verdict on a file, as people say it.
-pub fn verdict(v: crate::archive::Verdict, lang: Lang) -> &'static str {
-    use crate::archive::Verdict::*;
+pub fn verdict(v: Verdict, lang: Lang) -> &'static str {
+    use Verdict::*;
     match v {
         Accepted => lang.pick("đã nhận", "accepted"),
         Rejected => lang.pick("có lỗi – không nhận", "rejected for errors"),
@@ -540,8 +544,7 @@ pub fn verdict(v: crate::archive::Verdict, lang: Lang) -> &'static str {
 
 /// Why a member is not ranked, in one phrase, or `None` for a ranked one:
 /// the same words in the terminal, the workbook and the digest.
-pub fn unit_status(u: &crate::bloc::UnitResult, lang: Lang) -> Option<String> {
-    use crate::bloc::UnitStatus;
+pub fn unit_status(u: &UnitResult, lang: Lang) -> Option<String> {
     Some(match u.status {
         UnitStatus::Ranked => return None,
         UnitStatus::Missing => lang

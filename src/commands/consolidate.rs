@@ -9,15 +9,23 @@ use anyhow::{Result, bail};
 use std::collections::{HashMap, HashSet};
 
 use super::{Status, expand_inputs, load_valid_plan, require_files, resolve_period};
+use crate::archive;
 use crate::archive::Verdict;
 use crate::bloc::{self, Consolidation, ReadFile, UnitStatus};
 use crate::cli::ConsolidateArgs;
 use crate::finding::Finding;
+use crate::finding::{Severity, count};
+use crate::messages::unit_status;
 use crate::messages::{Lang, counted, message};
 use crate::output::{self, Kind};
+use crate::plan::Plan;
 use crate::report::consolidated;
+use crate::report::json;
+use crate::report::write_atomic_with;
+use crate::review;
 use crate::submission::{self, Expect, Opened};
 use crate::vocab::PROP_OUTPUT;
+use crate::workbook;
 
 pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     let out = output::name_for(&args.out, Kind::Xlsx, lang)?;
@@ -106,7 +114,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                     path.display()
                 );
             }
-            let book = crate::workbook::open(path).map_err(|e| {
+            let book = workbook::open(path).map_err(|e| {
                 let f = e.to_finding(&path.display().to_string());
                 anyhow::anyhow!(
                     "{} `{}`: {}{}",
@@ -119,8 +127,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
                     super::open_advice(&f, lang)
                 )
             })?;
-            let (reviews, findings) =
-                crate::review::read(&book, &path.display().to_string(), &plan);
+            let (reviews, findings) = review::read(&book, &path.display().to_string(), &plan);
             extra.extend(findings);
             reviews
         }
@@ -133,8 +140,8 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     result.findings.extend(extra);
     consolidated::write(&plan, &result, &out)?;
     if let Some(path) = &json {
-        let doc = crate::report::json::to_json(&plan, &result, lang);
-        crate::report::write_atomic_with(path, true, |w| {
+        let doc = json::to_json(&plan, &result, lang);
+        write_atomic_with(path, true, |w| {
             serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
             w.write_all(b"\n")
         })?;
@@ -158,19 +165,14 @@ struct Inputs {
 /// and period — those that count and those refused for errors — with their
 /// received times; other inputs are read as given. Nothing to read stops
 /// the command: an empty or mistyped folder is not "nobody sent anything".
-fn gather_inputs(
-    args: &ConsolidateArgs,
-    plan: &crate::plan::Plan,
-    period: &str,
-    lang: Lang,
-) -> Result<Inputs> {
+fn gather_inputs(args: &ConsolidateArgs, plan: &Plan, period: &str, lang: Lang) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     let mut plain = Vec::new();
     let mut archives = 0;
     for input in &args.inputs {
-        if input.is_dir() && crate::archive::is_archive(input) {
+        if input.is_dir() && archive::is_archive(input) {
             archives += 1;
-            for e in crate::archive::read_ledger(input)? {
+            for e in archive::read_ledger(input)? {
                 let refused = e.verdict == Verdict::Rejected;
                 if !(e.is_for(&plan.code) && e.period == period && (e.counts() || refused)) {
                     continue;
@@ -200,7 +202,7 @@ fn gather_inputs(
 }
 
 fn is_own_output(path: &Path) -> bool {
-    crate::workbook::open(path).is_ok_and(|b| b.properties.contains_key(PROP_OUTPUT))
+    workbook::open(path).is_ok_and(|b| b.properties.contains_key(PROP_OUTPUT))
 }
 
 fn print_summary(
@@ -236,7 +238,7 @@ fn print_summary(
             (Some(n), false) => n.to_string(),
             (None, _) => "—".into(),
         };
-        let mut remarks: Vec<String> = crate::messages::unit_status(u, lang).into_iter().collect();
+        let mut remarks: Vec<String> = unit_status(u, lang).into_iter().collect();
         if let Some(a) = &u.award {
             remarks.push(a.clone());
         }
@@ -268,8 +270,8 @@ fn print_summary(
             remarks.join("; ")
         )?;
     }
-    let errors = crate::finding::count(&r.findings, crate::finding::Severity::Error);
-    let warnings = crate::finding::count(&r.findings, crate::finding::Severity::Warning);
+    let errors = count(&r.findings, Severity::Error);
+    let warnings = count(&r.findings, Severity::Warning);
     writeln!(
         out,
         "{} {}; {}, {} ({})",

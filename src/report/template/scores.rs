@@ -5,8 +5,10 @@
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Formula, Worksheet, XlsxError};
 
 use super::{Fill, FillValue, SheetNames, protect, write_fill};
+use crate::finding::{a1, column_name};
 use crate::plan::{AdjustmentKind, Indicator, Period, Plan, Rule, Unit};
 use crate::report::{Styles, print_setup};
+use crate::report::{fit_row, table_header};
 use crate::text::number::format_vi;
 use crate::text::target::Target;
 use crate::text::words::{DONE_CHOICES, Grade};
@@ -150,7 +152,7 @@ impl ScoreSheet<'_> {
             .map(String::as_str)
             .zip(order.iter().map(|field| SCORE_WIDTHS[*field]))
             .collect();
-        crate::report::table_header(ws, header_row, &columns, styles)?;
+        table_header(ws, header_row, &columns, styles)?;
         Ok(header_row)
     }
 
@@ -172,7 +174,7 @@ impl ScoreSheet<'_> {
                 .map(|i| i.max_points)
                 .sum();
             ws.write_number_with_format(row, col_of[7], section_max, &styles.number_bold)?;
-            crate::report::fit_row(ws, row, &[(&section.title, SCORE_WIDTHS[2] * 0.9)])?;
+            fit_row(ws, row, &[(&section.title, SCORE_WIDTHS[2] * 0.9)])?;
             row += 1;
             for ind in plan.indicators.iter().filter(|i| i.section == section.id) {
                 if fill.drops_row(&ind.code) {
@@ -214,7 +216,7 @@ impl ScoreSheet<'_> {
                 write_fill(ws, row, col_of[8], score, false, styles)?;
                 let note = fill.note(&ind.code);
                 ws.write_string_with_format(row, col_of[9], note, &styles.input_text)?;
-                let score_cell = crate::finding::a1(row, col_of[8] as u32);
+                let score_cell = a1(row, col_of[8] as u32);
                 ws.add_data_validation(
                     row,
                     col_of[8],
@@ -234,7 +236,7 @@ impl ScoreSheet<'_> {
                     let text = format!("Chỉ tiêu khối: {}", ind.bloc_target_text);
                     ws.write_string_with_format(row, col_of[4], &text, &styles.text)?;
                 }
-                crate::report::fit_row(
+                fit_row(
                     ws,
                     row,
                     &[
@@ -277,7 +279,7 @@ impl ScoreSheet<'_> {
             &styles.text_bold,
         )?;
         ws.write_number_with_format(total_row, col_of[7], plan.max_total(), &styles.number_bold)?;
-        let score_col = crate::finding::column_name(col_of[8] as u32);
+        let score_col = column_name(col_of[8] as u32);
         let first = first_item.unwrap_or(header_row + 1);
         match fill.typed_total() {
             Some(typed) => {
@@ -339,7 +341,7 @@ impl ScoreSheet<'_> {
                 _ => 0.0,
             };
             let points = (count_value * adj.points_each).min(adj.cap.unwrap_or(f64::INFINITY));
-            let cell = crate::finding::a1(row, 6);
+            let cell = a1(row, 6);
             let cap = adj
                 .cap
                 .map(|c| c.to_string())
@@ -353,8 +355,8 @@ impl ScoreSheet<'_> {
             ws.add_data_validation(row, 6, row, 6, &count_rule)?;
             ws.write_string_with_format(row, 8, "", &styles.input_text)?;
             match adj.kind {
-                AdjustmentKind::Bonus => bonus_cells.push(crate::finding::a1(row, 7)),
-                AdjustmentKind::Penalty => penalty_cells.push(crate::finding::a1(row, 7)),
+                AdjustmentKind::Bonus => bonus_cells.push(a1(row, 7)),
+                AdjustmentKind::Penalty => penalty_cells.push(a1(row, 7)),
             }
             row += 1;
         }
@@ -391,7 +393,7 @@ impl ScoreSheet<'_> {
                 cells.join("+")
             }
         };
-        let total_cell = crate::finding::a1(total_row, col_of[8] as u32);
+        let total_cell = a1(total_row, col_of[8] as u32);
         let formula = Formula::new(format!(
             "={total_cell}+({})-({})",
             sum(bonus_cells),
