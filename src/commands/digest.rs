@@ -11,9 +11,10 @@ use crate::archive::Entry;
 use crate::cli::DigestArgs;
 use crate::digest::{self, Inputs, Progress, SubmissionStatus};
 use crate::messages::Lang;
+use crate::output::write_atomic;
 use crate::output::{self, Kind};
 use crate::plan::Plan;
-use crate::report::{digest as render, digest_text, write_atomic};
+use crate::report::{digest as render, digest_text};
 use crate::submission::{self, Expect, Submission};
 
 pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {

@@ -47,7 +47,7 @@ pub fn write(
         && let Ok(original) = std::fs::read(source)
         && let Ok(bytes) = super::package::annotate(&original, findings, lang)
     {
-        return super::write_atomic(path, &bytes, overwrite);
+        return crate::output::write_atomic(path, &bytes, overwrite);
     }
     rebuild(book, findings, lang, path, overwrite)
 }

@@ -13,8 +13,9 @@ pub mod template;
 
 use std::path::Path;
 
+pub use crate::output::WriteError;
 pub(crate) use crate::output::guarded;
-pub use crate::output::{WriteError, write_atomic, write_atomic_with};
+use crate::output::write_atomic;
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
