@@ -6,11 +6,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::io::Write;
 
 use super::{Status, load_valid_plan, resolve_period};
-use crate::archive::{Archive, Facts, Verdict};
+use crate::archive::{Archive, Verdict};
 use crate::cli::IntakeArgs;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::messages::{Lang, counted};
-use crate::plan::Plan;
 use crate::submission::{self, Expect};
 
 /// Environment variable that makes intake stop after storing a file and
@@ -44,7 +43,8 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
     // A crash between storing a file and recording it left an orphan.
     for path in archive.orphans()? {
         let bytes = std::fs::read(&path)?;
-        let (facts, _) = facts_of(&plan, &path.display().to_string(), bytes, &expect);
+        let (facts, _) =
+            submission::intake_facts(&plan, &path.display().to_string(), bytes, &expect);
         let entry = archive.recover(&path, &facts)?;
         writeln!(
             std::io::stdout(),
@@ -68,7 +68,7 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let (facts, findings) =
-            facts_of(&plan, &file.display().to_string(), bytes.clone(), &expect);
+            submission::intake_facts(&plan, &file.display().to_string(), bytes.clone(), &expect);
         let entry = archive.file(&name, &bytes, &facts, received, fault)?;
         if entry.verdict == Verdict::Rejected {
             status = Status::Problems;
@@ -105,30 +105,6 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
         }
     }
     Ok(status)
-}
-
-/// Reads a file against the plan for the ledger: who, which period, how
-/// many problems. A file that is not a workbook has one error and no unit.
-fn facts_of(plan: &Plan, file: &str, bytes: Vec<u8>, expect: &Expect) -> (Facts, Vec<Finding>) {
-    let (sub, findings) = submission::open_bytes(bytes, file, plan, expect).into_parts();
-    let (unit, period, report_date) = match sub {
-        Some(s) => (s.unit, s.period, s.report_date),
-        None => (None, None, None),
-    };
-    let deadline = period
-        .as_deref()
-        .and_then(|p| plan.period(p))
-        .and_then(|p| p.deadline);
-    let facts = Facts {
-        plan: plan.code.clone(),
-        unit,
-        period,
-        report_date,
-        errors: crate::finding::count(&findings, Severity::Error),
-        warnings: crate::finding::count(&findings, Severity::Warning),
-        deadline,
-    };
-    (facts, findings)
 }
 
 /// `2022-12-15`, `2022-12-15 08:30[:00]`, `15/12/2022[ 08:30]`.

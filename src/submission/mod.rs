@@ -167,6 +167,35 @@ fn opened(
     }
 }
 
+/// Reads a file against the plan for the ledger: who, which period, how
+/// many problems. A file that is not a workbook has one error and no unit.
+pub fn intake_facts(
+    plan: &Plan,
+    file: &str,
+    bytes: Vec<u8>,
+    expect: &Expect,
+) -> (crate::archive::Facts, Vec<Finding>) {
+    let (sub, findings) = open_bytes(bytes, file, plan, expect).into_parts();
+    let (unit, period, report_date) = match sub {
+        Some(s) => (s.unit, s.period, s.report_date),
+        None => (None, None, None),
+    };
+    let deadline = period
+        .as_deref()
+        .and_then(|p| plan.period(p))
+        .and_then(|p| p.deadline);
+    let facts = crate::archive::Facts {
+        plan: plan.code.clone(),
+        unit,
+        period,
+        report_date,
+        errors: crate::finding::count(&findings, crate::finding::Severity::Error),
+        warnings: crate::finding::count(&findings, crate::finding::Severity::Warning),
+        deadline,
+    };
+    (facts, findings)
+}
+
 /// Reads one unit workbook against the plan.
 pub fn read(book: &Book, file: &str, plan: &Plan, expect: &Expect) -> (Submission, Vec<Finding>) {
     let mut r = Reader::new(file);
