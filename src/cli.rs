@@ -41,6 +41,9 @@ pub enum Command {
     /// Score, review, rank and write the consolidated workbook (tổng hợp).
     #[command(alias = "tong-hop")]
     Consolidate(ConsolidateArgs),
+    /// Serve the pages where units check and send their workbook (phục vụ).
+    #[command(alias = "phuc-vu")]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -174,4 +177,21 @@ pub struct DigestArgs {
     /// webmail with its tables.
     #[arg(long)]
     pub html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// The archive folder, shared with `thidua intake` (created if missing).
+    #[arg(long)]
+    pub archive: PathBuf,
+    /// Address to listen on; loopback unless told otherwise (behind a
+    /// reverse proxy with TLS for the office network).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Largest upload, in MiB.
+    #[arg(long, default_value_t = 20)]
+    pub max_upload: usize,
 }

@@ -237,6 +237,7 @@ fn about(command: &str) -> Option<&'static str> {
         "intake" => "Kiểm tra và lưu hồ sơ đơn vị gửi vào kho, ghi sổ nhận",
         "digest" => "Bản tin tháng từ kho hồ sơ",
         "consolidate" => "Chấm điểm, áp dụng thẩm định, xếp hạng và ghi bảng tổng hợp",
+        "serve" => "Phục vụ trang web để các đơn vị kiểm tra và gửi bảng tính",
         _ => return None,
     })
 }
@@ -282,6 +283,11 @@ fn arg_help(command: &str, arg: &str) -> Option<&'static str> {
         ("digest", "out") => "Bản tin sẽ ghi (.xlsx)",
         ("digest", "markdown") => "Ghi thêm bản tin dạng Markdown (.md)",
         ("digest", "html") => "Ghi thêm bản tin dạng HTML (.html) để dán vào thư điện tử",
+        ("serve", "archive") => "Thư mục kho hồ sơ, dùng chung với lệnh nhận (tạo nếu chưa có)",
+        ("serve", "listen") => {
+            "Địa chỉ lắng nghe (mặc định 127.0.0.1:8080, chỉ máy này; dùng sau máy chủ ủy quyền có TLS cho mạng cơ quan)"
+        }
+        ("serve", "max_upload") => "Tệp tải lên lớn nhất, MiB (mặc định 20)",
         _ => return None,
     })
 }

@@ -22,6 +22,7 @@ pub mod rank;
 pub mod report;
 pub mod review;
 pub mod score;
+pub mod serve;
 pub mod submission;
 pub mod text;
 pub mod vocab;

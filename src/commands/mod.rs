@@ -8,6 +8,7 @@ mod digest;
 mod init;
 mod intake;
 mod plan;
+mod serve;
 mod template;
 
 use std::io::Write;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Consolidate(args) => consolidate::run(&args, lang),
         Command::Intake(args) => intake::run(&args, lang),
         Command::Digest(args) => digest::run(&args, lang),
+        Command::Serve(args) => serve::run(&args, lang),
     }
 }
 

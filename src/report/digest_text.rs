@@ -459,7 +459,7 @@ fn md(text: &str) -> String {
 }
 
 /// Text inside HTML: a unit named `<script>` stays text.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -14,5 +14,6 @@ mod layouts;
 mod plan;
 mod samples;
 mod seeds;
+mod serve;
 mod template;
 mod workdir;

@@ -1,0 +1,520 @@
+//! `thidua serve`: units check and send their workbook in a browser, the
+//! leader's archive receiving them. One binary: pages and assets are
+//! embedded (`templates/`), the archive and its lock are shared with
+//! `thidua intake`.
+//!
+//! A unit signs in with its access code ([`access`]); the session is a
+//! signed cookie (HttpOnly, SameSite=Strict); every form carries a token
+//! derived from the session. A checked file waits in memory for the unit's
+//! `Gửi chính thức`, which files it through the same intake as the command
+//! line and returns a receipt (biên nhận).
+
+pub mod access;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::archive::{Archive, Verdict};
+use crate::finding::Finding;
+use crate::messages::{Lang, message, severity_label};
+use crate::plan::Plan;
+use crate::report::digest_text::esc;
+use crate::submission::{Expect, intake_facts};
+use access::Access;
+
+const PAGE: &str = include_str!("../../templates/page.html");
+const STYLE: &str = include_str!("../../templates/style.css");
+const SESSION_COOKIE: &str = "thidua_phien";
+/// A session lasts a working day.
+const SESSION_SECONDS: u64 = 10 * 3600;
+/// Wrong codes allowed per address in [`LOCKOUT`].
+const MAX_FAILURES: u32 = 10;
+const LOCKOUT: Duration = Duration::from_secs(600);
+
+/// How the server runs.
+pub struct Config {
+    pub plan_path: PathBuf,
+    pub archive: PathBuf,
+    pub listen: SocketAddr,
+    /// Largest upload accepted, in bytes.
+    pub max_upload: usize,
+}
+
+struct AppState {
+    plan: Plan,
+    archive: PathBuf,
+    access: Access,
+    /// Wrong codes per address: count and when the count started.
+    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// A checked file per session, waiting to be sent: name and bytes.
+    pending: Mutex<HashMap<String, (String, Vec<u8>)>>,
+}
+
+type Shared = Arc<AppState>;
+
+/// Starts the server and serves until the process is stopped. Prints the
+/// address and, the first time, the codes.
+pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.archive)?;
+    let (access, issued) = Access::open(&config.archive, &plan)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let address = listener.local_addr()?;
+        println!(
+            "{} http://{address}/",
+            lang.pick("thidua phục vụ tại", "thidua serving at")
+        );
+        if let Some(password) = &issued.leader {
+            println!(
+                "{} {password}",
+                lang.pick("Mật khẩu khối trưởng:", "Leader's password:")
+            );
+        }
+        if !issued.units.is_empty() {
+            println!(
+                "{}",
+                lang.pick(
+                    "Mã truy cập của các đơn vị (chỉ in một lần; gửi riêng cho từng đơn vị):",
+                    "The units' access codes (shown once; send each to its unit):"
+                )
+            );
+            for (unit, code) in &issued.units {
+                println!("  {unit:<10} {code}");
+            }
+        }
+        use std::io::Write;
+        std::io::stdout().flush()?;
+        let state = Arc::new(AppState {
+            plan,
+            archive: config.archive,
+            access,
+            failures: Mutex::default(),
+            pending: Mutex::default(),
+        });
+        let app = router(state, config.max_upload);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+fn router(state: Shared, max_upload: usize) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/style.css", get(style))
+        .route("/dang-nhap", post(sign_in))
+        .route("/dang-xuat", post(sign_out))
+        .route("/kiem-tra", post(check))
+        .route("/gui", post(send))
+        .layer(DefaultBodyLimit::max(max_upload))
+        .with_state(state)
+}
+
+async fn style() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
+}
+
+/// The signed-in unit, from the session cookie.
+fn session_unit(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
+    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
+    let value = cookies
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)?
+        .1;
+    let (payload, signature) = value.rsplit_once('.')?;
+    if !state.access.verify(payload, signature) {
+        return None;
+    }
+    let (unit, expires) = payload.split_once('~')?;
+    let expires: u64 = expires.parse().ok()?;
+    (now_seconds() < expires).then(|| (unit.to_string(), value.to_string()))
+}
+
+/// The form token of a session: its signature under another purpose.
+fn form_token(state: &AppState, session: &str) -> String {
+    state.access.sign(&format!("form|{session}"))
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn page(state: &AppState, title: &str, who: &str, body: &str) -> Html<String> {
+    Html(
+        PAGE.replace("{{title}}", &esc(title))
+            .replace("{{bloc}}", &esc(&state.plan.bloc))
+            .replace("{{who}}", who)
+            .replace("{{body}}", body),
+    )
+}
+
+fn signed_in_header(unit: &str, name: &str, token: &str) -> String {
+    format!(
+        "<span>{} — {}</span><form method=\"post\" action=\"/dang-xuat\"><input type=\"hidden\" name=\"token\" value=\"{token}\"><button>Đăng xuất</button></form>",
+        esc(unit),
+        esc(name)
+    )
+}
+
+async fn home(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    match session_unit(&state, &headers) {
+        Some((unit, session)) => unit_page(&state, &unit, &session, "").into_response(),
+        None => sign_in_page(&state, "").into_response(),
+    }
+}
+
+fn sign_in_page(state: &AppState, problem: &str) -> Html<String> {
+    let problem = if problem.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"bad\">{}</p>", esc(problem))
+    };
+    let body = format!(
+        "{problem}<form class=\"box\" method=\"post\" action=\"/dang-nhap\">\
+<label for=\"code\">Mã truy cập của đơn vị</label>\
+<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" required>\
+<br><button class=\"main\">Đăng nhập</button></form>\
+<p>Kế hoạch {}: mỗi đơn vị có một mã truy cập do khối trưởng gửi.</p>",
+        esc(&state.plan.code)
+    );
+    page(state, "Kiểm tra và gửi báo cáo thi đua", "", &body)
+}
+
+#[derive(Deserialize)]
+struct SignIn {
+    code: String,
+}
+
+async fn sign_in(
+    State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<SignIn>,
+) -> Response {
+    let ip = peer.ip();
+    {
+        let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((count, since)) = failures.get(&ip).copied() {
+            if since.elapsed() > LOCKOUT {
+                failures.remove(&ip);
+            } else if count >= MAX_FAILURES {
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    sign_in_page(
+                        &state,
+                        "Nhập sai mã quá nhiều lần; hãy thử lại sau 10 phút.",
+                    ),
+                )
+                    .into_response();
+            }
+        }
+    }
+    let Some(unit) = state.access.unit_of(&state.plan.code, &form.code) else {
+        let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = failures.entry(ip).or_insert((0, Instant::now()));
+        entry.0 += 1;
+        return (
+            StatusCode::FORBIDDEN,
+            sign_in_page(&state, "Mã truy cập không đúng."),
+        )
+            .into_response();
+    };
+    let payload = format!("{unit}~{}", now_seconds() + SESSION_SECONDS);
+    let value = format!("{payload}.{}", state.access.sign(&payload));
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
+    );
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    token: String,
+}
+
+async fn sign_out(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    if let Some((_, session)) = session_unit(&state, &headers)
+        && form.token == form_token(&state, &session)
+    {
+        state
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&session);
+    }
+    let mut response = Redirect::to("/").into_response();
+    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    if let Ok(v) = HeaderValue::from_str(&expired) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+fn unit_page(state: &AppState, unit: &str, session: &str, extra: &str) -> Html<String> {
+    let name = state.plan.unit(unit).map_or(unit, |u| u.name.as_str());
+    let token = form_token(state, session);
+    let mut body = format!(
+        "{extra}<form class=\"box\" method=\"post\" action=\"/kiem-tra\" enctype=\"multipart/form-data\">\
+<input type=\"hidden\" name=\"token\" value=\"{token}\">\
+<label for=\"file\">Bảng tính của đơn vị (xlsx, xls, ods)</label>\
+<input type=\"file\" id=\"file\" name=\"file\" accept=\".xlsx,.xls,.ods,.xlsm\" required>\
+<br><button class=\"main\">Kiểm tra</button></form>"
+    );
+    let earlier = earlier_submissions(state, unit);
+    if !earlier.is_empty() {
+        body.push_str("<h2>Hồ sơ đã gửi</h2><table><tr><th>Nhận lúc</th><th>Kỳ</th><th>Tệp</th><th>Kết quả</th></tr>");
+        body.push_str(&earlier);
+        body.push_str("</table>");
+    }
+    page(
+        state,
+        "Kiểm tra và gửi báo cáo",
+        &signed_in_header(unit, name, &token),
+        &body,
+    )
+}
+
+fn earlier_submissions(state: &AppState, unit: &str) -> String {
+    let Ok(entries) = crate::archive::read_ledger(&state.archive) else {
+        return String::new();
+    };
+    entries
+        .iter()
+        .filter(|e| e.is_for(&state.plan.code) && e.unit == unit)
+        .map(|e| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                e.received.format("%d/%m/%Y %H:%M"),
+                esc(&e.period),
+                esc(&e.original_name),
+                esc(crate::messages::verdict(e.verdict, Lang::Vi))
+            )
+        })
+        .collect()
+}
+
+/// A multipart form's token and file.
+async fn read_upload(mut form: Multipart) -> Result<(String, String, Vec<u8>), StatusCode> {
+    let (mut token, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = form.next_field().await.map_err(|e| e.status())? {
+        match field.name() {
+            Some("token") => token = field.text().await.map_err(|e| e.status())?,
+            Some("file") => {
+                // The client's name is shown and recorded, never used as a path.
+                name = field.file_name().unwrap_or("bao-cao.xlsx").to_string();
+                bytes = field.bytes().await.map_err(|e| e.status())?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok((token, name, bytes))
+}
+
+async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart) -> Response {
+    let Some((unit, session)) = session_unit(&state, &headers) else {
+        return Redirect::to("/").into_response();
+    };
+    let (token, name, bytes) = match read_upload(form).await {
+        Ok(upload) => upload,
+        Err(status) => return too_large_or(status, &state, &unit, &session),
+    };
+    if token != form_token(&state, &session) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let worker = Arc::clone(&state);
+    let file = name.clone();
+    let copy = bytes.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        intake_facts(&worker.plan, &file, copy, &Expect::default())
+    })
+    .await;
+    let Ok((facts, findings)) = read else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut body = findings_table(&name, &findings);
+    let own = facts.unit.as_deref() == Some(unit.as_str());
+    if !own {
+        body.push_str(&format!(
+            "<p class=\"bad\">Tệp này là báo cáo của đơn vị `{}`, không phải của `{}`; không gửi được.</p>",
+            esc(facts.unit.as_deref().unwrap_or("?")),
+            esc(&unit)
+        ));
+    } else {
+        let token = form_token(&state, &session);
+        let warning = if facts.errors > 0 {
+            "<p class=\"bad\">Tệp còn lỗi: nếu gửi, hồ sơ được lưu nhưng không được nhận. Hãy sửa rồi kiểm tra lại.</p>"
+        } else {
+            ""
+        };
+        body.push_str(&format!(
+            "{warning}<form class=\"box\" method=\"post\" action=\"/gui\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
+<p>Tệp <b>{}</b>, kỳ <b>{}</b>.</p><button class=\"main\">Gửi chính thức</button></form>",
+            esc(&name),
+            esc(facts.period.as_deref().unwrap_or("?"))
+        ));
+        state
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(session.clone(), (name, bytes));
+    }
+    unit_page(&state, &unit, &session, &body).into_response()
+}
+
+fn too_large_or(status: StatusCode, state: &AppState, unit: &str, session: &str) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let body = "<p class=\"bad\">Tệp quá lớn; giới hạn của máy chủ đã được vượt.</p>";
+        return (status, unit_page(state, unit, session, body)).into_response();
+    }
+    status.into_response()
+}
+
+fn findings_table(name: &str, findings: &[Finding]) -> String {
+    let shown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity != crate::finding::Severity::Info)
+        .collect();
+    if shown.is_empty() {
+        return format!("<p class=\"ok\">{}: không có vấn đề.</p>", esc(name));
+    }
+    let mut out = format!(
+        "<h2>Kết quả kiểm tra: {}</h2><table><tr><th>Mức độ</th><th>Mã lỗi</th><th>Trang</th><th>Ô</th><th>Nội dung</th></tr>",
+        esc(name)
+    );
+    for f in shown {
+        let class = if f.is_error() { "error" } else { "warning" };
+        out.push_str(&format!(
+            "<tr><td class=\"{class}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(severity_label(f.severity, Lang::Vi)),
+            esc(f.code.as_str()),
+            esc(f.sheet.as_deref().unwrap_or("")),
+            esc(f.cell.as_deref().unwrap_or("")),
+            esc(&message(f, Lang::Vi))
+        ));
+    }
+    out.push_str("</table>");
+    out
+}
+
+async fn send(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let Some((unit, session)) = session_unit(&state, &headers) else {
+        return Redirect::to("/").into_response();
+    };
+    if form.token != form_token(&state, &session) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let pending = state
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&session);
+    let Some((name, bytes)) = pending else {
+        return unit_page(
+            &state,
+            &unit,
+            &session,
+            "<p class=\"bad\">Hãy kiểm tra tệp trước khi gửi.</p>",
+        )
+        .into_response();
+    };
+    let worker = Arc::clone(&state);
+    let unit_code = unit.clone();
+    let filed =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<Option<crate::archive::Entry>> {
+            let (facts, _) = intake_facts(&worker.plan, &name, bytes.clone(), &Expect::default());
+            if facts.unit.as_deref() != Some(unit_code.as_str()) {
+                return Ok(None);
+            }
+            // The same archive and lock as `thidua intake`.
+            let mut archive = Archive::open(&worker.archive)?;
+            let received = chrono::Local::now().naive_local();
+            Ok(Some(archive.file(&name, &bytes, &facts, received, false)?))
+        })
+        .await;
+    let entry = match filed {
+        Ok(Ok(Some(entry))) => entry,
+        Ok(Ok(None)) => return StatusCode::FORBIDDEN.into_response(),
+        _ => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                unit_page(
+                    &state,
+                    &unit,
+                    &session,
+                    "<p class=\"bad\">Không lưu được hồ sơ; hãy thử lại.</p>",
+                ),
+            )
+                .into_response();
+        }
+    };
+    receipt(&state, &unit, &session, &entry).into_response()
+}
+
+fn receipt(state: &AppState, unit: &str, session: &str, e: &crate::archive::Entry) -> Html<String> {
+    let name = state.plan.unit(unit).map_or(unit, |u| u.name.as_str());
+    let verdict = match e.verdict {
+        Verdict::Accepted | Verdict::Recovered => "<p class=\"ok\">Đã nhận.</p>",
+        Verdict::Duplicate => {
+            "<p class=\"ok\">Tệp này đã được gửi trước đó (gửi trùng); không lưu thêm.</p>"
+        }
+        Verdict::Rejected => {
+            "<p class=\"bad\">Tệp có lỗi: đã lưu nhưng không được nhận. Hãy sửa và gửi lại.</p>"
+        }
+    };
+    let late = e
+        .late_days
+        .map(|d| format!("<tr><td>Trễ hạn</td><td>{d} ngày</td></tr>"))
+        .unwrap_or_default();
+    let body = format!(
+        "{verdict}<div class=\"receipt\"><h2>BIÊN NHẬN HỒ SƠ THI ĐUA</h2><table>\
+<tr><td>Đơn vị</td><td>{} — {}</td></tr><tr><td>Kế hoạch</td><td>{}</td></tr>\
+<tr><td>Kỳ báo cáo</td><td>{}</td></tr><tr><td>Tệp</td><td>{}</td></tr>\
+<tr><td>SHA-256</td><td><code>{}</code></td></tr><tr><td>Nhận lúc</td><td>{}</td></tr>{late}\
+<tr><td>Kết quả</td><td>{}</td></tr></table></div><p><a href=\"/\">Quay lại</a> — in trang này để lưu biên nhận.</p>",
+        esc(unit),
+        esc(name),
+        esc(&e.plan),
+        esc(&e.period),
+        esc(&e.original_name),
+        esc(&e.sha256),
+        e.received.format("%d/%m/%Y %H:%M"),
+        esc(crate::messages::verdict(e.verdict, Lang::Vi))
+    );
+    let token = form_token(state, session);
+    page(
+        state,
+        "Biên nhận",
+        &signed_in_header(unit, name, &token),
+        &body,
+    )
+}

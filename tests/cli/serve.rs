@@ -1,0 +1,297 @@
+//! `thidua serve` driven over HTTP: a server started on `127.0.0.1:0` per
+//! test, units signing in with the codes it printed, checking and sending
+//! workbooks, and everything the archive then holds.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::workdir::{Workdir, repo, sample_plan};
+
+/// A running server; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    codes: HashMap<String, String>,
+    archive: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(w: &Workdir, extra: &[&str]) -> Server {
+    let archive = w.path("kho");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("thidua"))
+        .env("LC_ALL", "C.UTF-8")
+        .arg("serve")
+        .arg("--plan")
+        .arg(sample_plan())
+        .arg("--archive")
+        .arg(&archive)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let mut codes = HashMap::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        if line.starts_with("  ") && parts.len() == 2 {
+            codes.insert(parts[0].to_string(), parts[1].to_string());
+            if codes.len() == 12 {
+                break;
+            }
+        }
+    }
+    Server {
+        child,
+        base,
+        codes,
+        archive,
+    }
+}
+
+/// A browser's session: its cookie and the last page's form token.
+struct Session<'s> {
+    server: &'s Server,
+    cookie: String,
+    agent: ureq::Agent,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().redirects(0).build()
+}
+
+/// The status and page of a response; a connection the server closed
+/// while the request was still being sent (an upload over the limit) is
+/// status 0.
+fn status_and_body(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
+    match r {
+        Ok(resp) => (resp.status(), resp.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, resp)) => (code, resp.into_string().unwrap_or_default()),
+        Err(ureq::Error::Transport(t)) => (0, t.to_string()),
+    }
+}
+
+fn sign_in<'s>(server: &'s Server, code: &str) -> Result<Session<'s>, u16> {
+    let agent = agent();
+    let r = agent
+        .post(&format!("{}/dang-nhap", server.base))
+        .send_form(&[("code", code)]);
+    match r {
+        Ok(resp) if resp.status() == 303 => {
+            let cookie = resp
+                .header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            assert!(resp.header("set-cookie").unwrap().contains("HttpOnly"));
+            assert!(
+                resp.header("set-cookie")
+                    .unwrap()
+                    .contains("SameSite=Strict")
+            );
+            Ok(Session {
+                server,
+                cookie,
+                agent,
+            })
+        }
+        Ok(resp) => Err(resp.status()),
+        Err(ureq::Error::Status(code, _)) => Err(code),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+impl Session<'_> {
+    fn get(&self, path: &str) -> (u16, String) {
+        status_and_body(
+            self.agent
+                .get(&format!("{}{path}", self.server.base))
+                .set("Cookie", &self.cookie)
+                .call(),
+        )
+    }
+
+    fn token(&self) -> String {
+        let (_, page) = self.get("/");
+        let at = page.find("name=\"token\" value=\"").unwrap() + "name=\"token\" value=\"".len();
+        page[at..at + 64].to_string()
+    }
+
+    fn check(&self, name: &str, bytes: &[u8], token: &str) -> (u16, String) {
+        let boundary = "thiduaTESTboundary";
+        let mut body = Vec::new();
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        status_and_body(
+            self.agent
+                .post(&format!("{}/kiem-tra", self.server.base))
+                .set("Cookie", &self.cookie)
+                .set(
+                    "Content-Type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                )
+                .send_bytes(&body),
+        )
+    }
+
+    fn send(&self, token: &str) -> (u16, String) {
+        status_and_body(
+            self.agent
+                .post(&format!("{}/gui", self.server.base))
+                .set("Cookie", &self.cookie)
+                .send_form(&[("token", token)]),
+        )
+    }
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(repo(&format!("samples/ktkt-2022/don-vi/{name}"))).unwrap()
+}
+
+fn ledger(archive: &Path) -> Vec<thidua::archive::Entry> {
+    thidua::archive::read_ledger(archive).unwrap_or_default()
+}
+
+#[test]
+fn a_unit_signs_in_checks_sends_and_gets_a_receipt() {
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    assert_eq!(server.codes.len(), 12, "every unit's code is told once");
+    // A wrong code: 403, nothing stored.
+    assert_eq!(sign_in(&server, "KHONGDUNG").err(), Some(403));
+    assert!(ledger(&server.archive).is_empty());
+    let session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = session.token();
+    let bytes = sample("SCT_NAM.xlsx");
+    let (code, page) = session.check("SCT_NAM.xlsx", &bytes, &token);
+    assert_eq!(code, 200);
+    assert!(page.contains("SCT_NAM.xlsx: không có vấn đề."), "{page}");
+    assert!(page.contains("Gửi chính thức"), "{page}");
+    let (code, receipt) = session.send(&token);
+    assert_eq!(code, 200);
+    let sha = thidua::archive::sha256_hex(&bytes);
+    assert!(receipt.contains("BIÊN NHẬN HỒ SƠ THI ĐUA"), "{receipt}");
+    assert!(
+        receipt.contains(&sha),
+        "the receipt names the bytes: {receipt}"
+    );
+    let entries = ledger(&server.archive);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].unit.as_str(), entries[0].sha256.as_str()),
+        ("SCT", sha.as_str())
+    );
+    let stored = std::fs::read(server.archive.join(&entries[0].stored_name)).unwrap();
+    assert_eq!(stored, bytes, "stored as sent");
+    // Sent again: a duplicate, stored once.
+    session.check("SCT_NAM.xlsx", &bytes, &token);
+    let (_, again) = session.send(&token);
+    assert!(again.contains("gửi trùng"), "{again}");
+    assert_eq!(ledger(&server.archive).len(), 2);
+    // The unit's page lists what it sent.
+    let (_, home) = session.get("/");
+    assert!(
+        home.contains("Hồ sơ đã gửi") && home.contains("SCT_NAM.xlsx"),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_unit_cannot_send_another_units_file_or_forge_a_form() {
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    let session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = session.token();
+    let (_, page) = session.check("SGTVT_NAM.xlsx", &sample("SGTVT_NAM.xlsx"), &token);
+    assert!(
+        page.contains("báo cáo của đơn vị `SGTVT`, không phải của `SCT`"),
+        "{page}"
+    );
+    // Its errors are shown at their cells, as text.
+    assert!(
+        page.contains("above-max") && page.contains("<td>I7</td>"),
+        "{page}"
+    );
+    let (_, refused) = session.send(&token);
+    assert!(
+        refused.contains("Hãy kiểm tra tệp trước khi gửi"),
+        "{refused}"
+    );
+    assert!(ledger(&server.archive).is_empty(), "nothing stored");
+    // A forged token is refused.
+    let (code, _) = session.check("SCT_NAM.xlsx", &sample("SCT_NAM.xlsx"), "00");
+    assert_eq!(code, 403);
+    let (code, _) = session.send("00");
+    assert_eq!(code, 403);
+    // Without a session nothing is sent.
+    let (code, _) = status_and_body(
+        agent()
+            .post(&format!("{}/gui", server.base))
+            .send_form(&[("token", &token)]),
+    );
+    assert_eq!(code, 303);
+    assert!(ledger(&server.archive).is_empty());
+}
+
+#[test]
+fn oversized_uploads_hostile_names_and_guessing_are_refused() {
+    let w = Workdir::new();
+    let server = start(&w, &["--max-upload", "1"]);
+    let session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = session.token();
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let (code, _) = session.check("lon.xlsx", &big, &token);
+    assert!(code == 413 || code == 0, "refused while streaming: {code}");
+    assert!(ledger(&server.archive).is_empty());
+    // A traversal name is shown, never used as a path.
+    let bytes = sample("SCT_NAM.xlsx");
+    let (code, page) = session.check("../../ngoai.xlsx", &bytes, &token);
+    assert_eq!(code, 200, "{page}");
+    session.send(&token);
+    let entries = ledger(&server.archive);
+    assert_eq!(entries.len(), 1);
+    assert!(
+        entries[0].stored_name.starts_with("ktkt-2022/nam/sct/"),
+        "{}",
+        entries[0].stored_name
+    );
+    assert!(!w.path("ngoai.xlsx").exists() && !server.archive.join("../ngoai.xlsx").exists());
+    // A damaged file gets its finding on the page; the server stays up.
+    let (code, page) = session.check("hong.xlsx", b"PK\x03\x04cut", &token);
+    assert_eq!(code, 200);
+    assert!(page.contains("corrupt-file"), "{page}");
+    // Guessing codes: ten wrong, then a pause.
+    for _ in 0..10 {
+        assert_eq!(sign_in(&server, "DOANBUA").err(), Some(403));
+    }
+    assert_eq!(sign_in(&server, &server.codes["SXD"]).err(), Some(429));
+}
