@@ -140,6 +140,33 @@ impl Digest {
     }
 }
 
+/// The stored files of the plan that count, read (a stored file that can
+/// no longer be read is left out of the progress), with their ledger index.
+pub fn read_counted(
+    plan: &Plan,
+    entries: &[Entry],
+    archive: &std::path::Path,
+) -> Vec<(usize, Submission)> {
+    let mut submissions = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if !(e.is_for(&plan.code) && e.counts()) {
+            continue;
+        }
+        let expect = crate::submission::Expect {
+            period: Some(&e.period),
+            name: Some(&e.unit),
+        };
+        // A stored file that can no longer be read is left out of the progress.
+        let (Some(sub), _) =
+            crate::submission::open(&e.path_in(archive), plan, &expect).into_parts()
+        else {
+            continue;
+        };
+        submissions.push((i, sub));
+    }
+    submissions
+}
+
 /// The last day of a `YYYY-MM` month.
 /// Why a month could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,6 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use super::{Status, load_valid_plan};
-use crate::archive::Entry;
 use crate::cli::DigestArgs;
 use crate::digest::{self, Inputs, Progress, SubmissionStatus};
 use crate::messages::Lang;
@@ -15,7 +14,6 @@ use crate::output::write_atomic;
 use crate::output::{self, Kind};
 use crate::plan::Plan;
 use crate::report::{digest as render, digest_text};
-use crate::submission::{self, Expect, Submission};
 
 pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
     let out = output::name_for(&args.out, Kind::Xlsx, lang)?;
@@ -48,7 +46,7 @@ pub fn run(args: &DigestArgs, lang: Lang) -> Result<Status> {
     }
     let month = month_of(&args.month, &plan, lang)?;
     let entries = crate::archive::read_ledger(&args.archive)?;
-    let submissions = read_counted(&plan, &entries, &args.archive);
+    let submissions = digest::read_counted(&plan, &entries, &args.archive);
     let inputs = Inputs {
         entries: &entries,
         submissions: &submissions,
@@ -96,28 +94,6 @@ fn month_of(text: &str, plan: &Plan, lang: Lang) -> Result<String> {
         );
     }
     Ok(month)
-}
-
-/// The stored files of the plan that count, read (a stored file that can
-/// no longer be read is left out of the progress), with their ledger index.
-fn read_counted(plan: &Plan, entries: &[Entry], archive: &Path) -> Vec<(usize, Submission)> {
-    let mut submissions = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        if !(e.is_for(&plan.code) && e.counts()) {
-            continue;
-        }
-        let expect = Expect {
-            period: Some(&e.period),
-            name: Some(&e.unit),
-        };
-        // A stored file that can no longer be read is left out of the progress.
-        let (Some(sub), _) = submission::open(&e.path_in(archive), plan, &expect).into_parts()
-        else {
-            continue;
-        };
-        submissions.push((i, sub));
-    }
-    submissions
 }
 
 /// The terminal's lines: the month, what is late or missing or at risk, the

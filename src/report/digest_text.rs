@@ -87,13 +87,23 @@ pub fn markdown(plan: &Plan, d: &Digest, lang: Lang) -> String {
 /// The digest as an HTML e-mail body: tables with inline styles (mail
 /// clients drop style sheets), text escaped.
 pub fn html(plan: &Plan, d: &Digest, lang: Lang) -> String {
-    const FONT: &str = "font-family:'Times New Roman',serif;font-size:12pt;color:#000";
-    const CELL: &str = "border:1px solid #999;padding:3px 6px;vertical-align:top";
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body style=\"{FONT}\">\n",
         lang.pick("vi", "en"),
         esc(&title(plan, d, lang))
     );
+    out.push_str(&html_body(plan, d, lang));
+    out.push_str("</body></html>\n");
+    out
+}
+
+const FONT: &str = "font-family:'Times New Roman',serif;font-size:12pt;color:#000";
+
+/// The digest's content as HTML, without the document around it (for a
+/// page that has its own).
+pub fn html_body(plan: &Plan, d: &Digest, lang: Lang) -> String {
+    const CELL: &str = "border:1px solid #999;padding:3px 6px;vertical-align:top";
+    let mut out = String::new();
     for block in blocks(plan, d, lang) {
         match block {
             Block::Title(t) => {
@@ -144,7 +154,6 @@ pub fn html(plan: &Plan, d: &Digest, lang: Lang) -> String {
             }
         }
     }
-    out.push_str("</body></html>\n");
     out
 }
 

@@ -122,6 +122,9 @@ fn router(state: Shared, max_upload: usize) -> Router {
         .route("/dang-xuat", post(sign_out))
         .route("/kiem-tra", post(check))
         .route("/gui", post(send))
+        .route("/khoi-truong", post(leader_sign_in))
+        .route("/tai/tong-hop.xlsx", get(download_consolidated))
+        .route("/tai/ban-tin.xlsx", get(download_digest))
         .layer(DefaultBodyLimit::max(max_upload))
         .with_state(state)
 }
@@ -175,8 +178,12 @@ fn signed_in_header(unit: &str, name: &str, token: &str) -> String {
     )
 }
 
+/// The leader's session names no unit.
+const LEADER: &str = "#khoi-truong";
+
 async fn home(State(state): State<Shared>, headers: HeaderMap) -> Response {
     match session_unit(&state, &headers) {
+        Some((who, session)) if who == LEADER => board(state, &session).await,
         Some((unit, session)) => unit_page(&state, &unit, &session, "").into_response(),
         None => sign_in_page(&state, "").into_response(),
     }
@@ -193,7 +200,11 @@ fn sign_in_page(state: &AppState, problem: &str) -> Html<String> {
 <label for=\"code\">Mã truy cập của đơn vị</label>\
 <input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" required>\
 <br><button class=\"main\">Đăng nhập</button></form>\
-<p>Kế hoạch {}: mỗi đơn vị có một mã truy cập do khối trưởng gửi.</p>",
+<p>Kế hoạch {}: mỗi đơn vị có một mã truy cập do khối trưởng gửi.</p>\
+<form class=\"box\" method=\"post\" action=\"/khoi-truong\">\
+<label for=\"password\">Khối trưởng: mật khẩu</label>\
+<input type=\"password\" id=\"password\" name=\"password\" required>\
+<br><button class=\"main\">Xem tình hình của khối</button></form>",
         esc(&state.plan.code)
     );
     page(state, "Kiểm tra và gửi báo cáo thi đua", "", &body)
@@ -210,34 +221,30 @@ async fn sign_in(
     Form(form): Form<SignIn>,
 ) -> Response {
     let ip = peer.ip();
-    {
-        let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((count, since)) = failures.get(&ip).copied() {
-            if since.elapsed() > LOCKOUT {
-                failures.remove(&ip);
-            } else if count >= MAX_FAILURES {
-                return (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    sign_in_page(
-                        &state,
-                        "Nhập sai mã quá nhiều lần; hãy thử lại sau 10 phút.",
-                    ),
-                )
-                    .into_response();
-            }
-        }
+    if locked_out(&state, ip) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            sign_in_page(
+                &state,
+                "Nhập sai mã quá nhiều lần; hãy thử lại sau 10 phút.",
+            ),
+        )
+            .into_response();
     }
     let Some(unit) = state.access.unit_of(&state.plan.code, &form.code) else {
-        let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = failures.entry(ip).or_insert((0, Instant::now()));
-        entry.0 += 1;
+        count_failure(&state, ip);
         return (
             StatusCode::FORBIDDEN,
             sign_in_page(&state, "Mã truy cập không đúng."),
         )
             .into_response();
     };
-    let payload = format!("{unit}~{}", now_seconds() + SESSION_SECONDS);
+    start_session(&state, &unit)
+}
+
+/// Redirects home with a new signed session for `who`.
+fn start_session(state: &AppState, who: &str) -> Response {
+    let payload = format!("{who}~{}", now_seconds() + SESSION_SECONDS);
     let value = format!("{payload}.{}", state.access.sign(&payload));
     let cookie = format!(
         "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
@@ -247,6 +254,203 @@ async fn sign_in(
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
+}
+
+/// True, and counted, when the address has tried too many wrong codes.
+fn locked_out(state: &AppState, ip: IpAddr) -> bool {
+    let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
+    match failures.get(&ip).copied() {
+        Some((_, since)) if since.elapsed() > LOCKOUT => {
+            failures.remove(&ip);
+            false
+        }
+        Some((count, _)) => count >= MAX_FAILURES,
+        None => false,
+    }
+}
+
+fn count_failure(state: &AppState, ip: IpAddr) {
+    let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
+    failures.entry(ip).or_insert((0, Instant::now())).0 += 1;
+}
+
+#[derive(Deserialize)]
+struct LeaderSignIn {
+    password: String,
+}
+
+async fn leader_sign_in(
+    State(state): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<LeaderSignIn>,
+) -> Response {
+    let ip = peer.ip();
+    if locked_out(&state, ip) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            sign_in_page(&state, "Nhập sai quá nhiều lần; hãy thử lại sau 10 phút."),
+        )
+            .into_response();
+    }
+    if !state.access.is_leader(&form.password) {
+        count_failure(&state, ip);
+        return (
+            StatusCode::FORBIDDEN,
+            sign_in_page(&state, "Mật khẩu không đúng."),
+        )
+            .into_response();
+    }
+    start_session(&state, LEADER)
+}
+
+/// The month the board shows: this month, within the plan's year.
+fn board_month(plan: &Plan) -> String {
+    let today = chrono::Local::now().date_naive();
+    let year = plan.year.unwrap_or(chrono::Datelike::year(&today));
+    let month = match chrono::Datelike::year(&today).cmp(&year) {
+        std::cmp::Ordering::Less => 1,
+        std::cmp::Ordering::Equal => chrono::Datelike::month(&today),
+        std::cmp::Ordering::Greater => 12,
+    };
+    format!("{year}-{month:02}")
+}
+
+/// The leader's board: the digest of the month from the archive as it is —
+/// who sent what and how late, indicators at risk, the provisional ranking —
+/// with the consolidated workbook and the digest to download.
+async fn board(state: Shared, session: &str) -> Response {
+    let worker = Arc::clone(&state);
+    let body = tokio::task::spawn_blocking(move || {
+        let entries = crate::archive::read_ledger(&worker.archive).unwrap_or_default();
+        let submissions = crate::digest::read_counted(&worker.plan, &entries, &worker.archive);
+        let inputs = crate::digest::Inputs {
+            entries: &entries,
+            submissions: &submissions,
+        };
+        crate::digest::build(&worker.plan, &inputs, &board_month(&worker.plan))
+            .map(|d| crate::report::digest_text::html_body(&worker.plan, &d, Lang::Vi))
+            .unwrap_or_default()
+    })
+    .await
+    .unwrap_or_default();
+    let token = form_token(&state, session);
+    let who = format!(
+        "<span>Khối trưởng</span><form method=\"post\" action=\"/dang-xuat\"><input type=\"hidden\" name=\"token\" value=\"{token}\"><button>Đăng xuất</button></form>"
+    );
+    let links = "<p><a href=\"/tai/tong-hop.xlsx\">Tải bảng tổng hợp (xlsx)</a> — <a href=\"/tai/ban-tin.xlsx\">Tải bản tin tháng (xlsx)</a></p>";
+    page(
+        &state,
+        "Tình hình của khối",
+        &who,
+        &format!("{links}{body}"),
+    )
+    .into_response()
+}
+
+fn is_leader(state: &AppState, headers: &HeaderMap) -> bool {
+    session_unit(state, headers).is_some_and(|(who, _)| who == LEADER)
+}
+
+fn attachment(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Runs `make` on a worker with a fresh temporary file and returns what it
+/// wrote there.
+async fn built(
+    make: impl FnOnce(&std::path::Path) -> anyhow::Result<()> + Send + 'static,
+) -> Option<Vec<u8>> {
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().ok()?;
+        let path = dir.path().join("out.xlsx");
+        make(&path).ok()?;
+        std::fs::read(&path).ok()
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+async fn download_consolidated(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if !is_leader(&state, &headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let worker = Arc::clone(&state);
+    match built(move |path| consolidate_archive(&worker, path)).await {
+        Some(bytes) => attachment("tong-hop.xlsx", bytes),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn download_digest(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if !is_leader(&state, &headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let worker = Arc::clone(&state);
+    let made = built(move |path| {
+        let entries = crate::archive::read_ledger(&worker.archive)?;
+        let submissions = crate::digest::read_counted(&worker.plan, &entries, &worker.archive);
+        let inputs = crate::digest::Inputs {
+            entries: &entries,
+            submissions: &submissions,
+        };
+        let d = crate::digest::build(&worker.plan, &inputs, &board_month(&worker.plan))
+            .ok_or_else(|| anyhow::anyhow!("no month"))?;
+        crate::report::digest::write(&worker.plan, &d, path)?;
+        Ok(())
+    })
+    .await;
+    match made {
+        Some(bytes) => attachment("ban-tin.xlsx", bytes),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The consolidated workbook of the plan's last period from the archive:
+/// its accepted files, and those refused for errors.
+fn consolidate_archive(state: &AppState, path: &std::path::Path) -> anyhow::Result<()> {
+    let plan = &state.plan;
+    let period = plan
+        .last_period()
+        .ok_or_else(|| anyhow::anyhow!("no period"))?;
+    let entries = crate::archive::read_ledger(&state.archive).unwrap_or_default();
+    let files: Vec<crate::bloc::ReadFile> = entries
+        .iter()
+        .filter(|e| e.is_for(&plan.code) && e.period == period.code)
+        .filter(|e| e.counts() || e.verdict == Verdict::Rejected)
+        .map(|e| {
+            let expect = Expect {
+                period: Some(&period.code),
+                name: Some(&e.unit),
+            };
+            let stored = e.path_in(&state.archive);
+            let (submission, findings) =
+                crate::submission::open(&stored, plan, &expect).into_parts();
+            crate::bloc::ReadFile {
+                file: stored.display().to_string(),
+                received: Some(e.received),
+                submission,
+                findings,
+                rejected: e.verdict == Verdict::Rejected,
+            }
+        })
+        .collect();
+    let result = crate::bloc::consolidate(plan, period, &files, &[]);
+    crate::report::consolidated::write(plan, &result, path)?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -337,7 +541,8 @@ async fn read_upload(mut form: Multipart) -> Result<(String, String, Vec<u8>), S
 }
 
 async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart) -> Response {
-    let Some((unit, session)) = session_unit(&state, &headers) else {
+    let Some((unit, session)) = session_unit(&state, &headers).filter(|(who, _)| who != LEADER)
+    else {
         return Redirect::to("/").into_response();
     };
     let (token, name, bytes) = match read_upload(form).await {
@@ -427,7 +632,8 @@ async fn send(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    let Some((unit, session)) = session_unit(&state, &headers) else {
+    let Some((unit, session)) = session_unit(&state, &headers).filter(|(who, _)| who != LEADER)
+    else {
         return Redirect::to("/").into_response();
     };
     if form.token != form_token(&state, &session) {

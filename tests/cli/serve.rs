@@ -14,6 +14,7 @@ struct Server {
     child: Child,
     base: String,
     codes: HashMap<String, String>,
+    leader: String,
     archive: PathBuf,
 }
 
@@ -48,8 +49,12 @@ fn start(w: &Workdir, extra: &[&str]) -> Server {
         .trim_end_matches('/')
         .to_string();
     let mut codes = HashMap::new();
+    let mut leader = String::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
+        if let Some(p) = line.strip_prefix("Mật khẩu khối trưởng: ") {
+            leader = p.trim().to_string();
+        }
         let parts: Vec<&str> = line.split_whitespace().collect();
         if line.starts_with("  ") && parts.len() == 2 {
             codes.insert(parts[0].to_string(), parts[1].to_string());
@@ -62,6 +67,7 @@ fn start(w: &Workdir, extra: &[&str]) -> Server {
         child,
         base,
         codes,
+        leader,
         archive,
     }
 }
@@ -294,4 +300,100 @@ fn oversized_uploads_hostile_names_and_guessing_are_refused() {
         assert_eq!(sign_in(&server, "DOANBUA").err(), Some(403));
     }
     assert_eq!(sign_in(&server, &server.codes["SXD"]).err(), Some(429));
+}
+
+fn leader_sign_in<'s>(server: &'s Server, password: &str) -> Result<Session<'s>, u16> {
+    let agent = agent();
+    match agent
+        .post(&format!("{}/khoi-truong", server.base))
+        .send_form(&[("password", password)])
+    {
+        Ok(resp) if resp.status() == 303 => {
+            let cookie = resp
+                .header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            Ok(Session {
+                server,
+                cookie,
+                agent,
+            })
+        }
+        Ok(resp) => Err(resp.status()),
+        Err(ureq::Error::Status(code, _)) => Err(code),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn download(session: &Session, path: &str) -> (u16, Vec<u8>) {
+    match session
+        .agent
+        .get(&format!("{}{path}", session.server.base))
+        .set("Cookie", &session.cookie)
+        .call()
+    {
+        Ok(resp) => {
+            let status = resp.status();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).unwrap();
+            (status, bytes)
+        }
+        Err(ureq::Error::Status(code, _)) => (code, Vec::new()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn the_leader_sees_the_board_and_downloads_the_workbooks() {
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    assert!(!server.leader.is_empty(), "the password is told once");
+    // Two units send (one clean, one with errors).
+    for (unit, file) in [("SCT", "SCT_NAM.xlsx"), ("SGTVT", "SGTVT_NAM.xlsx")] {
+        let s = sign_in(&server, &server.codes[unit]).unwrap();
+        let token = s.token();
+        s.check(file, &sample(file), &token);
+        s.send(&token);
+    }
+    assert_eq!(ledger(&server.archive).len(), 2);
+    assert_eq!(leader_sign_in(&server, "SAI-MAT-KHAU").err(), Some(403));
+    let leader = leader_sign_in(&server, &server.leader).unwrap();
+    let (code, board) = leader.get("/");
+    assert_eq!(code, 200);
+    assert!(board.contains("Tình hình của khối"), "{board}");
+    assert!(
+        board.contains("Sở Công Thương") && board.contains("Nộp báo cáo"),
+        "{board}"
+    );
+    let (code, bytes) = download(&leader, "/tai/tong-hop.xlsx");
+    assert_eq!(code, 200);
+    std::fs::write(w.path("th.xlsx"), &bytes).unwrap();
+    let book = thidua::workbook::open(&w.path("th.xlsx")).unwrap();
+    let ranking = book
+        .sheet(&["Xếp hạng"])
+        .expect("the consolidated workbook");
+    let all: String = (0..20)
+        .map(|r| ranking.text(r, 1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(all.contains("SCT") && all.contains("SGTVT"), "{all}");
+    let (code, bytes) = download(&leader, "/tai/ban-tin.xlsx");
+    assert_eq!(code, 200);
+    assert!(bytes.starts_with(b"PK"));
+    // A unit cannot download, and the leader cannot send.
+    let unit = sign_in(&server, &server.codes["SXD"]).unwrap();
+    assert_eq!(download(&unit, "/tai/tong-hop.xlsx").0, 403);
+    let (code, _) = leader.send(&leader.token_of_board());
+    assert_eq!(code, 303);
+}
+
+impl Session<'_> {
+    fn token_of_board(&self) -> String {
+        let (_, page) = self.get("/");
+        let at = page.find("name=\"token\" value=\"").unwrap() + "name=\"token\" value=\"".len();
+        page[at..at + 64].to_string()
+    }
 }
