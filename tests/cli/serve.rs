@@ -397,3 +397,67 @@ impl Session<'_> {
         page[at..at + 64].to_string()
     }
 }
+
+/// Twelve units sending at once, then one unit sending 200 times in a row:
+/// every send is in the ledger, every stored file intact, none overwritten.
+#[test]
+fn concurrent_and_repeated_sends_lose_nothing() {
+    let w = Workdir::new();
+    let (code, _, err) = crate::workdir::run(
+        w.thidua()
+            .args(["template", "--plan"])
+            .arg(sample_plan())
+            .args(["-o", "mau"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    let server = start(&w, &[]);
+    let units: Vec<String> = server.codes.keys().cloned().collect();
+    std::thread::scope(|scope| {
+        for unit in &units {
+            let server = &server;
+            let path = w.path(&format!("mau/{unit}_NAM.xlsx"));
+            scope.spawn(move || {
+                let s = sign_in(server, &server.codes[unit]).unwrap();
+                let token = s.token();
+                let (code, _) = s.check(
+                    &format!("{unit}_NAM.xlsx"),
+                    &std::fs::read(&path).unwrap(),
+                    &token,
+                );
+                assert_eq!(code, 200, "{unit}");
+                let (code, receipt) = s.send(&token);
+                assert_eq!(code, 200, "{unit}");
+                assert!(receipt.contains("BIÊN NHẬN"), "{unit}: {receipt}");
+            });
+        }
+    });
+    let entries = ledger(&server.archive);
+    assert_eq!(entries.len(), 12, "every unit's send is in the ledger");
+    for e in &entries {
+        let stored = std::fs::read(server.archive.join(&e.stored_name)).unwrap();
+        assert_eq!(
+            thidua::archive::sha256_hex(&stored),
+            e.sha256,
+            "{}",
+            e.stored_name
+        );
+    }
+    // 200 sends in a row of changing files by one unit.
+    let s = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = s.token();
+    let base = std::fs::read(w.path("mau/SCT_NAM.xlsx")).unwrap();
+    for i in 0..200u32 {
+        // The same workbook with a different trailing comment in the zip: new bytes each time.
+        let mut bytes = base.clone();
+        bytes.extend_from_slice(&i.to_le_bytes());
+        let (code, _) = s.check("SCT_NAM.xlsx", &bytes, &token);
+        assert_eq!(code, 200);
+        let (code, _) = s.send(&token);
+        assert_eq!(code, 200, "send {i}");
+    }
+    let entries = ledger(&server.archive);
+    assert_eq!(entries.len(), 212);
+    let stored: std::collections::HashSet<&str> =
+        entries.iter().map(|e| e.stored_name.as_str()).collect();
+    assert_eq!(stored.len(), 212, "no stored file overwritten");
+}
