@@ -44,6 +44,9 @@ pub enum Command {
     /// Serve the pages where units check and send their workbook (phục vụ).
     #[command(alias = "phuc-vu")]
     Serve(ServeArgs),
+    /// List the units' access codes to the server, or renew them (mã truy cập).
+    #[command(alias = "ma-truy-cap")]
+    Access(AccessArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +90,10 @@ pub struct TemplateArgs {
     /// Replace existing files.
     #[arg(long)]
     pub force: bool,
+    /// The archive `thidua serve` uses: each workbook tells its unit a new
+    /// access code (the unit's old code stops working).
+    #[arg(long)]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -194,4 +201,17 @@ pub struct ServeArgs {
     /// Largest upload, in MiB.
     #[arg(long, default_value_t = 20)]
     pub max_upload: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// The plan workbook.
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// The archive `thidua serve` uses.
+    #[arg(long)]
+    pub archive: PathBuf,
+    /// Units (codes) to give a new access code; the old one stops working.
+    #[arg(long = "renew")]
+    pub renew: Vec<String>,
 }

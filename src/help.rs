@@ -238,6 +238,7 @@ fn about(command: &str) -> Option<&'static str> {
         "digest" => "Bản tin tháng từ kho hồ sơ",
         "consolidate" => "Chấm điểm, áp dụng thẩm định, xếp hạng và ghi bảng tổng hợp",
         "serve" => "Phục vụ trang web để các đơn vị kiểm tra và gửi bảng tính",
+        "access" => "Xem đơn vị nào đã có mã truy cập trang web, hoặc cấp mã mới",
         _ => return None,
     })
 }
@@ -283,6 +284,11 @@ fn arg_help(command: &str, arg: &str) -> Option<&'static str> {
         ("digest", "out") => "Bản tin sẽ ghi (.xlsx)",
         ("digest", "markdown") => "Ghi thêm bản tin dạng Markdown (.md)",
         ("digest", "html") => "Ghi thêm bản tin dạng HTML (.html) để dán vào thư điện tử",
+        ("access", "archive") => "Thư mục kho hồ sơ mà lệnh phục vụ dùng",
+        ("access", "renew") => "Cấp mã truy cập mới cho đơn vị này (mã cũ hết hiệu lực)",
+        ("template", "archive") => {
+            "Kho hồ sơ của lệnh phục vụ: mỗi bảng tính ghi mã truy cập mới của đơn vị (mã cũ hết hiệu lực)"
+        }
         ("serve", "archive") => "Thư mục kho hồ sơ, dùng chung với lệnh nhận (tạo nếu chưa có)",
         ("serve", "listen") => {
             "Địa chỉ lắng nghe (mặc định 127.0.0.1:8080, chỉ máy này; dùng sau máy chủ ủy quyền có TLS cho mạng cơ quan)"

@@ -2,6 +2,7 @@
 //! logic lives in the library modules. Shared set-up (loading the plan,
 //! finding input files) is here so no command repeats it.
 
+mod access;
 mod check;
 mod consolidate;
 mod digest;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Intake(args) => intake::run(&args, lang),
         Command::Digest(args) => digest::run(&args, lang),
         Command::Serve(args) => serve::run(&args, lang),
+        Command::Access(args) => access::run(&args, lang),
     }
 }
 

@@ -95,6 +95,13 @@ pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
                 println!("  {unit:<10} {code}");
             }
         }
+        println!(
+            "{}",
+            lang.pick(
+                "Đang chờ các đơn vị (Ctrl+C để dừng).",
+                "Waiting for the units (Ctrl+C to stop)."
+            )
+        );
         use std::io::Write;
         std::io::stdout().flush()?;
         let state = Arc::new(AppState {

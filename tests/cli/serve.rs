@@ -58,9 +58,9 @@ fn start(w: &Workdir, extra: &[&str]) -> Server {
         let parts: Vec<&str> = line.split_whitespace().collect();
         if line.starts_with("  ") && parts.len() == 2 {
             codes.insert(parts[0].to_string(), parts[1].to_string());
-            if codes.len() == 12 {
-                break;
-            }
+        }
+        if line.contains("Ctrl+C") {
+            break;
         }
     }
     Server {
@@ -460,4 +460,67 @@ fn concurrent_and_repeated_sends_lose_nothing() {
     let stored: std::collections::HashSet<&str> =
         entries.iter().map(|e| e.stored_name.as_str()).collect();
     assert_eq!(stored.len(), 212, "no stored file overwritten");
+}
+
+/// A template made with the server's archive tells its unit a code that
+/// opens the server; `thidua access` renews a code and the old one stops.
+#[test]
+fn templates_tell_codes_and_codes_can_be_renewed() {
+    let w = Workdir::new();
+    let plan = sample_plan().display().to_string();
+    let (code, out, err) = crate::workdir::run(w.thidua().args([
+        "template",
+        "--plan",
+        &plan,
+        "-o",
+        "mau",
+        "--unit",
+        "SCT",
+        "--archive",
+        "kho",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Mật khẩu khối trưởng:"),
+        "the first use tells the password: {out}"
+    );
+    let book = thidua::workbook::open(&w.path("mau/SCT_NAM.xlsx")).unwrap();
+    let info = book.sheet(&["Thông tin"]).unwrap();
+    let line = info.text(11, 0);
+    let told = line
+        .split(": ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let server = start(&w, &[]);
+    assert!(
+        sign_in(&server, &told).is_ok(),
+        "the template's code opens the server"
+    );
+    // The template still checks as before: the code line is not a finding.
+    let (_, checked, _) = crate::workdir::run(w.thidua().args(["check", "--plan", &plan, "mau"]));
+    assert!(!checked.contains("Mã truy cập"), "{checked}");
+    // Renewed: the new code works, the old does not.
+    let (code, out, _) = crate::workdir::run(w.thidua().args([
+        "access",
+        "--plan",
+        &plan,
+        "--archive",
+        "kho",
+        "--renew",
+        "SCT",
+    ]));
+    assert_eq!(code, 0);
+    let new = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("SCT "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap()
+        .to_string();
+    assert_ne!(new, told);
+    drop(server);
+    let server = start(&w, &[]);
+    assert_eq!(sign_in(&server, &told).err(), Some(403));
+    assert!(sign_in(&server, &new).is_ok());
 }

@@ -100,6 +100,20 @@ pub trait Fill {
     fn protected(&self) -> bool {
         true
     }
+    /// The unit's access code to the bloc's server (`thidua serve`), told on
+    /// the `Thông tin` sheet.
+    fn access_code(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A template that tells its unit's access code.
+pub struct WithAccessCode<'a>(pub &'a str);
+
+impl Fill for WithAccessCode<'_> {
+    fn access_code(&self) -> Option<&str> {
+        Some(self.0)
+    }
 }
 
 /// The template as the product writes it: nothing filled in.
@@ -286,6 +300,16 @@ fn write_info(
         ),
         &styles.plain,
     )?;
+    if let Some(code) = fill.access_code() {
+        ws.write_string_with_format(
+            11,
+            0,
+            format!(
+                "Mã truy cập để kiểm tra và gửi báo cáo qua trang web của khối: {code} (giữ riêng trong đơn vị)"
+            ),
+            &styles.plain,
+        )?;
+    }
     print_setup(ws, None);
     protect(ws, fill);
     Ok(())
