@@ -58,6 +58,8 @@ struct AppState {
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     /// A checked file per session, waiting to be sent: name and bytes.
     pending: Mutex<HashMap<String, (String, Vec<u8>)>>,
+    /// The annotated copy of the last checked file, per session.
+    annotated: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 type Shared = Arc<AppState>;
@@ -110,6 +112,7 @@ pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
             access,
             failures: Mutex::default(),
             pending: Mutex::default(),
+            annotated: Mutex::default(),
         });
         let app = router(state, config.max_upload);
         axum::serve(
@@ -130,6 +133,7 @@ fn router(state: Shared, max_upload: usize) -> Router {
         .route("/kiem-tra", post(check))
         .route("/gui", post(send))
         .route("/khoi-truong", post(leader_sign_in))
+        .route("/ban-danh-dau.xlsx", get(download_annotated))
         .route("/tai/tong-hop.xlsx", get(download_consolidated))
         .route("/tai/ban-tin.xlsx", get(download_digest))
         .layer(DefaultBodyLimit::max(max_upload))
@@ -562,14 +566,33 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
     let worker = Arc::clone(&state);
     let file = name.clone();
     let copy = bytes.clone();
-    let read = tokio::task::spawn_blocking(move || {
-        intake_facts(&worker.plan, &file, copy, &Expect::default())
-    })
-    .await;
-    let Ok((facts, findings)) = read else {
+    let read = tokio::task::spawn_blocking(move || checked(&worker.plan, &file, copy)).await;
+    let Ok(Checked {
+        facts,
+        findings,
+        sheet,
+        annotated,
+    }) = read
+    else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    if let Some(bytes) = annotated {
+        state
+            .annotated
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(session.clone(), bytes);
+    }
     let mut body = findings_table(&name, &findings);
+    if !findings
+        .iter()
+        .all(|f| f.severity == crate::finding::Severity::Info)
+    {
+        body.push_str(
+            "<p><a href=\"/ban-danh-dau.xlsx\">Tải bản sao có đánh dấu các ô có vấn đề</a></p>",
+        );
+    }
+    body.push_str(&sheet);
     let own = facts.unit.as_deref() == Some(unit.as_str());
     if !own {
         body.push_str(&format!(
@@ -599,6 +622,116 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
     unit_page(&state, &unit, &session, &body).into_response()
 }
 
+/// What checking an upload tells: the ledger's facts, the findings, the
+/// score sheet as HTML with the problem cells marked, and the annotated
+/// copy (for a file that could be read).
+struct Checked {
+    facts: crate::archive::Facts,
+    findings: Vec<Finding>,
+    sheet: String,
+    annotated: Option<Vec<u8>>,
+}
+
+fn checked(plan: &Plan, file: &str, bytes: Vec<u8>) -> Checked {
+    let (facts, findings) = intake_facts(plan, file, bytes.clone(), &Expect::default());
+    let opened = crate::submission::open_bytes(bytes.clone(), file, plan, &Expect::default());
+    let (sheet, annotated) = match &opened {
+        crate::submission::Opened::Read {
+            book, submission, ..
+        } => {
+            let sheet = submission
+                .score_sheet
+                .as_deref()
+                .and_then(|name| book.sheet(&[name]))
+                .map(|s| sheet_html(s, &findings))
+                .unwrap_or_default();
+            let annotated = tempfile::tempdir().ok().and_then(|dir| {
+                let source = dir.path().join("nguon.xlsx");
+                let out = dir.path().join("ban-danh-dau.xlsx");
+                std::fs::write(&source, &bytes).ok()?;
+                crate::report::annotate::write(book, &source, &findings, Lang::Vi, &out, true)
+                    .ok()?;
+                std::fs::read(&out).ok()
+            });
+            (sheet, annotated)
+        }
+        _ => (String::new(), None),
+    };
+    Checked {
+        facts,
+        findings,
+        sheet,
+        annotated,
+    }
+}
+
+/// The score sheet as the unit laid it out (its first 200 rows and 14
+/// columns), each problem cell marked and reachable from its finding.
+fn sheet_html(sheet: &crate::workbook::Sheet, findings: &[Finding]) -> String {
+    let mut marks: HashMap<(u32, u32), bool> = HashMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.sheet.as_deref() == Some(sheet.name.as_str()))
+    {
+        if let Some(pos) = f.cell.as_deref().and_then(crate::finding::parse_a1) {
+            let error = marks.get(&pos).copied().unwrap_or(false) || f.is_error();
+            if f.severity != crate::finding::Severity::Info {
+                marks.insert(pos, error);
+            }
+        }
+    }
+    let last_row = sheet.last_row().unwrap_or(0).min(199);
+    let last_col = sheet
+        .cells()
+        .map(|((_, c), _)| c)
+        .max()
+        .unwrap_or(0)
+        .min(13);
+    let mut out = format!(
+        "<h2>Trang `{}`</h2><div class=\"sheet\"><table><tr><th></th>",
+        esc(&sheet.name)
+    );
+    for c in 0..=last_col {
+        out.push_str(&format!("<th>{}</th>", crate::finding::column_name(c)));
+    }
+    out.push_str("</tr>");
+    for r in 0..=last_row {
+        out.push_str(&format!("<tr><th>{}</th>", r + 1));
+        for c in 0..=last_col {
+            let text = esc(&sheet.text(r, c));
+            match marks.get(&(r, c)) {
+                Some(error) => {
+                    let class = if *error { "error" } else { "warning" };
+                    out.push_str(&format!(
+                        "<td class=\"{class}\" id=\"o-{}\">{text}</td>",
+                        crate::finding::a1(r, c)
+                    ));
+                }
+                None => out.push_str(&format!("<td>{text}</td>")),
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table></div>");
+    out
+}
+
+async fn download_annotated(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let Some((_, session)) = session_unit(&state, &headers) else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let bytes = state
+        .annotated
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&session)
+        .cloned();
+    match bytes {
+        Some(bytes) => attachment("ban-danh-dau.xlsx", bytes),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 fn too_large_or(status: StatusCode, state: &AppState, unit: &str, session: &str) -> Response {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         let body = "<p class=\"bad\">Tệp quá lớn; giới hạn của máy chủ đã được vượt.</p>";
@@ -626,7 +759,10 @@ fn findings_table(name: &str, findings: &[Finding]) -> String {
             esc(severity_label(f.severity, Lang::Vi)),
             esc(f.code.as_str()),
             esc(f.sheet.as_deref().unwrap_or("")),
-            esc(f.cell.as_deref().unwrap_or("")),
+            match &f.cell {
+                Some(c) => format!("<a href=\"#o-{}\">{}</a>", esc(c), esc(c)),
+                None => String::new(),
+            },
             esc(&message(f, Lang::Vi))
         ));
     }

@@ -242,11 +242,22 @@ fn a_unit_cannot_send_another_units_file_or_forge_a_form() {
         page.contains("báo cáo của đơn vị `SGTVT`, không phải của `SCT`"),
         "{page}"
     );
-    // Its errors are shown at their cells, as text.
+    // Its errors are shown at their cells, linked to the cell, which is
+    // marked in the score sheet shown below.
     assert!(
-        page.contains("above-max") && page.contains("<td>I7</td>"),
+        page.contains("above-max") && page.contains("<a href=\"#o-I7\">I7</a>"),
         "{page}"
     );
+    assert!(
+        page.contains("<td class=\"error\" id=\"o-I7\">12</td>"),
+        "{page}"
+    );
+    // The annotated copy downloads, opening on its `Lỗi` sheet.
+    let (code, bytes) = download(&session, "/ban-danh-dau.xlsx");
+    assert_eq!(code, 200);
+    std::fs::write(w.path("danh-dau.xlsx"), &bytes).unwrap();
+    let book = thidua::workbook::open(&w.path("danh-dau.xlsx")).unwrap();
+    assert_eq!(book.sheets.last().unwrap().name, "Lỗi");
     let (_, refused) = session.send(&token);
     assert!(
         refused.contains("Hãy kiểm tra tệp trước khi gửi"),
@@ -278,6 +289,9 @@ fn oversized_uploads_hostile_names_and_guessing_are_refused() {
     let (code, _) = session.check("lon.xlsx", &big, &token);
     assert!(code == 413 || code == 0, "refused while streaming: {code}");
     assert!(ledger(&server.archive).is_empty());
+    // The server closed that connection; the browser opens a new one.
+    let session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = session.token();
     // A traversal name is shown, never used as a path.
     let bytes = sample("SCT_NAM.xlsx");
     let (code, page) = session.check("../../ngoai.xlsx", &bytes, &token);
@@ -523,4 +537,40 @@ fn templates_tell_codes_and_codes_can_be_renewed() {
     let server = start(&w, &[]);
     assert_eq!(sign_in(&server, &told).err(), Some(403));
     assert!(sign_in(&server, &new).is_ok());
+}
+
+/// Text from a workbook is shown as text: a cell holding a script stays
+/// inert on the page.
+#[test]
+fn cell_text_is_escaped_on_the_page() {
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    let session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = session.token();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let info = wb.add_worksheet();
+    info.set_name("Thông tin").unwrap();
+    info.write_string(0, 0, "Mã đơn vị").unwrap();
+    info.write_string(0, 1, "SCT").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("Tự chấm điểm").unwrap();
+    for (c, h) in ["Mã", "Nội dung", "Kết quả thực hiện", "Điểm tự chấm"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "1.1").unwrap();
+    ws.write_string(1, 1, "<script>alert('x')</script>")
+        .unwrap();
+    ws.write_string(1, 2, "<img src=x onerror=alert(1)>")
+        .unwrap();
+    ws.write_number(1, 3, 20.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let (code, page) = session.check("<b>ten</b>.xlsx", &bytes, &token);
+    assert_eq!(code, 200);
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(page.contains("&lt;script&gt;"), "{page}");
+    assert!(!page.contains("<b>ten</b>"), "the file name is text too");
 }
