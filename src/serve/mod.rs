@@ -698,7 +698,20 @@ fn sheet_html(sheet: &crate::workbook::Sheet, findings: &[Finding]) -> String {
     for r in 0..=last_row {
         out.push_str(&format!("<tr><th>{}</th>", r + 1));
         for c in 0..=last_col {
-            let text = esc(&sheet.text(r, c));
+            // A percentage cell shows as the unit sees it in Excel: 84%.
+            let shown = match sheet.cell(r, c) {
+                Some(cell) if cell.percent => match cell.value {
+                    crate::workbook::Value::Number(n) => {
+                        format!(
+                            "{}%",
+                            crate::text::number::format_vi(crate::score::round2(n * 100.0))
+                        )
+                    }
+                    _ => sheet.text(r, c),
+                },
+                _ => sheet.text(r, c),
+            };
+            let text = esc(&shown);
             match marks.get(&(r, c)) {
                 Some(error) => {
                     let class = if *error { "error" } else { "warning" };
