@@ -26,12 +26,16 @@ impl Drop for Server {
 }
 
 fn start(w: &Workdir, extra: &[&str]) -> Server {
+    start_with(w, &sample_plan(), extra)
+}
+
+fn start_with(w: &Workdir, plan: &Path, extra: &[&str]) -> Server {
     let archive = w.path("kho");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("thidua"))
         .env("LC_ALL", "C.UTF-8")
         .arg("serve")
         .arg("--plan")
-        .arg(sample_plan())
+        .arg(plan)
         .arg("--archive")
         .arg(&archive)
         .args(["--listen", "127.0.0.1:0"])
@@ -573,4 +577,24 @@ fn cell_text_is_escaped_on_the_page() {
     assert!(!page.contains("<img src=x"), "{page}");
     assert!(page.contains("&lt;script&gt;"), "{page}");
     assert!(!page.contains("<b>ten</b>"), "the file name is text too");
+}
+
+/// A unit whose name in the plan holds markup: its pages show it as text.
+#[test]
+fn a_unit_name_with_markup_stays_text() {
+    use thidua::report::plan_book::{self, t};
+    let w = Workdir::new();
+    let mut draft = plan_book::example();
+    draft.units[0][1] = t("<script>alert('x')</script> Sở Công Thương");
+    let plan = w.path("kh.xlsx");
+    plan_book::write(&draft, &plan, false, false).unwrap();
+    let server = start_with(&w, &plan, &[]);
+    let session = sign_in(&server, &server.codes["DV01"]).unwrap();
+    let (code, page) = session.get("/");
+    assert_eq!(code, 200);
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Sở Công Thương"),
+        "{page}"
+    );
 }
