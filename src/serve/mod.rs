@@ -35,6 +35,7 @@ use access::Access;
 const PAGE: &str = include_str!("../../templates/page.html");
 const STYLE: &str = include_str!("../../templates/style.css");
 const SESSION_COOKIE: &str = "thidua_phien";
+const LANG_COOKIE: &str = "thidua_ngon_ngu";
 /// A session lasts a working day.
 const SESSION_SECONDS: u64 = 10 * 3600;
 /// Wrong codes allowed per address in [`LOCKOUT`].
@@ -128,6 +129,8 @@ fn router(state: Shared, max_upload: usize) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/style.css", get(style))
+        .route("/en", get(choose_english))
+        .route("/vi", get(choose_vietnamese))
         .route("/dang-nhap", post(sign_in))
         .route("/dang-xuat", post(sign_out))
         .route("/kiem-tra", post(check))
@@ -161,6 +164,41 @@ fn session_unit(state: &AppState, headers: &HeaderMap) -> Option<(String, String
     (now_seconds() < expires).then(|| (unit.to_string(), value.to_string()))
 }
 
+/// The page language a browser chose (`/en`, `/vi`), Vietnamese by default.
+fn page_lang(headers: &HeaderMap) -> Lang {
+    let chosen = headers
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| {
+            c.split(';')
+                .filter_map(|p| p.trim().split_once('='))
+                .find(|(name, _)| *name == LANG_COOKIE)
+                .map(|(_, v)| v == "en")
+        });
+    if chosen == Some(true) {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+async fn choose_english() -> Response {
+    choose_language("en")
+}
+
+async fn choose_vietnamese() -> Response {
+    choose_language("vi")
+}
+
+fn choose_language(code: &str) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    let cookie = format!("{LANG_COOKIE}={code}; SameSite=Strict; Path=/; Max-Age=31536000");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
 /// The form token of a session: its signature under another purpose.
 fn form_token(state: &AppState, session: &str) -> String {
     state.access.sign(&format!("form|{session}"))
@@ -172,20 +210,26 @@ fn now_seconds() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-fn page(state: &AppState, title: &str, who: &str, body: &str) -> Html<String> {
+fn page(state: &AppState, lang: Lang, title: &str, who: &str, body: &str) -> Html<String> {
+    let switch = match lang {
+        Lang::Vi => "<a class=\"lang\" href=\"/en\">English</a>",
+        Lang::En => "<a class=\"lang\" href=\"/vi\">Tiếng Việt</a>",
+    };
     Html(
-        PAGE.replace("{{title}}", &esc(title))
+        PAGE.replace("{{lang}}", lang.pick("vi", "en"))
+            .replace("{{title}}", &esc(title))
             .replace("{{bloc}}", &esc(&state.plan.bloc))
-            .replace("{{who}}", who)
+            .replace("{{who}}", &format!("{switch} {who}"))
             .replace("{{body}}", body),
     )
 }
 
-fn signed_in_header(unit: &str, name: &str, token: &str) -> String {
+fn signed_in_header(lang: Lang, unit: &str, name: &str, token: &str) -> String {
     format!(
-        "<span>{} — {}</span><form method=\"post\" action=\"/dang-xuat\"><input type=\"hidden\" name=\"token\" value=\"{token}\"><button>Đăng xuất</button></form>",
+        "<span>{} — {}</span><form method=\"post\" action=\"/dang-xuat\"><input type=\"hidden\" name=\"token\" value=\"{token}\"><button>{}</button></form>",
         esc(unit),
-        esc(name)
+        esc(name),
+        lang.pick("Đăng xuất", "Sign out")
     )
 }
 
@@ -193,14 +237,15 @@ fn signed_in_header(unit: &str, name: &str, token: &str) -> String {
 const LEADER: &str = "#khoi-truong";
 
 async fn home(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let lang = page_lang(&headers);
     match session_unit(&state, &headers) {
-        Some((who, session)) if who == LEADER => board(state, &session).await,
-        Some((unit, session)) => unit_page(&state, &unit, &session, "").into_response(),
-        None => sign_in_page(&state, "").into_response(),
+        Some((who, session)) if who == LEADER => board(state, lang, &session).await,
+        Some((unit, session)) => unit_page(&state, lang, &unit, &session, "").into_response(),
+        None => sign_in_page(&state, lang, "").into_response(),
     }
 }
 
-fn sign_in_page(state: &AppState, problem: &str) -> Html<String> {
+fn sign_in_page(state: &AppState, lang: Lang, problem: &str) -> Html<String> {
     let problem = if problem.is_empty() {
         String::new()
     } else {
@@ -208,17 +253,30 @@ fn sign_in_page(state: &AppState, problem: &str) -> Html<String> {
     };
     let body = format!(
         "{problem}<form class=\"box\" method=\"post\" action=\"/dang-nhap\">\
-<label for=\"code\">Mã truy cập của đơn vị</label>\
+<label for=\"code\">{}</label>\
 <input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" required>\
-<br><button class=\"main\">Đăng nhập</button></form>\
-<p>Kế hoạch {}: mỗi đơn vị có một mã truy cập do khối trưởng gửi.</p>\
+<br><button class=\"main\">{}</button></form>\
+<p>{} {}: {}</p>\
 <form class=\"box\" method=\"post\" action=\"/khoi-truong\">\
-<label for=\"password\">Khối trưởng: mật khẩu</label>\
+<label for=\"password\">{}</label>\
 <input type=\"password\" id=\"password\" name=\"password\" required>\
-<br><button class=\"main\">Xem tình hình của khối</button></form>",
-        esc(&state.plan.code)
+<br><button class=\"main\">{}</button></form>",
+        lang.pick("Mã truy cập của đơn vị", "The unit's access code"),
+        lang.pick("Đăng nhập", "Sign in"),
+        lang.pick("Kế hoạch", "Plan"),
+        esc(&state.plan.code),
+        lang.pick(
+            "mỗi đơn vị có một mã truy cập do khối trưởng gửi.",
+            "each unit has an access code the bloc leader sent it."
+        ),
+        lang.pick("Khối trưởng: mật khẩu", "Bloc leader: password"),
+        lang.pick("Xem tình hình của khối", "See the bloc's board")
     );
-    page(state, "Kiểm tra và gửi báo cáo thi đua", "", &body)
+    let title = lang.pick(
+        "Kiểm tra và gửi báo cáo thi đua",
+        "Check and send the emulation report",
+    );
+    page(state, lang, title, "", &body)
 }
 
 #[derive(Deserialize)]
@@ -229,15 +287,21 @@ struct SignIn {
 async fn sign_in(
     State(state): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<SignIn>,
 ) -> Response {
+    let lang = page_lang(&headers);
     let ip = peer.ip();
     if locked_out(&state, ip) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             sign_in_page(
                 &state,
-                "Nhập sai mã quá nhiều lần; hãy thử lại sau 10 phút.",
+                lang,
+                lang.pick(
+                    "Nhập sai mã quá nhiều lần; hãy thử lại sau 10 phút.",
+                    "Too many wrong codes; try again in 10 minutes.",
+                ),
             ),
         )
             .into_response();
@@ -246,7 +310,11 @@ async fn sign_in(
         count_failure(&state, ip);
         return (
             StatusCode::FORBIDDEN,
-            sign_in_page(&state, "Mã truy cập không đúng."),
+            sign_in_page(
+                &state,
+                lang,
+                lang.pick("Mã truy cập không đúng.", "Wrong access code."),
+            ),
         )
             .into_response();
     };
@@ -293,13 +361,22 @@ struct LeaderSignIn {
 async fn leader_sign_in(
     State(state): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LeaderSignIn>,
 ) -> Response {
+    let lang = page_lang(&headers);
     let ip = peer.ip();
     if locked_out(&state, ip) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
-            sign_in_page(&state, "Nhập sai quá nhiều lần; hãy thử lại sau 10 phút."),
+            sign_in_page(
+                &state,
+                lang,
+                lang.pick(
+                    "Nhập sai quá nhiều lần; hãy thử lại sau 10 phút.",
+                    "Too many wrong attempts; try again in 10 minutes.",
+                ),
+            ),
         )
             .into_response();
     }
@@ -307,7 +384,11 @@ async fn leader_sign_in(
         count_failure(&state, ip);
         return (
             StatusCode::FORBIDDEN,
-            sign_in_page(&state, "Mật khẩu không đúng."),
+            sign_in_page(
+                &state,
+                lang,
+                lang.pick("Mật khẩu không đúng.", "Wrong password."),
+            ),
         )
             .into_response();
     }
@@ -329,7 +410,7 @@ fn board_month(plan: &Plan) -> String {
 /// The leader's board: the digest of the month from the archive as it is —
 /// who sent what and how late, indicators at risk, the provisional ranking —
 /// with the consolidated workbook and the digest to download.
-async fn board(state: Shared, session: &str) -> Response {
+async fn board(state: Shared, lang: Lang, session: &str) -> Response {
     let worker = Arc::clone(&state);
     let body = tokio::task::spawn_blocking(move || {
         let entries = crate::archive::read_ledger(&worker.archive).unwrap_or_default();
@@ -339,23 +420,30 @@ async fn board(state: Shared, session: &str) -> Response {
             submissions: &submissions,
         };
         crate::digest::build(&worker.plan, &inputs, &board_month(&worker.plan))
-            .map(|d| crate::report::digest_text::html_body(&worker.plan, &d, Lang::Vi))
+            .map(|d| crate::report::digest_text::html_body(&worker.plan, &d, lang))
             .unwrap_or_default()
     })
     .await
     .unwrap_or_default();
     let token = form_token(&state, session);
-    let who = format!(
-        "<span>Khối trưởng</span><form method=\"post\" action=\"/dang-xuat\"><input type=\"hidden\" name=\"token\" value=\"{token}\"><button>Đăng xuất</button></form>"
+    let who = signed_in_header(lang, "", lang.pick("Khối trưởng", "Bloc leader"), &token).replacen(
+        "<span> — ",
+        "<span>",
+        1,
     );
-    let links = "<p><a href=\"/tai/tong-hop.xlsx\">Tải bảng tổng hợp (xlsx)</a> — <a href=\"/tai/ban-tin.xlsx\">Tải bản tin tháng (xlsx)</a></p>";
-    page(
-        &state,
-        "Tình hình của khối",
-        &who,
-        &format!("{links}{body}"),
-    )
-    .into_response()
+    let links = format!(
+        "<p><a href=\"/tai/tong-hop.xlsx\">{}</a> — <a href=\"/tai/ban-tin.xlsx\">{}</a></p>",
+        lang.pick(
+            "Tải bảng tổng hợp (xlsx)",
+            "Download the consolidated workbook (xlsx)"
+        ),
+        lang.pick(
+            "Tải bản tin tháng (xlsx)",
+            "Download the monthly digest (xlsx)"
+        )
+    );
+    let title = lang.pick("Tình hình của khối", "The bloc's board");
+    page(&state, lang, title, &who, &format!("{links}{body}")).into_response()
 }
 
 fn is_leader(state: &AppState, headers: &HeaderMap) -> bool {
@@ -491,31 +579,45 @@ async fn sign_out(
     response
 }
 
-fn unit_page(state: &AppState, unit: &str, session: &str, extra: &str) -> Html<String> {
+fn unit_page(state: &AppState, lang: Lang, unit: &str, session: &str, extra: &str) -> Html<String> {
     let name = state.plan.unit(unit).map_or(unit, |u| u.name.as_str());
     let token = form_token(state, session);
     let mut body = format!(
         "{extra}<form class=\"box\" method=\"post\" action=\"/kiem-tra\" enctype=\"multipart/form-data\">\
 <input type=\"hidden\" name=\"token\" value=\"{token}\">\
-<label for=\"file\">Bảng tính của đơn vị (xlsx, xls, ods)</label>\
+<label for=\"file\">{}</label>\
 <input type=\"file\" id=\"file\" name=\"file\" accept=\".xlsx,.xls,.ods,.xlsm\" required>\
-<br><button class=\"main\">Kiểm tra</button></form>"
+<br><button class=\"main\">{}</button></form>",
+        lang.pick(
+            "Bảng tính của đơn vị (xlsx, xls, ods)",
+            "The unit's workbook (xlsx, xls, ods)"
+        ),
+        lang.pick("Kiểm tra", "Check")
     );
-    let earlier = earlier_submissions(state, unit);
+    let earlier = earlier_submissions(state, lang, unit);
     if !earlier.is_empty() {
-        body.push_str("<h2>Hồ sơ đã gửi</h2><table><tr><th>Nhận lúc</th><th>Kỳ</th><th>Tệp</th><th>Kết quả</th></tr>");
+        body.push_str(&format!(
+            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            lang.pick("Hồ sơ đã gửi", "Sent so far"),
+            lang.pick("Nhận lúc", "Received"),
+            lang.pick("Kỳ", "Period"),
+            lang.pick("Tệp", "File"),
+            lang.pick("Kết quả", "Result")
+        ));
         body.push_str(&earlier);
         body.push_str("</table>");
     }
+    let title = lang.pick("Kiểm tra và gửi báo cáo", "Check and send the report");
     page(
         state,
-        "Kiểm tra và gửi báo cáo",
-        &signed_in_header(unit, name, &token),
+        lang,
+        title,
+        &signed_in_header(lang, unit, name, &token),
         &body,
     )
 }
 
-fn earlier_submissions(state: &AppState, unit: &str) -> String {
+fn earlier_submissions(state: &AppState, lang: Lang, unit: &str) -> String {
     let Ok(entries) = crate::archive::read_ledger(&state.archive) else {
         return String::new();
     };
@@ -528,7 +630,7 @@ fn earlier_submissions(state: &AppState, unit: &str) -> String {
                 e.received.format("%d/%m/%Y %H:%M"),
                 esc(&e.period),
                 esc(&e.original_name),
-                esc(crate::messages::verdict(e.verdict, Lang::Vi))
+                esc(crate::messages::verdict(e.verdict, lang))
             )
         })
         .collect()
@@ -552,13 +654,14 @@ async fn read_upload(mut form: Multipart) -> Result<(String, String, Vec<u8>), S
 }
 
 async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart) -> Response {
+    let lang = page_lang(&headers);
     let Some((unit, session)) = session_unit(&state, &headers).filter(|(who, _)| who != LEADER)
     else {
         return Redirect::to("/").into_response();
     };
     let (token, name, bytes) = match read_upload(form).await {
         Ok(upload) => upload,
-        Err(status) => return too_large_or(status, &state, &unit, &session),
+        Err(status) => return too_large_or(status, &state, lang, &unit, &session),
     };
     if token != form_token(&state, &session) {
         return StatusCode::FORBIDDEN.into_response();
@@ -583,35 +686,52 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
             .unwrap_or_else(|e| e.into_inner())
             .insert(session.clone(), bytes);
     }
-    let mut body = findings_table(&name, &findings);
+    let mut body = findings_table(lang, &name, &findings);
     if !findings
         .iter()
         .all(|f| f.severity == crate::finding::Severity::Info)
     {
-        body.push_str(
-            "<p><a href=\"/ban-danh-dau.xlsx\">Tải bản sao có đánh dấu các ô có vấn đề</a></p>",
-        );
+        body.push_str(&format!(
+            "<p><a href=\"/ban-danh-dau.xlsx\">{}</a></p>",
+            lang.pick(
+                "Tải bản sao có đánh dấu các ô có vấn đề",
+                "Download a copy with the problem cells marked"
+            )
+        ));
     }
     body.push_str(&sheet);
     let own = facts.unit.as_deref() == Some(unit.as_str());
     if !own {
-        body.push_str(&format!(
-            "<p class=\"bad\">Tệp này là báo cáo của đơn vị `{}`, không phải của `{}`; không gửi được.</p>",
-            esc(facts.unit.as_deref().unwrap_or("?")),
-            esc(&unit)
-        ));
+        let (other, own_unit) = (esc(facts.unit.as_deref().unwrap_or("?")), esc(&unit));
+        body.push_str(&match lang {
+            Lang::Vi => format!(
+                "<p class=\"bad\">Tệp này là báo cáo của đơn vị `{other}`, không phải của `{own_unit}`; không gửi được.</p>"
+            ),
+            Lang::En => format!(
+                "<p class=\"bad\">This file is the report of `{other}`, not of `{own_unit}`; it cannot be sent.</p>"
+            ),
+        });
     } else {
         let token = form_token(&state, &session);
         let warning = if facts.errors > 0 {
-            "<p class=\"bad\">Tệp còn lỗi: nếu gửi, hồ sơ được lưu nhưng không được nhận. Hãy sửa rồi kiểm tra lại.</p>"
+            format!(
+                "<p class=\"bad\">{}</p>",
+                lang.pick(
+                    "Tệp còn lỗi: nếu gửi, hồ sơ được lưu nhưng không được nhận. Hãy sửa rồi kiểm tra lại.",
+                    "The file has errors: if sent, it is kept but not accepted. Correct it and check again."
+                )
+            )
         } else {
-            ""
+            String::new()
         };
         body.push_str(&format!(
             "{warning}<form class=\"box\" method=\"post\" action=\"/gui\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
-<p>Tệp <b>{}</b>, kỳ <b>{}</b>.</p><button class=\"main\">Gửi chính thức</button></form>",
+<p>{} <b>{}</b>, {} <b>{}</b>.</p><button class=\"main\">{}</button></form>",
+            lang.pick("Tệp", "File"),
             esc(&name),
-            esc(facts.period.as_deref().unwrap_or("?"))
+            lang.pick("kỳ", "period"),
+            esc(facts.period.as_deref().unwrap_or("?")),
+            lang.pick("Gửi chính thức", "Send officially")
         ));
         state
             .pending
@@ -619,7 +739,7 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
             .unwrap_or_else(|e| e.into_inner())
             .insert(session.clone(), (name, bytes));
     }
-    unit_page(&state, &unit, &session, &body).into_response()
+    unit_page(&state, lang, &unit, &session, &body).into_response()
 }
 
 /// What checking an upload tells: the ledger's facts, the findings, the
@@ -745,38 +865,60 @@ async fn download_annotated(State(state): State<Shared>, headers: HeaderMap) -> 
     }
 }
 
-fn too_large_or(status: StatusCode, state: &AppState, unit: &str, session: &str) -> Response {
+fn too_large_or(
+    status: StatusCode,
+    state: &AppState,
+    lang: Lang,
+    unit: &str,
+    session: &str,
+) -> Response {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        let body = "<p class=\"bad\">Tệp quá lớn; giới hạn của máy chủ đã được vượt.</p>";
-        return (status, unit_page(state, unit, session, body)).into_response();
+        let body = format!(
+            "<p class=\"bad\">{}</p>",
+            lang.pick(
+                "Tệp quá lớn; giới hạn của máy chủ đã được vượt.",
+                "The file is too large for the server's limit."
+            )
+        );
+        return (status, unit_page(state, lang, unit, session, &body)).into_response();
     }
     status.into_response()
 }
 
-fn findings_table(name: &str, findings: &[Finding]) -> String {
+fn findings_table(lang: Lang, name: &str, findings: &[Finding]) -> String {
     let shown: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.severity != crate::finding::Severity::Info)
         .collect();
     if shown.is_empty() {
-        return format!("<p class=\"ok\">{}: không có vấn đề.</p>", esc(name));
+        return format!(
+            "<p class=\"ok\">{}: {}</p>",
+            esc(name),
+            lang.pick("không có vấn đề.", "no problems found.")
+        );
     }
     let mut out = format!(
-        "<h2>Kết quả kiểm tra: {}</h2><table><tr><th>Mức độ</th><th>Mã lỗi</th><th>Trang</th><th>Ô</th><th>Nội dung</th></tr>",
-        esc(name)
+        "<h2>{}: {}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        lang.pick("Kết quả kiểm tra", "What the check found"),
+        esc(name),
+        lang.pick("Mức độ", "Severity"),
+        lang.pick("Mã lỗi", "Code"),
+        lang.pick("Trang", "Sheet"),
+        lang.pick("Ô", "Cell"),
+        lang.pick("Nội dung", "Message")
     );
     for f in shown {
         let class = if f.is_error() { "error" } else { "warning" };
         out.push_str(&format!(
             "<tr><td class=\"{class}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(severity_label(f.severity, Lang::Vi)),
+            esc(severity_label(f.severity, lang)),
             esc(f.code.as_str()),
             esc(f.sheet.as_deref().unwrap_or("")),
             match &f.cell {
                 Some(c) => format!("<a href=\"#o-{}\">{}</a>", esc(c), esc(c)),
                 None => String::new(),
             },
-            esc(&message(f, Lang::Vi))
+            esc(&message(f, lang))
         ));
     }
     out.push_str("</table>");
@@ -788,6 +930,7 @@ async fn send(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> Response {
+    let lang = page_lang(&headers);
     let Some((unit, session)) = session_unit(&state, &headers).filter(|(who, _)| who != LEADER)
     else {
         return Redirect::to("/").into_response();
@@ -801,13 +944,14 @@ async fn send(
         .unwrap_or_else(|e| e.into_inner())
         .remove(&session);
     let Some((name, bytes)) = pending else {
-        return unit_page(
-            &state,
-            &unit,
-            &session,
-            "<p class=\"bad\">Hãy kiểm tra tệp trước khi gửi.</p>",
-        )
-        .into_response();
+        let body = format!(
+            "<p class=\"bad\">{}</p>",
+            lang.pick(
+                "Hãy kiểm tra tệp trước khi gửi.",
+                "Check the file before sending it."
+            )
+        );
+        return unit_page(&state, lang, &unit, &session, &body).into_response();
     };
     let worker = Arc::clone(&state);
     let unit_code = unit.clone();
@@ -827,56 +971,96 @@ async fn send(
         Ok(Ok(Some(entry))) => entry,
         Ok(Ok(None)) => return StatusCode::FORBIDDEN.into_response(),
         _ => {
+            let body = format!(
+                "<p class=\"bad\">{}</p>",
+                lang.pick(
+                    "Không lưu được hồ sơ; hãy thử lại.",
+                    "The submission could not be stored; try again."
+                )
+            );
             return (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                unit_page(
-                    &state,
-                    &unit,
-                    &session,
-                    "<p class=\"bad\">Không lưu được hồ sơ; hãy thử lại.</p>",
-                ),
+                unit_page(&state, lang, &unit, &session, &body),
             )
                 .into_response();
         }
     };
-    receipt(&state, &unit, &session, &entry).into_response()
+    receipt(&state, lang, &unit, &session, &entry).into_response()
 }
 
-fn receipt(state: &AppState, unit: &str, session: &str, e: &crate::archive::Entry) -> Html<String> {
+fn receipt(
+    state: &AppState,
+    lang: Lang,
+    unit: &str,
+    session: &str,
+    e: &crate::archive::Entry,
+) -> Html<String> {
     let name = state.plan.unit(unit).map_or(unit, |u| u.name.as_str());
     let verdict = match e.verdict {
-        Verdict::Accepted | Verdict::Recovered => "<p class=\"ok\">Đã nhận.</p>",
-        Verdict::Duplicate => {
-            "<p class=\"ok\">Tệp này đã được gửi trước đó (gửi trùng); không lưu thêm.</p>"
+        Verdict::Accepted | Verdict::Recovered => {
+            format!("<p class=\"ok\">{}</p>", lang.pick("Đã nhận.", "Received."))
         }
-        Verdict::Rejected => {
-            "<p class=\"bad\">Tệp có lỗi: đã lưu nhưng không được nhận. Hãy sửa và gửi lại.</p>"
-        }
+        Verdict::Duplicate => format!(
+            "<p class=\"ok\">{}</p>",
+            lang.pick(
+                "Tệp này đã được gửi trước đó (gửi trùng); không lưu thêm.",
+                "This file was sent before (a duplicate); nothing more was stored."
+            )
+        ),
+        Verdict::Rejected => format!(
+            "<p class=\"bad\">{}</p>",
+            lang.pick(
+                "Tệp có lỗi: đã lưu nhưng không được nhận. Hãy sửa và gửi lại.",
+                "The file has errors: it was stored but not accepted. Fix it and send it again."
+            )
+        ),
     };
     let late = e
         .late_days
-        .map(|d| format!("<tr><td>Trễ hạn</td><td>{d} ngày</td></tr>"))
+        .map(|d| {
+            format!(
+                "<tr><td>{}</td><td>{d} {}</td></tr>",
+                lang.pick("Trễ hạn", "Late by"),
+                lang.pick("ngày", "days")
+            )
+        })
         .unwrap_or_default();
+    let rows = [
+        (
+            lang.pick("Đơn vị", "Unit"),
+            format!("{} — {}", esc(unit), esc(name)),
+        ),
+        (lang.pick("Kế hoạch", "Plan"), esc(&e.plan)),
+        (lang.pick("Kỳ báo cáo", "Period"), esc(&e.period)),
+        (lang.pick("Tệp", "File"), esc(&e.original_name)),
+        ("SHA-256", format!("<code>{}</code>", esc(&e.sha256))),
+        (
+            lang.pick("Nhận lúc", "Received"),
+            e.received.format("%d/%m/%Y %H:%M").to_string(),
+        ),
+    ];
+    let rows: String = rows
+        .iter()
+        .map(|(label, value)| format!("<tr><td>{label}</td><td>{value}</td></tr>"))
+        .collect();
     let body = format!(
-        "{verdict}<div class=\"receipt\"><h2>BIÊN NHẬN HỒ SƠ THI ĐUA</h2><table>\
-<tr><td>Đơn vị</td><td>{} — {}</td></tr><tr><td>Kế hoạch</td><td>{}</td></tr>\
-<tr><td>Kỳ báo cáo</td><td>{}</td></tr><tr><td>Tệp</td><td>{}</td></tr>\
-<tr><td>SHA-256</td><td><code>{}</code></td></tr><tr><td>Nhận lúc</td><td>{}</td></tr>{late}\
-<tr><td>Kết quả</td><td>{}</td></tr></table></div><p><a href=\"/\">Quay lại</a> — in trang này để lưu biên nhận.</p>",
-        esc(unit),
-        esc(name),
-        esc(&e.plan),
-        esc(&e.period),
-        esc(&e.original_name),
-        esc(&e.sha256),
-        e.received.format("%d/%m/%Y %H:%M"),
-        esc(crate::messages::verdict(e.verdict, Lang::Vi))
+        "{verdict}<div class=\"receipt\"><h2>{}</h2><table>{rows}{late}\
+<tr><td>{}</td><td>{}</td></tr></table></div><p><a href=\"/\">{}</a> — {}</p>",
+        lang.pick("BIÊN NHẬN HỒ SƠ THI ĐUA", "RECEIPT OF SUBMISSION"),
+        lang.pick("Kết quả", "Verdict"),
+        esc(crate::messages::verdict(e.verdict, lang)),
+        lang.pick("Quay lại", "Back"),
+        lang.pick(
+            "in trang này để lưu biên nhận.",
+            "print this page to keep the receipt."
+        )
     );
     let token = form_token(state, session);
     page(
         state,
-        "Biên nhận",
-        &signed_in_header(unit, name, &token),
+        lang,
+        lang.pick("Biên nhận", "Receipt"),
+        &signed_in_header(lang, unit, name, &token),
         &body,
     )
 }

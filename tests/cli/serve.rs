@@ -598,3 +598,40 @@ fn a_unit_name_with_markup_stays_text() {
         "{page}"
     );
 }
+
+#[test]
+fn english_pages_with_a_switch() {
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    let mut session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let (_, vi) = session.get("/");
+    assert!(
+        vi.contains("lang=\"vi\"") && vi.contains("href=\"/en\""),
+        "{vi}"
+    );
+    // The switch sets a cookie and comes back to the page.
+    let r = session
+        .agent
+        .get(&format!("{}/en", server.base))
+        .set("Cookie", &session.cookie)
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let set = r.header("set-cookie").unwrap().to_string();
+    session.cookie = format!("{}; {}", session.cookie, set.split(';').next().unwrap());
+    let (_, en) = session.get("/");
+    assert!(
+        en.contains("lang=\"en\"") && en.contains("href=\"/vi\""),
+        "{en}"
+    );
+    assert!(en.contains("Sign out"), "{en}");
+    let token = session.token();
+    let (_, checked) = session.check("SCT_NAM.xlsx", &sample("SCT_NAM.xlsx"), &token);
+    assert!(
+        checked.contains("SCT_NAM.xlsx: no problems found."),
+        "{checked}"
+    );
+    let (_, receipt) = session.send(&token);
+    assert!(receipt.contains("RECEIPT OF SUBMISSION"), "{receipt}");
+    assert!(!receipt.contains("Kỳ báo cáo"), "{receipt}");
+}
