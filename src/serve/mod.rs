@@ -34,6 +34,7 @@ use access::Access;
 
 const PAGE: &str = include_str!("../../templates/page.html");
 const STYLE: &str = include_str!("../../templates/style.css");
+const DROP_SCRIPT: &str = include_str!("../../templates/drop.js");
 const SESSION_COOKIE: &str = "thidua_phien";
 const LANG_COOKIE: &str = "thidua_ngon_ngu";
 /// A session lasts a working day.
@@ -129,6 +130,7 @@ fn router(state: Shared, max_upload: usize) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/style.css", get(style))
+        .route("/drop.js", get(drop_script))
         .route("/en", get(choose_english))
         .route("/vi", get(choose_vietnamese))
         .route("/dang-nhap", post(sign_in))
@@ -145,6 +147,14 @@ fn router(state: Shared, max_upload: usize) -> Router {
 
 async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
+}
+
+async fn drop_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        DROP_SCRIPT,
+    )
+        .into_response()
 }
 
 /// The signed-in unit, from the session cookie.
@@ -395,16 +405,17 @@ async fn leader_sign_in(
     start_session(&state, LEADER)
 }
 
-/// The month the board shows: this month, within the plan's year.
+/// The month the board shows: this month, so that everything received up
+/// to now counts (reports sent after the plan's year count, as late).
 fn board_month(plan: &Plan) -> String {
     let today = chrono::Local::now().date_naive();
-    let year = plan.year.unwrap_or(chrono::Datelike::year(&today));
-    let month = match chrono::Datelike::year(&today).cmp(&year) {
-        std::cmp::Ordering::Less => 1,
-        std::cmp::Ordering::Equal => chrono::Datelike::month(&today),
-        std::cmp::Ordering::Greater => 12,
-    };
-    format!("{year}-{month:02}")
+    let year = chrono::Datelike::year(&today);
+    match plan.year {
+        // Before the plan's year: its first month, when nothing is due yet.
+        Some(plan_year) if plan_year > year => format!("{plan_year}-01"),
+        // During the year, and after it (late reports still arrive and count).
+        _ => format!("{year}-{:02}", chrono::Datelike::month(&today)),
+    }
 }
 
 /// The leader's board: the digest of the month from the archive as it is —
@@ -583,14 +594,14 @@ fn unit_page(state: &AppState, lang: Lang, unit: &str, session: &str, extra: &st
     let name = state.plan.unit(unit).map_or(unit, |u| u.name.as_str());
     let token = form_token(state, session);
     let mut body = format!(
-        "{extra}<form class=\"box\" method=\"post\" action=\"/kiem-tra\" enctype=\"multipart/form-data\">\
+        "{extra}<form class=\"box\" data-drop method=\"post\" action=\"/kiem-tra\" enctype=\"multipart/form-data\">\
 <input type=\"hidden\" name=\"token\" value=\"{token}\">\
 <label for=\"file\">{}</label>\
 <input type=\"file\" id=\"file\" name=\"file\" accept=\".xlsx,.xls,.ods,.xlsm\" required>\
 <br><button class=\"main\">{}</button></form>",
         lang.pick(
-            "Bảng tính của đơn vị (xlsx, xls, ods)",
-            "The unit's workbook (xlsx, xls, ods)"
+            "Bảng tính của đơn vị (xlsx, xls, ods) — chọn tệp hoặc kéo thả vào khung này",
+            "The unit's workbook (xlsx, xls, ods) — pick the file or drop it on this box"
         ),
         lang.pick("Kiểm tra", "Check")
     );
@@ -669,7 +680,7 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
     let worker = Arc::clone(&state);
     let file = name.clone();
     let copy = bytes.clone();
-    let read = tokio::task::spawn_blocking(move || checked(&worker.plan, &file, copy)).await;
+    let read = tokio::task::spawn_blocking(move || checked(&worker.plan, lang, &file, copy)).await;
     let Ok(Checked {
         facts,
         findings,
@@ -752,7 +763,7 @@ struct Checked {
     annotated: Option<Vec<u8>>,
 }
 
-fn checked(plan: &Plan, file: &str, bytes: Vec<u8>) -> Checked {
+fn checked(plan: &Plan, lang: Lang, file: &str, bytes: Vec<u8>) -> Checked {
     let (facts, findings) = intake_facts(plan, file, bytes.clone(), &Expect::default());
     let opened = crate::submission::open_bytes(bytes.clone(), file, plan, &Expect::default());
     let (sheet, annotated) = match &opened {
@@ -763,14 +774,13 @@ fn checked(plan: &Plan, file: &str, bytes: Vec<u8>) -> Checked {
                 .score_sheet
                 .as_deref()
                 .and_then(|name| book.sheet(&[name]))
-                .map(|s| sheet_html(s, &findings))
+                .map(|s| sheet_html(s, &findings, lang))
                 .unwrap_or_default();
             let annotated = tempfile::tempdir().ok().and_then(|dir| {
                 let source = dir.path().join("nguon.xlsx");
                 let out = dir.path().join("ban-danh-dau.xlsx");
                 std::fs::write(&source, &bytes).ok()?;
-                crate::report::annotate::write(book, &source, &findings, Lang::Vi, &out, true)
-                    .ok()?;
+                crate::report::annotate::write(book, &source, &findings, lang, &out, true).ok()?;
                 std::fs::read(&out).ok()
             });
             (sheet, annotated)
@@ -786,8 +796,9 @@ fn checked(plan: &Plan, file: &str, bytes: Vec<u8>) -> Checked {
 }
 
 /// The score sheet as the unit laid it out (its first 200 rows and 14
-/// columns), each problem cell marked and reachable from its finding.
-fn sheet_html(sheet: &crate::workbook::Sheet, findings: &[Finding]) -> String {
+/// columns, merged regions kept), each problem cell marked and reachable
+/// from its finding.
+fn sheet_html(sheet: &crate::workbook::Sheet, findings: &[Finding], lang: Lang) -> String {
     let mut marks: HashMap<(u32, u32), bool> = HashMap::new();
     for f in findings
         .iter()
@@ -808,7 +819,8 @@ fn sheet_html(sheet: &crate::workbook::Sheet, findings: &[Finding]) -> String {
         .unwrap_or(0)
         .min(13);
     let mut out = format!(
-        "<h2>Trang `{}`</h2><div class=\"sheet\"><table><tr><th></th>",
+        "<h2>{} `{}`</h2><div class=\"sheet\"><table><tr><th></th>",
+        lang.pick("Trang", "Sheet"),
         esc(&sheet.name)
     );
     for c in 0..=last_col {
@@ -818,35 +830,64 @@ fn sheet_html(sheet: &crate::workbook::Sheet, findings: &[Finding]) -> String {
     for r in 0..=last_row {
         out.push_str(&format!("<tr><th>{}</th>", r + 1));
         for c in 0..=last_col {
-            // A percentage cell shows as the unit sees it in Excel: 84%.
-            let shown = match sheet.cell(r, c) {
-                Some(cell) if cell.percent => match cell.value {
-                    crate::workbook::Value::Number(n) => {
-                        format!(
-                            "{}%",
-                            crate::text::number::format_vi(crate::score::round2(n * 100.0))
-                        )
-                    }
-                    _ => sheet.text(r, c),
-                },
-                _ => sheet.text(r, c),
+            // A merged region is one cell at its top left, as in Excel.
+            let (rows, cols) = match sheet.merge_at(r, c) {
+                Some(m) if m.start != (r, c) => continue,
+                Some(m) => (m.end.0.min(last_row) - r + 1, m.end.1.min(last_col) - c + 1),
+                None => (1, 1),
             };
-            let text = esc(&shown);
-            match marks.get(&(r, c)) {
-                Some(error) => {
-                    let class = if *error { "error" } else { "warning" };
+            let spans = match (rows, cols) {
+                (1, 1) => String::new(),
+                (1, cols) => format!(" colspan=\"{cols}\""),
+                (rows, 1) => format!(" rowspan=\"{rows}\""),
+                (rows, cols) => format!(" rowspan=\"{rows}\" colspan=\"{cols}\""),
+            };
+            let covered: Vec<((u32, u32), bool)> = (r..r + rows)
+                .flat_map(|mr| (c..c + cols).map(move |mc| (mr, mc)))
+                .filter_map(|pos| marks.get(&pos).map(|e| (pos, *e)))
+                .collect();
+            let text = esc(&shown_text(sheet, r, c));
+            match covered.first() {
+                Some(_) => {
+                    let class = if covered.iter().any(|(_, e)| *e) {
+                        "error"
+                    } else {
+                        "warning"
+                    };
+                    // Every marked position in the region is a link target.
+                    let anchors: String = covered[1..]
+                        .iter()
+                        .map(|((mr, mc), _)| {
+                            format!("<span id=\"o-{}\"></span>", crate::finding::a1(*mr, *mc))
+                        })
+                        .collect();
+                    let ((fr, fc), _) = covered[0];
                     out.push_str(&format!(
-                        "<td class=\"{class}\" id=\"o-{}\">{text}</td>",
-                        crate::finding::a1(r, c)
+                        "<td class=\"{class}\"{spans} id=\"o-{}\">{anchors}{text}</td>",
+                        crate::finding::a1(fr, fc)
                     ));
                 }
-                None => out.push_str(&format!("<td>{text}</td>")),
+                None => out.push_str(&format!("<td{spans}>{text}</td>")),
             }
         }
         out.push_str("</tr>");
     }
     out.push_str("</table></div>");
     out
+}
+
+/// A cell's text as the unit sees it in Excel: a percentage as 84%.
+fn shown_text(sheet: &crate::workbook::Sheet, r: u32, c: u32) -> String {
+    match sheet.cell(r, c) {
+        Some(cell) if cell.percent => match cell.value {
+            crate::workbook::Value::Number(n) => format!(
+                "{}%",
+                crate::text::number::format_vi(crate::score::round2(n * 100.0))
+            ),
+            _ => sheet.text(r, c),
+        },
+        _ => sheet.text(r, c),
+    }
 }
 
 async fn download_annotated(State(state): State<Shared>, headers: HeaderMap) -> Response {
