@@ -7,7 +7,7 @@ mod check;
 mod consolidate;
 mod digest;
 mod init;
-mod intake;
+pub(crate) mod intake;
 mod plan;
 mod serve;
 mod template;

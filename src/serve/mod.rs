@@ -62,6 +62,9 @@ struct AppState {
     pending: Mutex<HashMap<String, (String, Vec<u8>)>>,
     /// The annotated copy of the last checked file, per session.
     annotated: Mutex<HashMap<String, Vec<u8>>>,
+    /// Test hook (`THIDUA_FAULT=after-store`): die after storing a sent
+    /// file and before its ledger line, as a crash would.
+    fault: bool,
 }
 
 type Shared = Arc<AppState>;
@@ -71,6 +74,12 @@ type Shared = Arc<AppState>;
 pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.archive)?;
     let (access, issued) = Access::open(&config.archive, &plan)?;
+    // What a crash left behind: temporaries removed, orphans recorded.
+    let recovered = {
+        let mut archive = Archive::open(&config.archive)?;
+        crate::commands::intake::recover_orphans(&mut archive, &plan, &Expect::default())?
+    };
+    let fault = std::env::var(crate::commands::intake::FAULT_ENV).is_ok_and(|v| v == "after-store");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -81,6 +90,9 @@ pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
             "{} http://{address}/",
             lang.pick("thidua phục vụ tại", "thidua serving at")
         );
+        for entry in &recovered {
+            crate::commands::intake::say_recovered(entry, lang)?;
+        }
         if let Some(password) = &issued.leader {
             println!(
                 "{} {password}",
@@ -115,6 +127,7 @@ pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
             failures: Mutex::default(),
             pending: Mutex::default(),
             annotated: Mutex::default(),
+            fault,
         });
         let app = router(state, config.max_upload);
         axum::serve(
@@ -1005,7 +1018,13 @@ async fn send(
             // The same archive and lock as `thidua intake`.
             let mut archive = Archive::open(&worker.archive)?;
             let received = chrono::Local::now().naive_local();
-            Ok(Some(archive.file(&name, &bytes, &facts, received, false)?))
+            Ok(Some(archive.file(
+                &name,
+                &bytes,
+                &facts,
+                received,
+                worker.fault,
+            )?))
         })
         .await;
     let entry = match filed {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::workdir::{Workdir, repo, run, sample_plan};
 
 /// What a file must produce.
-enum Expect {
+pub(crate) enum Expect {
     /// This finding code.
     Finding(&'static str),
     /// Read as the leader's unit SCT, with no reader error.
@@ -164,7 +164,7 @@ const S3: &str = "xl/worksheets/sheet3.xml";
 const SST: &str = "xl/sharedStrings.xml";
 const WB: &str = "xl/workbook.xml";
 
-fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
+pub(crate) fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
     use Expect::*;
     let g = good();
     let nfd: String = {

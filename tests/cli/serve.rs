@@ -16,6 +16,8 @@ struct Server {
     codes: HashMap<String, String>,
     leader: String,
     archive: PathBuf,
+    /// Every line printed up to the ready line.
+    said: Vec<String>,
 }
 
 impl Drop for Server {
@@ -26,13 +28,14 @@ impl Drop for Server {
 }
 
 fn start(w: &Workdir, extra: &[&str]) -> Server {
-    start_with(w, &sample_plan(), extra)
+    start_with(w, &sample_plan(), extra, &[])
 }
 
-fn start_with(w: &Workdir, plan: &Path, extra: &[&str]) -> Server {
+fn start_with(w: &Workdir, plan: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let archive = w.path("kho");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("thidua"))
         .env("LC_ALL", "C.UTF-8")
+        .envs(env.iter().copied())
         .arg("serve")
         .arg("--plan")
         .arg(plan)
@@ -54,8 +57,10 @@ fn start_with(w: &Workdir, plan: &Path, extra: &[&str]) -> Server {
         .to_string();
     let mut codes = HashMap::new();
     let mut leader = String::new();
+    let mut said = vec![first];
     for line in lines.by_ref() {
         let line = line.unwrap();
+        said.push(line.clone());
         if let Some(p) = line.strip_prefix("Mật khẩu khối trưởng: ") {
             leader = p.trim().to_string();
         }
@@ -73,6 +78,7 @@ fn start_with(w: &Workdir, plan: &Path, extra: &[&str]) -> Server {
         codes,
         leader,
         archive,
+        said,
     }
 }
 
@@ -588,7 +594,7 @@ fn a_unit_name_with_markup_stays_text() {
     draft.units[0][1] = t("<script>alert('x')</script> Sở Công Thương");
     let plan = w.path("kh.xlsx");
     plan_book::write(&draft, &plan, false, false).unwrap();
-    let server = start_with(&w, &plan, &[]);
+    let server = start_with(&w, &plan, &[], &[]);
     let session = sign_in(&server, &server.codes["DV01"]).unwrap();
     let (code, page) = session.get("/");
     assert_eq!(code, 200);
@@ -634,4 +640,133 @@ fn english_pages_with_a_switch() {
     let (_, receipt) = session.send(&token);
     assert!(receipt.contains("RECEIPT OF SUBMISSION"), "{receipt}");
     assert!(!receipt.contains("Kỳ báo cáo"), "{receipt}");
+}
+
+/// Every file under the archive, relative, the ledger and lock aside.
+fn stored_files(archive: &Path) -> Vec<String> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.parent() != Some(root) {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(archive, archive, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn killing_the_server_mid_upload_or_mid_send_loses_nothing() {
+    use std::io::Write;
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    let codes = server.codes.clone();
+    let archive = server.archive.clone();
+    let sct = sign_in(&server, &codes["SCT"]).unwrap();
+    let token = sct.token();
+    let sent = sample("SCT_NAM.xlsx");
+    sct.check("SCT_NAM.xlsx", &sent, &token);
+    assert_eq!(sct.send(&token).0, 200);
+    // An upload cut off halfway by the server's death.
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    let half = sample("SXD_NAM.xlsx");
+    write!(
+        stream,
+        "POST /kiem-tra HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"SXD_NAM.xlsx\"\r\n\r\n",
+        sct.cookie,
+        half.len() * 2
+    )
+    .unwrap();
+    stream.write_all(&half[..half.len() / 2]).unwrap();
+    stream.flush().unwrap();
+    drop(sct);
+    drop(server); // killed (SIGKILL) with the upload in flight
+    drop(stream);
+    let before = stored_files(&archive);
+    assert_eq!(before.len(), 1, "only the sent file is stored: {before:?}");
+
+    // A server that dies after storing a sent file and before its ledger
+    // line, as a crash or a power cut would.
+    let crashing = start_with(&w, &sample_plan(), &[], &[("THIDUA_FAULT", "after-store")]);
+    let sxd = sign_in(&crashing, &codes["SXD"]).unwrap();
+    let token = sxd.token();
+    let bytes = sample("SXD_NAM.xlsx");
+    sxd.check("SXD_NAM.xlsx", &bytes, &token);
+    let (status, _) = sxd.send(&token);
+    assert_eq!(status, 0, "the connection died with the server");
+    drop(sxd);
+    drop(crashing);
+    assert_eq!(
+        ledger(&archive).len(),
+        1,
+        "the crash left its file unrecorded"
+    );
+
+    // The next start records it; nothing half-written is left.
+    let again = start(&w, &[]);
+    assert!(
+        again
+            .said
+            .iter()
+            .any(|l| l.starts_with("Ghi bổ sung vào sổ:") && l.ends_with("(SXD)")),
+        "{:?}",
+        again.said
+    );
+    let entries = ledger(&archive);
+    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        entries[1].sha256,
+        thidua::archive::sha256_hex(&bytes),
+        "the recovered line names the sent bytes"
+    );
+    let files = stored_files(&archive);
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.rsplit('/').next().unwrap().starts_with(".thidua-")),
+        "no temporaries left: {files:?}"
+    );
+    for e in &entries {
+        let stored = std::fs::read(archive.join(&e.stored_name)).unwrap();
+        assert_eq!(thidua::archive::sha256_hex(&stored), e.sha256, "{e:?}");
+    }
+    assert_eq!(files.len(), 2, "every stored file has its line: {files:?}");
+    assert_eq!(
+        std::fs::read(archive.join(&entries[0].stored_name)).unwrap(),
+        sent
+    );
+}
+
+#[test]
+fn every_damaged_file_gets_its_finding_through_the_page() {
+    use crate::corpus::Expect;
+    let w = Workdir::new();
+    let server = start(&w, &[]);
+    let session = sign_in(&server, &server.codes["SCT"]).unwrap();
+    let token = session.token();
+    let corpus = crate::corpus::corpus();
+    for (name, bytes, expect) in &corpus {
+        let (status, page) = session.check(name, bytes, &token);
+        assert_eq!(status, 200, "{name}: {page}");
+        match expect {
+            Expect::Finding(code) => {
+                assert!(page.contains(&format!("<td>{code}</td>")), "{name}: {page}")
+            }
+            // Read as the unit's own report: it can be sent.
+            Expect::Read => assert!(
+                page.contains("Gửi chính thức") && !page.contains("reader-crash"),
+                "{name}: {page}"
+            ),
+        }
+    }
+    // The server is still up and nothing was stored by checking.
+    assert_eq!(session.get("/").0, 200);
+    assert!(ledger(&server.archive).is_empty());
+    assert!(corpus.len() > 40, "{}", corpus.len());
 }
