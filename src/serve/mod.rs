@@ -29,7 +29,7 @@ use crate::finding::Finding;
 use crate::messages::{Lang, message, severity_label};
 use crate::plan::Plan;
 use crate::report::digest_text::esc;
-use crate::submission::{Expect, intake_facts};
+use crate::submission::Expect;
 use access::Access;
 
 const PAGE: &str = include_str!("../../templates/page.html");
@@ -58,8 +58,9 @@ struct AppState {
     access: Access,
     /// Wrong codes per address: count and when the count started.
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
-    /// A checked file per session, waiting to be sent: name and bytes.
-    pending: Mutex<HashMap<String, (String, Vec<u8>)>>,
+    /// A checked file per session, waiting to be sent: name, bytes and
+    /// what checking found (so sending does not read it again).
+    pending: Mutex<HashMap<String, Pending>>,
     /// The annotated copy of the last checked file, per session.
     annotated: Mutex<HashMap<String, Vec<u8>>>,
     /// Test hook (`THIDUA_FAULT=after-store`): die after storing a sent
@@ -68,6 +69,13 @@ struct AppState {
 }
 
 type Shared = Arc<AppState>;
+
+/// A checked file waiting to be sent.
+struct Pending {
+    name: String,
+    bytes: Vec<u8>,
+    facts: crate::archive::Facts,
+}
 
 /// Starts the server and serves until the process is stopped. Prints the
 /// address and, the first time, the codes.
@@ -692,17 +700,26 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
     }
     let worker = Arc::clone(&state);
     let file = name.clone();
-    let copy = bytes.clone();
-    let read = tokio::task::spawn_blocking(move || checked(&worker.plan, lang, &file, copy)).await;
-    let Ok(Checked {
-        facts,
-        findings,
-        sheet,
-        annotated,
-    }) = read
+    let started = Instant::now();
+    let read = tokio::task::spawn_blocking(move || {
+        let checked = checked(&worker.plan, lang, &file, &bytes);
+        (checked, bytes)
+    })
+    .await;
+    let Ok((
+        Checked {
+            facts,
+            findings,
+            sheet,
+            annotated,
+        },
+        bytes,
+    )) = read
     else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    // Reading and checking, as the browser's developer tools show it.
+    let timing = format!("check;dur={:.1}", started.elapsed().as_secs_f64() * 1000.0);
     if let Some(bytes) = annotated {
         state
             .annotated
@@ -761,9 +778,13 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
             .pending
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(session.clone(), (name, bytes));
+            .insert(session.clone(), Pending { name, bytes, facts });
     }
-    unit_page(&state, lang, &unit, &session, &body).into_response()
+    (
+        [(header::HeaderName::from_static("server-timing"), timing)],
+        unit_page(&state, lang, &unit, &session, &body),
+    )
+        .into_response()
 }
 
 /// What checking an upload tells: the ledger's facts, the findings, the
@@ -776,32 +797,36 @@ struct Checked {
     annotated: Option<Vec<u8>>,
 }
 
-fn checked(plan: &Plan, lang: Lang, file: &str, bytes: Vec<u8>) -> Checked {
-    let (facts, findings) = intake_facts(plan, file, bytes.clone(), &Expect::default());
-    let opened = crate::submission::open_bytes(bytes.clone(), file, plan, &Expect::default());
+fn checked(plan: &Plan, lang: Lang, file: &str, bytes: &[u8]) -> Checked {
+    // One read of the file gives the facts, the findings, the shown sheet
+    // and the annotated copy.
+    let opened = crate::submission::open_bytes(bytes.to_vec(), file, plan, &Expect::default());
     let (sheet, annotated) = match &opened {
         crate::submission::Opened::Read {
-            book, submission, ..
+            book,
+            submission,
+            findings,
         } => {
             let sheet = submission
                 .score_sheet
                 .as_deref()
                 .and_then(|name| book.sheet(&[name]))
-                .map(|s| sheet_html(s, &findings, lang))
+                .map(|s| sheet_html(s, findings, lang))
                 .unwrap_or_default();
             let annotated = tempfile::tempdir().ok().and_then(|dir| {
                 let source = dir.path().join("nguon.xlsx");
                 let out = dir.path().join("ban-danh-dau.xlsx");
-                std::fs::write(&source, &bytes).ok()?;
-                crate::report::annotate::write(book, &source, &findings, lang, &out, true).ok()?;
+                std::fs::write(&source, bytes).ok()?;
+                crate::report::annotate::write(book, &source, findings, lang, &out, true).ok()?;
                 std::fs::read(&out).ok()
             });
             (sheet, annotated)
         }
         _ => (String::new(), None),
     };
+    let (submission, findings) = opened.into_parts();
     Checked {
-        facts,
+        facts: crate::submission::facts_of(plan, submission.as_ref(), &findings),
         findings,
         sheet,
         annotated,
@@ -997,7 +1022,7 @@ async fn send(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(&session);
-    let Some((name, bytes)) = pending else {
+    let Some(Pending { name, bytes, facts }) = pending else {
         let body = format!(
             "<p class=\"bad\">{}</p>",
             lang.pick(
@@ -1011,7 +1036,6 @@ async fn send(
     let unit_code = unit.clone();
     let filed =
         tokio::task::spawn_blocking(move || -> anyhow::Result<Option<crate::archive::Entry>> {
-            let (facts, _) = intake_facts(&worker.plan, &name, bytes.clone(), &Expect::default());
             if facts.unit.as_deref() != Some(unit_code.as_str()) {
                 return Ok(None);
             }

@@ -176,24 +176,33 @@ pub fn intake_facts(
     expect: &Expect,
 ) -> (crate::archive::Facts, Vec<Finding>) {
     let (sub, findings) = open_bytes(bytes, file, plan, expect).into_parts();
+    let facts = facts_of(plan, sub.as_ref(), &findings);
+    (facts, findings)
+}
+
+/// The ledger's facts of a file read (or not) against the plan.
+pub fn facts_of(
+    plan: &Plan,
+    sub: Option<&Submission>,
+    findings: &[Finding],
+) -> crate::archive::Facts {
     let (unit, period, report_date) = match sub {
-        Some(s) => (s.unit, s.period, s.report_date),
+        Some(s) => (s.unit.clone(), s.period.clone(), s.report_date),
         None => (None, None, None),
     };
     let deadline = period
         .as_deref()
         .and_then(|p| plan.period(p))
         .and_then(|p| p.deadline);
-    let facts = crate::archive::Facts {
+    crate::archive::Facts {
         plan: plan.code.clone(),
         unit,
         period,
         report_date,
-        errors: crate::finding::count(&findings, crate::finding::Severity::Error),
-        warnings: crate::finding::count(&findings, crate::finding::Severity::Warning),
+        errors: crate::finding::count(findings, crate::finding::Severity::Error),
+        warnings: crate::finding::count(findings, crate::finding::Severity::Warning),
         deadline,
-    };
-    (facts, findings)
+    }
 }
 
 /// Reads one unit workbook against the plan.
