@@ -195,6 +195,15 @@ impl Archive {
     /// Opens (creating if needed) the archive, waits for its lock, reads the
     /// ledger, and removes temporary files a crashed run left.
     pub fn open(root: &Path) -> Result<Archive, ArchiveError> {
+        let archive = Archive::locked(root)?;
+        archive.remove_temporaries()?;
+        Ok(archive)
+    }
+
+    /// Opens the archive and waits for its lock without looking through
+    /// every stored file: for a server that swept the archive when it
+    /// started and files one submission at a time.
+    pub fn locked(root: &Path) -> Result<Archive, ArchiveError> {
         std::fs::create_dir_all(root).map_err(io_err(root))?;
         let lock_path = root.join(LOCK);
         let lock = OpenOptions::new()
@@ -210,7 +219,6 @@ impl Archive {
             _lock: lock,
             entries,
         };
-        archive.remove_temporaries()?;
         Ok(archive)
     }
 

@@ -1039,8 +1039,8 @@ async fn send(
             if facts.unit.as_deref() != Some(unit_code.as_str()) {
                 return Ok(None);
             }
-            // The same archive and lock as `thidua intake`.
-            let mut archive = Archive::open(&worker.archive)?;
+            // The same archive and lock as `thidua intake`; swept at start.
+            let mut archive = Archive::locked(&worker.archive)?;
             let received = chrono::Local::now().naive_local();
             Ok(Some(archive.file(
                 &name,
