@@ -190,11 +190,16 @@ fn main() -> anyhow::Result<()> {
     let sct = Unit::sign_in(&server.base, &server.codes["SCT"])?;
     let typical = [
         ("SCT_NAM.xlsx", format!("{SAMPLES}/SCT_NAM.xlsx")),
-        ("SGTVT_NAM.xlsx (errors)", format!("{SAMPLES}/SGTVT_NAM.xlsx")),
+        (
+            "SGTVT_NAM.xlsx (errors)",
+            format!("{SAMPLES}/SGTVT_NAM.xlsx"),
+        ),
         ("lo-sgtvt.ods", "tests/fixtures/lo-sgtvt.ods".to_string()),
         ("lo-cthue.XLS", "tests/fixtures/lo-cthue.XLS".to_string()),
     ];
-    println!("\nupload to findings (POST /kiem-tra; server = Server-Timing, round trip on loopback):");
+    println!(
+        "\nupload to findings (POST /kiem-tra; server = Server-Timing, round trip on loopback):"
+    );
     for (label, path) in &typical {
         let bytes = std::fs::read(path)?;
         for _ in 0..5 {
@@ -237,7 +242,12 @@ fn main() -> anyhow::Result<()> {
     for code in without {
         let dir = blanks.join(&code);
         let status = Command::new(binary())
-            .args(["template", "--plan", "samples/ktkt-2022/ke-hoach.xlsx", "--unit"])
+            .args([
+                "template",
+                "--plan",
+                "samples/ktkt-2022/ke-hoach.xlsx",
+                "--unit",
+            ])
             .arg(&code)
             .arg("-o")
             .arg(&dir)
@@ -291,7 +301,10 @@ one round (check, then send) {}",
     let entries = thidua::archive::read_ledger(&archive)?;
     let stored: std::collections::HashSet<&str> =
         entries.iter().map(|e| e.sha256.as_str()).collect();
-    let missing = hashes.iter().filter(|h| !stored.contains(h.as_str())).count();
+    let missing = hashes
+        .iter()
+        .filter(|h| !stored.contains(h.as_str()))
+        .count();
     let mut damaged = 0;
     for e in &entries {
         let bytes = std::fs::read(archive.join(&e.stored_name))?;

@@ -1114,6 +1114,7 @@ fn receipt(
             lang.pick("Đơn vị", "Unit"),
             format!("{} — {}", esc(unit), esc(name)),
         ),
+        (lang.pick("Khối thi đua", "Bloc"), esc(&state.plan.bloc)),
         (lang.pick("Kế hoạch", "Plan"), esc(&e.plan)),
         (lang.pick("Kỳ báo cáo", "Period"), esc(&e.period)),
         (lang.pick("Tệp", "File"), esc(&e.original_name)),
@@ -1129,7 +1130,7 @@ fn receipt(
         .collect();
     let body = format!(
         "{verdict}<div class=\"receipt\"><h2>{}</h2><table>{rows}{late}\
-<tr><td>{}</td><td>{}</td></tr></table></div><p><a href=\"/\">{}</a> — {}</p>",
+<tr><td>{}</td><td>{}</td></tr></table></div><p class=\"noprint\"><a href=\"/\">{}</a> — {}</p>",
         lang.pick("BIÊN NHẬN HỒ SƠ THI ĐUA", "RECEIPT OF SUBMISSION"),
         lang.pick("Kết quả", "Verdict"),
         esc(crate::messages::verdict(e.verdict, lang)),
