@@ -436,7 +436,26 @@ fn concurrent_and_repeated_sends_lose_nothing() {
     assert_eq!(code, 0, "{err}");
     let server = start(&w, &[]);
     let units: Vec<String> = server.codes.keys().cloned().collect();
+    // The leader files the sample workbooks with `thidua intake` into the
+    // same archive while the units send through the server.
+    let samples: Vec<PathBuf> = ["SCT_NAM.xlsx", "SXD_NAM.xlsx", "SNN_NAM.xlsx"]
+        .iter()
+        .map(|n| repo(&format!("samples/ktkt-2022/don-vi/{n}")))
+        .collect();
     std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for _ in 0..3 {
+                let (code, out, err) = crate::workdir::run(
+                    w.thidua()
+                        .args(["intake", "--plan"])
+                        .arg(sample_plan())
+                        .arg("--archive")
+                        .arg(&server.archive)
+                        .args(&samples),
+                );
+                assert!(code == 0 || code == 1, "{out}{err}");
+            }
+        });
         for unit in &units {
             let server = &server;
             let path = w.path(&format!("mau/{unit}_NAM.xlsx"));
@@ -456,7 +475,19 @@ fn concurrent_and_repeated_sends_lose_nothing() {
         }
     });
     let entries = ledger(&server.archive);
-    assert_eq!(entries.len(), 12, "every unit's send is in the ledger");
+    assert_eq!(
+        entries.len(),
+        12 + 9,
+        "every unit's send and every intake is in the ledger"
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.verdict == thidua::archive::Verdict::Duplicate)
+            .count(),
+        6,
+        "the intake's second and third rounds are duplicates"
+    );
     for e in &entries {
         let stored = std::fs::read(server.archive.join(&e.stored_name)).unwrap();
         assert_eq!(
@@ -480,10 +511,10 @@ fn concurrent_and_repeated_sends_lose_nothing() {
         assert_eq!(code, 200, "send {i}");
     }
     let entries = ledger(&server.archive);
-    assert_eq!(entries.len(), 212);
+    assert_eq!(entries.len(), 221);
     let stored: std::collections::HashSet<&str> =
         entries.iter().map(|e| e.stored_name.as_str()).collect();
-    assert_eq!(stored.len(), 212, "no stored file overwritten");
+    assert_eq!(stored.len(), 215, "no stored file overwritten");
 }
 
 /// A template made with the server's archive tells its unit a code that
