@@ -9,6 +9,8 @@
 //! It knows nothing of plans or units; [`table`] finds header rows and
 //! columns by folded labels for the stages above.
 
+#[doc(hidden)]
+pub mod merges;
 mod open;
 pub mod table;
 

@@ -260,6 +260,7 @@ fn corrupt(e: impl std::fmt::Display) -> OpenError {
 }
 
 fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    let mut merges = super::merges::xlsx_merges(&bytes);
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => OpenError::Encrypted,
         other => corrupt(other),
@@ -312,7 +313,10 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 );
             }
         }
-        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheet.merges = match merges.as_mut().and_then(|m| m.remove(&name)) {
+            Some(found) => found,
+            None => book.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        };
         if blanks {
             // A blank cell may hold a formula with no saved value.
             blank_sheets.push(sheets.len());

@@ -422,3 +422,11 @@ fn formula_looking_names_stay_text() {
         "JSON keeps the text"
     );
 }
+
+#[test]
+fn merged_regions_found_without_a_second_parse_agree_with_calamine() {
+    for (name, bytes, _) in corpus() {
+        let differences = thidua::workbook::merges::differences_from_calamine(&bytes);
+        assert!(differences.is_empty(), "{name}: {differences:?}");
+    }
+}
