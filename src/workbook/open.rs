@@ -86,21 +86,68 @@ pub fn panic_is_reported() -> bool {
     std::thread::current().name() == Some(READER_THREAD)
 }
 
+/// A thread that reads workbooks for one worker, kept from file to file.
+struct ReaderThread {
+    jobs: std::sync::mpsc::Sender<std::path::PathBuf>,
+    results: std::sync::mpsc::Receiver<Result<Book, OpenError>>,
+}
+
+impl ReaderThread {
+    fn spawn() -> Result<ReaderThread, OpenError> {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<std::path::PathBuf>();
+        let (result_tx, results) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name(READER_THREAD.into())
+            .spawn(move || {
+                for path in job_rx {
+                    // After a timeout nobody waits for this result; the
+                    // thread then ends.
+                    if result_tx.send(open_now(&path)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| OpenError::Io(e.to_string()))?;
+        Ok(ReaderThread { jobs, results })
+    }
+}
+
+thread_local! {
+    /// The calling thread's reader, made on first use.
+    static READER: std::cell::RefCell<Option<ReaderThread>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Opens and reads a workbook file, within [`READ_TIMEOUT`]: a file that
-/// takes longer is reported and the batch goes on (the reading thread is
-/// left to finish on its own).
+/// takes longer is reported and the batch goes on. Each calling thread
+/// hands its files to one reading thread of its own, kept from file to
+/// file; after a timeout that thread is left to finish on its own and the
+/// next file gets a new one.
 pub fn open(path: &Path) -> Result<Book, OpenError> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let owned = path.to_path_buf();
-    std::thread::Builder::new()
-        .name(READER_THREAD.into())
-        .spawn(move || {
-            // The receiver may be gone after a timeout; nothing to do then.
-            let _ = tx.send(open_now(&owned));
-        })
-        .map_err(|e| OpenError::Io(e.to_string()))?;
-    rx.recv_timeout(READ_TIMEOUT)
-        .unwrap_or(Err(OpenError::Timeout))
+    open_within(path, READ_TIMEOUT)
+}
+
+fn open_within(path: &Path, timeout: std::time::Duration) -> Result<Book, OpenError> {
+    READER.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let reader = match slot.take() {
+            Some(reader) => reader,
+            None => ReaderThread::spawn()?,
+        };
+        if reader.jobs.send(path.to_path_buf()).is_err() {
+            // The reading thread is gone (it cannot be, short of a bug).
+            return Err(OpenError::Crash("reader thread stopped".into()));
+        }
+        match reader.results.recv_timeout(timeout) {
+            Ok(result) => {
+                *slot = Some(reader);
+                result
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(OpenError::Timeout),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                Err(OpenError::Crash("reader thread stopped".into()))
+            }
+        }
+    })
 }
 
 fn open_now(path: &Path) -> Result<Book, OpenError> {
@@ -470,5 +517,30 @@ fn number_value(f: f64) -> Value {
         Value::Number(f)
     } else {
         Value::Text(f.to_string())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod timeout_tests {
+    use super::*;
+
+    /// A file that never finishes reading (a FIFO nobody writes) times out;
+    /// the next file is read by a new thread.
+    #[test]
+    fn a_stuck_read_times_out_and_the_next_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("treo.xlsx");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ktkt-2022/don-vi/SCT_NAM.xlsx");
+        let short = std::time::Duration::from_millis(300);
+        assert!(open_within(&sample, short).is_ok());
+        assert_eq!(open_within(&fifo, short).err(), Some(OpenError::Timeout));
+        let book = open_within(&sample, short).unwrap();
+        assert_eq!(book.sheets.len(), 3);
     }
 }
