@@ -65,13 +65,18 @@ pub enum NoScoreSheet<'b> {
 /// Reads the plan's year and the year before in header labels as `nam
 /// nay` / `nam truoc` (`Kết quả` over `Năm 2021 | Năm 2022`).
 fn year_rewrite(year: i32) -> impl Fn(String) -> String {
+    let (this, last) = (year.to_string(), (year - 1).to_string());
     move |key: String| {
-        let mut out = Vec::new();
+        // Most labels hold no year at all: returned as they are.
+        if !key.bytes().any(|b| b.is_ascii_digit()) {
+            return key;
+        }
         let words: Vec<&str> = key.split(' ').collect();
+        let mut out = Vec::with_capacity(words.len());
         for (i, w) in words.iter().enumerate() {
-            let relative = if *w == year.to_string() {
+            let relative = if *w == this {
                 Some("nay")
-            } else if *w == (year - 1).to_string() {
+            } else if *w == last {
                 Some("truoc")
             } else {
                 None

@@ -199,6 +199,13 @@ mod total_tests {
 /// Th­¬ng` for `Sở Công Thương`), VNI on pairs of accented Latin letters
 /// (`Sôû Coâng Thöông`). Returns the encoding it looks like.
 pub fn legacy_encoding(text: &str) -> Option<&'static str> {
+    if !may_be_legacy(text.as_bytes()) {
+        return None;
+    }
+    legacy_encoding_counted(text)
+}
+
+fn legacy_encoding_counted(text: &str) -> Option<&'static str> {
     // Characters TCVN3 uses for Vietnamese letters that Unicode Vietnamese
     // never contains (symbols and Latin-1 letters outside its alphabet).
     let tcvn3_symbol = |c: char| {
@@ -266,6 +273,23 @@ pub fn legacy_encoding(text: &str) -> Option<&'static str> {
     None
 }
 
+/// What both legacy encodings need, found in the UTF-8 bytes without
+/// decoding: a TCVN3 symbol (U+00A1–U+00BF, or one of the Latin-1 letters
+/// TCVN3 uses: Æ Ë Ò × Ý Ø ß ÷ þ) or two Latin-1 letters side by side (VNI).
+/// Most text has none, and is passed over at this cost.
+fn may_be_legacy(bytes: &[u8]) -> bool {
+    bytes.windows(2).enumerate().any(|(i, w)| match w {
+        [0xC2, b] => *b >= 0xA0,
+        [0xC3, b] => {
+            matches!(
+                b,
+                0x86 | 0x8B | 0x92 | 0x97 | 0x9D | 0x98 | 0x9F | 0xB7 | 0xBE
+            ) || bytes.get(i + 2) == Some(&0xC3)
+        }
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod legacy_tests {
     use super::*;
@@ -278,5 +302,18 @@ mod legacy_tests {
         assert_eq!(legacy_encoding("Hoàn thành xuất sắc nhiệm vụ"), None);
         assert_eq!(legacy_encoding("Tỷ lệ hồ sơ giải quyết đúng hạn"), None);
         assert_eq!(legacy_encoding("café crème brûlée"), None);
+    }
+
+    proptest::proptest! {
+        /// The byte prefilter never passes over text the full count
+        /// would call legacy.
+        #[test]
+        fn the_prefilter_keeps_every_legacy_text(
+            text in "[a-zA-Z ¡-ÿ\u{AD}ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđươ]{0,24}"
+        ) {
+            if legacy_encoding_counted(&text).is_some() {
+                proptest::prop_assert!(may_be_legacy(text.as_bytes()), "{text}");
+            }
+        }
     }
 }
