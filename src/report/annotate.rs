@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Formula, Note, Workbook, Worksheet, XlsxError};
 
-use super::{Styles, WriteError, print_setup, properties, save, xlsx_err};
+use super::{Styles, WriteError, print_setup, properties, xlsx_err};
 use crate::finding::{Finding, parse_a1};
 use crate::messages::{Lang, message, severity_label};
 use crate::workbook::{Book, Value};
@@ -43,24 +43,34 @@ pub fn write(
     path: &Path,
     overwrite: bool,
 ) -> Result<(), WriteError> {
+    let original = match book.format {
+        crate::workbook::Format::Xlsx => std::fs::read(source).ok(),
+        _ => None,
+    };
+    let bytes = copy_bytes(book, original.as_deref(), findings, lang).map_err(xlsx_err(path))?;
+    crate::output::write_atomic(path, &bytes, overwrite)
+}
+
+/// The annotated copy's bytes: an xlsx (given its original bytes) marked
+/// inside its own package; anything else, or a package that cannot be
+/// followed, rebuilt from the cells read.
+pub fn copy_bytes(
+    book: &Book,
+    original: Option<&[u8]>,
+    findings: &[Finding],
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
     if book.format == crate::workbook::Format::Xlsx
-        && let Ok(original) = std::fs::read(source)
-        && let Ok(bytes) = super::package::annotate(&original, findings, lang)
+        && let Some(original) = original
+        && let Ok(bytes) = super::package::annotate(original, findings, lang)
     {
-        return crate::output::write_atomic(path, &bytes, overwrite);
+        return Ok(bytes);
     }
-    rebuild(book, findings, lang, path, overwrite)
+    rebuild(book, findings, lang)
 }
 
 /// The copy rebuilt from the cells read, for what cannot be marked in place.
-fn rebuild(
-    book: &Book,
-    findings: &[Finding],
-    lang: Lang,
-    path: &Path,
-    overwrite: bool,
-) -> Result<(), WriteError> {
-    let err = xlsx_err(path);
+fn rebuild(book: &Book, findings: &[Finding], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
     wb.set_properties(
@@ -84,7 +94,7 @@ fn rebuild(
         }
         names.push(name.clone());
         let ws = wb.add_worksheet();
-        ws.set_name(&name).map_err(&err)?;
+        ws.set_name(&name)?;
         // Notes by cell for this sheet.
         let mut notes: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
         for f in findings
@@ -105,7 +115,7 @@ fn rebuild(
                 continue;
             };
             let problem = notes.contains_key(&(row, col));
-            write_cell(ws, row, col16, cell, problem, &styles).map_err(&err)?;
+            write_cell(ws, row, col16, cell, problem, &styles)?;
         }
         for region in &sheet.merges {
             let ((r0, c0), (r1, c1)) = (region.start, region.end);
@@ -127,23 +137,23 @@ fn rebuild(
                 continue;
             };
             if sheet.cell(*row, *col).is_none() {
-                ws.write_blank(*row, col16, &styles.problem).map_err(&err)?;
+                ws.write_blank(*row, col16, &styles.problem)?;
             }
             let note = Note::new(lines.join("\n"))
                 .set_author("thidua")
                 .set_width(360)
                 .set_height(120);
-            ws.insert_note(*row, col16, &note).map_err(&err)?;
+            ws.insert_note(*row, col16, &note)?;
         }
         ws.set_autofit_max_width(360);
         ws.autofit();
         print_setup(ws, None);
     }
     let errors = wb.add_worksheet();
-    write_error_sheet(errors, book, findings, lang, &names, &styles).map_err(&err)?;
+    write_error_sheet(errors, book, findings, lang, &names, &styles)?;
     // The copy opens on its findings.
     errors.set_active(true);
-    save(&mut wb, path, overwrite)
+    wb.save_to_buffer()
 }
 
 fn write_cell(

@@ -70,6 +70,12 @@ struct AppState {
 
 type Shared = Arc<AppState>;
 
+/// A lock of the server's shared state; a handler that panicked while
+/// holding it left nothing half-changed that matters here.
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A checked file waiting to be sent.
 struct Pending {
     name: String,
@@ -178,14 +184,30 @@ async fn drop_script() -> Response {
         .into_response()
 }
 
-/// The signed-in unit, from the session cookie.
-fn session_unit(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
-    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    let value = cookies
+/// The value of one cookie the browser sent.
+fn cookie<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
+    headers
+        .get(header::COOKIE)?
+        .to_str()
+        .ok()?
         .split(';')
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)?
-        .1;
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, value)| value)
+}
+
+/// A redirect home that sets (or clears) a cookie.
+fn home_setting(cookie: &str) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The signed-in unit, from the session cookie.
+fn session_unit(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
+    let value = cookie(headers, SESSION_COOKIE)?;
     let (payload, signature) = value.rsplit_once('.')?;
     if !state.access.verify(payload, signature) {
         return None;
@@ -197,19 +219,9 @@ fn session_unit(state: &AppState, headers: &HeaderMap) -> Option<(String, String
 
 /// The page language a browser chose (`/en`, `/vi`), Vietnamese by default.
 fn page_lang(headers: &HeaderMap) -> Lang {
-    let chosen = headers
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| {
-            c.split(';')
-                .filter_map(|p| p.trim().split_once('='))
-                .find(|(name, _)| *name == LANG_COOKIE)
-                .map(|(_, v)| v == "en")
-        });
-    if chosen == Some(true) {
-        Lang::En
-    } else {
-        Lang::Vi
+    match cookie(headers, LANG_COOKIE) {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
     }
 }
 
@@ -222,12 +234,9 @@ async fn choose_vietnamese() -> Response {
 }
 
 fn choose_language(code: &str) -> Response {
-    let mut response = Redirect::to("/").into_response();
-    let cookie = format!("{LANG_COOKIE}={code}; SameSite=Strict; Path=/; Max-Age=31536000");
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    response
+    home_setting(&format!(
+        "{LANG_COOKIE}={code}; SameSite=Strict; Path=/; Max-Age=31536000"
+    ))
 }
 
 /// The form token of a session: its signature under another purpose.
@@ -322,34 +331,51 @@ async fn sign_in(
     Form(form): Form<SignIn>,
 ) -> Response {
     let lang = page_lang(&headers);
-    let ip = peer.ip();
-    if locked_out(&state, ip) {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            sign_in_page(
-                &state,
-                lang,
-                lang.pick(
-                    "Nhập sai mã quá nhiều lần; hãy thử lại sau 10 phút.",
-                    "Too many wrong codes; try again in 10 minutes.",
-                ),
-            ),
-        )
-            .into_response();
+    let unit = state.access.unit_of(&state.plan.code, &form.code);
+    let wrong = lang.pick("Mã truy cập không đúng.", "Wrong access code.");
+    sign_in_as(&state, peer.ip(), lang, unit, wrong)
+}
+
+/// Starts the session of `who` (the unit or the leader a secret named),
+/// unless the address is locked out; a wrong secret is counted and
+/// answered with the sign-in page.
+fn sign_in_as(
+    state: &AppState,
+    ip: IpAddr,
+    lang: Lang,
+    who: Option<String>,
+    wrong: &str,
+) -> Response {
+    let refused =
+        |status, problem: &str| (status, sign_in_page(state, lang, problem)).into_response();
+    if locked_out(state, ip) {
+        let problem = lang.pick(
+            "Nhập sai quá nhiều lần; hãy thử lại sau 10 phút.",
+            "Too many wrong attempts; try again in 10 minutes.",
+        );
+        return refused(StatusCode::TOO_MANY_REQUESTS, problem);
     }
-    let Some(unit) = state.access.unit_of(&state.plan.code, &form.code) else {
-        count_failure(&state, ip);
-        return (
-            StatusCode::FORBIDDEN,
-            sign_in_page(
-                &state,
-                lang,
-                lang.pick("Mã truy cập không đúng.", "Wrong access code."),
-            ),
-        )
-            .into_response();
+    match who {
+        Some(who) => start_session(state, &who),
+        None => {
+            count_failure(state, ip);
+            refused(StatusCode::FORBIDDEN, wrong)
+        }
+    }
+}
+
+/// Drops what the server holds for a session (the file waiting to be sent,
+/// the annotated copy), and for every session that has expired.
+fn forget(state: &AppState, session: &str) {
+    let alive = |s: &String| {
+        s != session
+            && s.split_once('~')
+                .and_then(|(_, rest)| rest.split_once('.'))
+                .and_then(|(expires, _)| expires.parse::<u64>().ok())
+                .is_some_and(|expires| now_seconds() < expires)
     };
-    start_session(&state, &unit)
+    locked(&state.pending).retain(|s, _| alive(s));
+    locked(&state.annotated).retain(|s, _| alive(s));
 }
 
 /// Redirects home with a new signed session for `who`.
@@ -359,16 +385,12 @@ fn start_session(state: &AppState, who: &str) -> Response {
     let cookie = format!(
         "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
     );
-    let mut response = Redirect::to("/").into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    response
+    home_setting(&cookie)
 }
 
 /// True, and counted, when the address has tried too many wrong codes.
 fn locked_out(state: &AppState, ip: IpAddr) -> bool {
-    let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
+    let mut failures = locked(&state.failures);
     match failures.get(&ip).copied() {
         Some((_, since)) if since.elapsed() > LOCKOUT => {
             failures.remove(&ip);
@@ -380,7 +402,7 @@ fn locked_out(state: &AppState, ip: IpAddr) -> bool {
 }
 
 fn count_failure(state: &AppState, ip: IpAddr) {
-    let mut failures = state.failures.lock().unwrap_or_else(|e| e.into_inner());
+    let mut failures = locked(&state.failures);
     failures.entry(ip).or_insert((0, Instant::now())).0 += 1;
 }
 
@@ -396,34 +418,12 @@ async fn leader_sign_in(
     Form(form): Form<LeaderSignIn>,
 ) -> Response {
     let lang = page_lang(&headers);
-    let ip = peer.ip();
-    if locked_out(&state, ip) {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            sign_in_page(
-                &state,
-                lang,
-                lang.pick(
-                    "Nhập sai quá nhiều lần; hãy thử lại sau 10 phút.",
-                    "Too many wrong attempts; try again in 10 minutes.",
-                ),
-            ),
-        )
-            .into_response();
-    }
-    if !state.access.is_leader(&form.password) {
-        count_failure(&state, ip);
-        return (
-            StatusCode::FORBIDDEN,
-            sign_in_page(
-                &state,
-                lang,
-                lang.pick("Mật khẩu không đúng.", "Wrong password."),
-            ),
-        )
-            .into_response();
-    }
-    start_session(&state, LEADER)
+    let leader = state
+        .access
+        .is_leader(&form.password)
+        .then(|| LEADER.to_string());
+    let wrong = lang.pick("Mật khẩu không đúng.", "Wrong password.");
+    sign_in_as(&state, peer.ip(), lang, leader, wrong)
 }
 
 /// The month the board shows: this month, so that everything received up
@@ -597,18 +597,11 @@ async fn sign_out(
     if let Some((_, session)) = session_unit(&state, &headers)
         && form.token == form_token(&state, &session)
     {
-        state
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&session);
+        forget(&state, &session);
     }
-    let mut response = Redirect::to("/").into_response();
-    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-    if let Ok(v) = HeaderValue::from_str(&expired) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    response
+    home_setting(&format!(
+        "{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+    ))
 }
 
 fn unit_page(state: &AppState, lang: Lang, unit: &str, session: &str, extra: &str) -> Html<String> {
@@ -698,6 +691,8 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
     if token != form_token(&state, &session) {
         return StatusCode::FORBIDDEN.into_response();
     }
+    // A new check replaces the last one's file and copy, whatever it finds.
+    forget(&state, &session);
     let worker = Arc::clone(&state);
     let file = name.clone();
     let started = Instant::now();
@@ -721,11 +716,7 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
     // Reading and checking, as the browser's developer tools show it.
     let timing = format!("check;dur={:.1}", started.elapsed().as_secs_f64() * 1000.0);
     if let Some(bytes) = annotated {
-        state
-            .annotated
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(session.clone(), bytes);
+        locked(&state.annotated).insert(session.clone(), bytes);
     }
     let mut body = findings_table(lang, &name, &findings);
     if !findings
@@ -774,11 +765,7 @@ async fn check(State(state): State<Shared>, headers: HeaderMap, form: Multipart)
             esc(facts.period.as_deref().unwrap_or("?")),
             lang.pick("Gửi chính thức", "Send officially")
         ));
-        state
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(session.clone(), Pending { name, bytes, facts });
+        locked(&state.pending).insert(session.clone(), Pending { name, bytes, facts });
     }
     (
         [(header::HeaderName::from_static("server-timing"), timing)],
@@ -813,13 +800,8 @@ fn checked(plan: &Plan, lang: Lang, file: &str, bytes: &[u8]) -> Checked {
                 .and_then(|name| book.sheet(&[name]))
                 .map(|s| sheet_html(s, findings, lang))
                 .unwrap_or_default();
-            let annotated = tempfile::tempdir().ok().and_then(|dir| {
-                let source = dir.path().join("nguon.xlsx");
-                let out = dir.path().join("ban-danh-dau.xlsx");
-                std::fs::write(&source, bytes).ok()?;
-                crate::report::annotate::write(book, &source, findings, lang, &out, true).ok()?;
-                std::fs::read(&out).ok()
-            });
+            let annotated =
+                crate::report::annotate::copy_bytes(book, Some(bytes), findings, lang).ok();
             (sheet, annotated)
         }
         _ => (String::new(), None),
@@ -932,12 +914,7 @@ async fn download_annotated(State(state): State<Shared>, headers: HeaderMap) -> 
     let Some((_, session)) = session_unit(&state, &headers) else {
         return StatusCode::FORBIDDEN.into_response();
     };
-    let bytes = state
-        .annotated
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&session)
-        .cloned();
+    let bytes = locked(&state.annotated).get(&session).cloned();
     match bytes {
         Some(bytes) => attachment("ban-danh-dau.xlsx", bytes),
         None => StatusCode::NOT_FOUND.into_response(),
@@ -1017,11 +994,7 @@ async fn send(
     if form.token != form_token(&state, &session) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let pending = state
-        .pending
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&session);
+    let pending = locked(&state.pending).remove(&session);
     let Some(Pending { name, bytes, facts }) = pending else {
         let body = format!(
             "<p class=\"bad\">{}</p>",

@@ -274,6 +274,19 @@ fn a_unit_cannot_send_another_units_file_or_forge_a_form() {
         "{refused}"
     );
     assert!(ledger(&server.archive).is_empty(), "nothing stored");
+    // A file of its own, checked, then a file that is no workbook: the
+    // last check is what counts — nothing waits to be sent and no copy of
+    // the earlier file is offered.
+    session.check("SCT_NAM.xlsx", &sample("SCT_NAM.xlsx"), &token);
+    let (_, page) = session.check("ghi-chu.xlsx", b"Kinh gui Khoi truong", &token);
+    assert!(page.contains("<td>not-a-workbook</td>"), "{page}");
+    let (_, refused) = session.send(&token);
+    assert!(
+        refused.contains("Hãy kiểm tra tệp trước khi gửi"),
+        "{refused}"
+    );
+    assert_eq!(download(&session, "/ban-danh-dau.xlsx").0, 404);
+    assert!(ledger(&server.archive).is_empty(), "nothing stored");
     // A forged token is refused.
     let (code, _) = session.check("SCT_NAM.xlsx", &sample("SCT_NAM.xlsx"), "00");
     assert_eq!(code, 403);
