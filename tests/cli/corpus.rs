@@ -139,6 +139,12 @@ fn many_sheets() -> Vec<u8> {
 
 /// A small unit workbook built by hand around one cell value.
 fn tiny(content: &str) -> Vec<u8> {
+    tiny_row(content, None)
+}
+
+/// A unit workbook of one indicator row typed by hand: its wording and,
+/// when given as text, its result (100 otherwise).
+pub(crate) fn tiny_row(content: &str, result: Option<&str>) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let info = wb.add_worksheet();
     info.set_name("Thông tin").unwrap();
@@ -154,7 +160,10 @@ fn tiny(content: &str) -> Vec<u8> {
     }
     ws.write_string(1, 0, "1.1").unwrap();
     ws.write_string(1, 1, content).unwrap();
-    ws.write_number(1, 2, 100.0).unwrap();
+    match result {
+        Some(text) => ws.write_string(1, 2, text).unwrap(),
+        None => ws.write_number(1, 2, 100.0).unwrap(),
+    };
     ws.write_number(1, 3, 20.0).unwrap();
     wb.save_to_buffer().unwrap()
 }

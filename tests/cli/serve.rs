@@ -105,25 +105,28 @@ fn status_and_body(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
 }
 
 fn sign_in<'s>(server: &'s Server, code: &str) -> Result<Session<'s>, u16> {
+    signed_in(server, "/dang-nhap", ("code", code))
+}
+
+fn leader_sign_in<'s>(server: &'s Server, password: &str) -> Result<Session<'s>, u16> {
+    signed_in(server, "/khoi-truong", ("password", password))
+}
+
+/// Posts a sign-in form; the session, or the status of a refusal. The
+/// session cookie is HttpOnly and SameSite=Strict.
+fn signed_in<'s>(server: &'s Server, path: &str, field: (&str, &str)) -> Result<Session<'s>, u16> {
     let agent = agent();
-    let r = agent
-        .post(&format!("{}/dang-nhap", server.base))
-        .send_form(&[("code", code)]);
-    match r {
+    match agent
+        .post(&format!("{}{path}", server.base))
+        .send_form(&[field])
+    {
         Ok(resp) if resp.status() == 303 => {
-            let cookie = resp
-                .header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string();
-            assert!(resp.header("set-cookie").unwrap().contains("HttpOnly"));
+            let set = resp.header("set-cookie").unwrap();
             assert!(
-                resp.header("set-cookie")
-                    .unwrap()
-                    .contains("SameSite=Strict")
+                set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+                "{set}"
             );
+            let cookie = set.split(';').next().unwrap().to_string();
             Ok(Session {
                 server,
                 cookie,
@@ -337,32 +340,6 @@ fn oversized_uploads_hostile_names_and_guessing_are_refused() {
         assert_eq!(sign_in(&server, "DOANBUA").err(), Some(403));
     }
     assert_eq!(sign_in(&server, &server.codes["SXD"]).err(), Some(429));
-}
-
-fn leader_sign_in<'s>(server: &'s Server, password: &str) -> Result<Session<'s>, u16> {
-    let agent = agent();
-    match agent
-        .post(&format!("{}/khoi-truong", server.base))
-        .send_form(&[("password", password)])
-    {
-        Ok(resp) if resp.status() == 303 => {
-            let cookie = resp
-                .header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string();
-            Ok(Session {
-                server,
-                cookie,
-                agent,
-            })
-        }
-        Ok(resp) => Err(resp.status()),
-        Err(ureq::Error::Status(code, _)) => Err(code),
-        Err(e) => panic!("{e}"),
-    }
 }
 
 fn download(session: &Session, path: &str) -> (u16, Vec<u8>) {
@@ -601,31 +578,16 @@ fn cell_text_is_escaped_on_the_page() {
     let server = start(&w, &[]);
     let session = sign_in(&server, &server.codes["SCT"]).unwrap();
     let token = session.token();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let info = wb.add_worksheet();
-    info.set_name("Thông tin").unwrap();
-    info.write_string(0, 0, "Mã đơn vị").unwrap();
-    info.write_string(0, 1, "SCT").unwrap();
-    let ws = wb.add_worksheet();
-    ws.set_name("Tự chấm điểm").unwrap();
-    for (c, h) in ["Mã", "Nội dung", "Kết quả thực hiện", "Điểm tự chấm"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "1.1").unwrap();
-    ws.write_string(1, 1, "<script>alert('x')</script>")
-        .unwrap();
-    ws.write_string(1, 2, "<img src=x onerror=alert(1)>")
-        .unwrap();
-    ws.write_number(1, 3, 20.0).unwrap();
-    let bytes = wb.save_to_buffer().unwrap();
+    let bytes = crate::corpus::tiny_row(
+        "<script>alert('x')</script>",
+        Some("<img src=x onerror=alert(1)>"),
+    );
     let (code, page) = session.check("<b>ten</b>.xlsx", &bytes, &token);
     assert_eq!(code, 200);
     assert!(!page.contains("<script>alert"), "{page}");
     assert!(!page.contains("<img src=x"), "{page}");
     assert!(page.contains("&lt;script&gt;"), "{page}");
+    assert!(page.contains("&lt;img src=x"), "shown, as text: {page}");
     assert!(!page.contains("<b>ten</b>"), "the file name is text too");
 }
 
