@@ -137,6 +137,34 @@ fn many_sheets() -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// Every element of the worksheet parts written with an `x:` prefix, as
+/// the .NET Open XML SDK writes them.
+fn prefixed_sheets(zip_bytes: &[u8]) -> Vec<u8> {
+    rewrite(zip_bytes, |name, data| {
+        if !name.starts_with("xl/worksheets/sheet") {
+            return Some(data);
+        }
+        let text = String::from_utf8(data).unwrap();
+        let mut out = String::with_capacity(text.len() + text.len() / 4);
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find('<') {
+            out.push_str(&rest[..=i]);
+            rest = &rest[i + 1..];
+            let closing = rest.starts_with('/');
+            if closing {
+                out.push('/');
+                rest = &rest[1..];
+            }
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                out.push_str("x:");
+            }
+        }
+        out.push_str(rest);
+        let out = out.replacen("xmlns=\"", "xmlns:x=\"", 1);
+        Some(out.into_bytes())
+    })
+}
+
 /// A small unit workbook built by hand around one cell value.
 fn tiny(content: &str) -> Vec<u8> {
     tiny_row(content, None)
@@ -222,6 +250,7 @@ pub(crate) fn corpus() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ("nan.xlsx", rewrite(&g, set_cell(S3, "I6", None, "NaN")), Finding("unreadable-value")),
         ("infinity.xlsx", rewrite(&g, set_cell(S3, "G6", None, "1e999")), Finding("unreadable-value")),
         ("date-1904.xlsx", rewrite(&g, replace(WB, "<workbookPr", "<workbookPr date1904=\"1\"".into())), Read),
+        ("x-prefixed.xlsx", prefixed_sheets(&g), Read),
         ("merged-data.xlsx", rewrite(&g, replace(S3, "<mergeCells count=\"2\">", "<mergeCells count=\"3\"><mergeCell ref=\"G6:I9\"/>".into())), Read),
         ("hidden-sheet.xlsx", rewrite(&g, replace(WB, "<sheet name=\"Thông tin\"", "<sheet state=\"hidden\" name=\"Thông tin\"".into())), Read),
         ("very-hidden-sheet.xlsx", rewrite(&g, replace(WB, "<sheet name=\"Thông tin\"", "<sheet state=\"veryHidden\" name=\"Thông tin\"".into())), Read),
@@ -434,8 +463,16 @@ fn formula_looking_names_stay_text() {
 
 #[test]
 fn merged_regions_found_without_a_second_parse_agree_with_calamine() {
+    use thidua::workbook::merges::{differences_from_calamine, xlsx_merges};
+    let mut compared = 0;
     for (name, bytes, _) in corpus() {
-        let differences = thidua::workbook::merges::differences_from_calamine(&bytes);
+        let differences = differences_from_calamine(&bytes);
         assert!(differences.is_empty(), "{name}: {differences:?}");
+        compared += usize::from(xlsx_merges(&bytes).is_some());
     }
+    assert!(compared >= 25, "{compared} compared");
+    // The prefixed sheets give the regions of the sheets they were made from.
+    let plain = xlsx_merges(&good()).unwrap();
+    assert_eq!(xlsx_merges(&prefixed_sheets(&good())).unwrap(), plain);
+    assert!(plain.values().any(|regions| !regions.is_empty()));
 }
