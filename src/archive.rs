@@ -191,6 +191,16 @@ pub fn safe_component(text: &str) -> String {
     out.chars().take(80).collect()
 }
 
+/// Environment variable that makes filing stop after storing a file and
+/// before writing its ledger line (`after-store`): a crash, for tests of
+/// `thidua intake` and `thidua serve`.
+pub const FAULT_ENV: &str = "THIDUA_FAULT";
+
+/// True when [`FAULT_ENV`] asks for a crash after storing.
+pub fn fault_after_store() -> bool {
+    std::env::var(FAULT_ENV).is_ok_and(|v| v == "after-store")
+}
+
 impl Archive {
     /// Opens (creating if needed) the archive, waits for its lock, reads the
     /// ledger, and removes temporary files a crashed run left.

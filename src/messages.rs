@@ -542,6 +542,17 @@ pub fn verdict(v: Verdict, lang: Lang) -> &'static str {
     }
 }
 
+/// The line that says a stored file a crash left unrecorded was written
+/// into the ledger.
+pub fn recovered(entry: &crate::archive::Entry, lang: Lang) -> String {
+    format!(
+        "{} {} ({})",
+        lang.pick("Ghi bổ sung vào sổ:", "Recovered into the ledger:"),
+        entry.stored_name,
+        entry.unit
+    )
+}
+
 /// Why a member is not ranked, in one phrase, or `None` for a ranked one:
 /// the same words in the terminal, the workbook and the digest.
 pub fn unit_status(u: &UnitResult, lang: Lang) -> Option<String> {

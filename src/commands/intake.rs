@@ -10,39 +10,7 @@ use crate::archive::{Archive, Verdict};
 use crate::cli::IntakeArgs;
 use crate::finding::Severity;
 use crate::messages::{Lang, counted};
-use crate::plan::Plan;
 use crate::submission::{self, Expect};
-
-/// Environment variable that makes intake stop after storing a file and
-/// before writing its ledger line (`after-store`): a crash, for tests.
-pub const FAULT_ENV: &str = "THIDUA_FAULT";
-
-/// Records the files a crash between storing and recording left without a
-/// ledger line (`thidua intake` and `thidua serve` both do it on opening).
-pub fn recover_orphans(
-    archive: &mut Archive,
-    plan: &Plan,
-    expect: &Expect,
-) -> Result<Vec<crate::archive::Entry>> {
-    let mut recovered = Vec::new();
-    for path in archive.orphans()? {
-        let bytes = std::fs::read(&path)?;
-        let (facts, _) = submission::intake_facts(plan, &path.display().to_string(), bytes, expect);
-        recovered.push(archive.recover(&path, &facts)?);
-    }
-    Ok(recovered)
-}
-
-pub fn say_recovered(entry: &crate::archive::Entry, lang: Lang) -> Result<()> {
-    writeln!(
-        std::io::stdout(),
-        "{} {} ({})",
-        lang.pick("Ghi bổ sung vào sổ:", "Recovered into the ledger:"),
-        entry.stored_name,
-        entry.unit
-    )?;
-    Ok(())
-}
 
 pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
     let plan = load_valid_plan(&args.plan, lang)?;
@@ -62,14 +30,18 @@ pub fn run(args: &IntakeArgs, lang: Lang) -> Result<Status> {
         })?,
         None => chrono::Local::now().naive_local(),
     };
-    let fault = std::env::var(FAULT_ENV).is_ok_and(|v| v == "after-store");
+    let fault = crate::archive::fault_after_store();
     let mut archive = Archive::open(&args.archive)?;
     let expect = Expect {
         period: period.as_deref(),
         name: None,
     };
-    for entry in recover_orphans(&mut archive, &plan, &expect)? {
-        say_recovered(&entry, lang)?;
+    for entry in submission::recover_orphans(&mut archive, &plan, &expect)? {
+        writeln!(
+            std::io::stdout(),
+            "{}",
+            crate::messages::recovered(&entry, lang)
+        )?;
     }
     let mut status = Status::Clean;
     for file in &args.files {

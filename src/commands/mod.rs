@@ -7,7 +7,7 @@ mod check;
 mod consolidate;
 mod digest;
 mod init;
-pub(crate) mod intake;
+mod intake;
 mod plan;
 mod serve;
 mod template;

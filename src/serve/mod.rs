@@ -91,9 +91,9 @@ pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
     // What a crash left behind: temporaries removed, orphans recorded.
     let recovered = {
         let mut archive = Archive::open(&config.archive)?;
-        crate::commands::intake::recover_orphans(&mut archive, &plan, &Expect::default())?
+        crate::submission::recover_orphans(&mut archive, &plan, &Expect::default())?
     };
-    let fault = std::env::var(crate::commands::intake::FAULT_ENV).is_ok_and(|v| v == "after-store");
+    let fault = crate::archive::fault_after_store();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -105,7 +105,7 @@ pub fn run(config: Config, plan: Plan, lang: Lang) -> anyhow::Result<()> {
             lang.pick("thidua phục vụ tại", "thidua serving at")
         );
         for entry in &recovered {
-            crate::commands::intake::say_recovered(entry, lang)?;
+            println!("{}", crate::messages::recovered(entry, lang));
         }
         if let Some(password) = &issued.leader {
             println!(

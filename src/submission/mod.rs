@@ -180,6 +180,22 @@ pub fn intake_facts(
     (facts, findings)
 }
 
+/// Records the files a crash between storing and recording left without a
+/// ledger line (`thidua intake` and `thidua serve` both do it on opening).
+pub fn recover_orphans(
+    archive: &mut crate::archive::Archive,
+    plan: &Plan,
+    expect: &Expect,
+) -> anyhow::Result<Vec<crate::archive::Entry>> {
+    let mut recovered = Vec::new();
+    for path in archive.orphans()? {
+        let bytes = std::fs::read(&path)?;
+        let (facts, _) = intake_facts(plan, &path.display().to_string(), bytes, expect);
+        recovered.push(archive.recover(&path, &facts)?);
+    }
+    Ok(recovered)
+}
+
 /// The ledger's facts of a file read (or not) against the plan.
 pub fn facts_of(
     plan: &Plan,
