@@ -226,28 +226,16 @@ fn write_error_sheet(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name("Lỗi")?;
-    let header = [
-        lang.pick("Mức độ", "Severity"),
-        lang.pick("Mã lỗi", "Code"),
-        lang.pick("Trang", "Sheet"),
-        lang.pick("Ô", "Cell"),
-        lang.pick("Tiêu chí", "Indicator"),
-        lang.pick("Giá trị", "Found"),
-        lang.pick("Cần", "Expected"),
-        lang.pick("Nội dung", "Message"),
-    ];
-    for (c, label) in header.iter().enumerate() {
+    for (c, (label, width)) in super::finding_columns(lang).iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *label, &styles.header)?;
-    }
-    for (c, w) in [10, 20, 18, 8, 10, 18, 18, 70].iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
+        ws.set_column_width(c as u16, *width)?;
     }
     for (i, f) in findings.iter().enumerate() {
         let row = 1 + i as u32;
-        let text = |s: &Option<String>| s.clone().unwrap_or_default();
-        ws.write_string_with_format(row, 0, severity_label(f.severity, lang), &styles.text)?;
-        ws.write_string_with_format(row, 1, f.code.as_str(), &styles.text)?;
-        ws.write_string_with_format(row, 2, text(&f.sheet), &styles.text)?;
+        let cells = super::finding_cells(f, lang);
+        for (c, value) in cells.iter().enumerate().filter(|(c, _)| *c != 3) {
+            ws.write_string_with_format(row, c as u16, value, &styles.text)?;
+        }
         // Link to the cell in the copy, when the sheet is there.
         let target = f.sheet.as_ref().and_then(|s| {
             book.sheets
@@ -261,14 +249,10 @@ fn write_error_sheet(
                     rust_xlsxwriter::Url::new(format!("internal:'{sheet}'!{cell}")).set_text(cell);
                 ws.write_url_with_format(row, 3, url, &styles.text)?;
             }
-            (cell, _) => {
-                ws.write_string_with_format(row, 3, text(cell), &styles.text)?;
+            _ => {
+                ws.write_string_with_format(row, 3, &cells[3], &styles.text)?;
             }
         }
-        ws.write_string_with_format(row, 4, text(&f.indicator), &styles.text)?;
-        ws.write_string_with_format(row, 5, text(&f.found), &styles.text)?;
-        ws.write_string_with_format(row, 6, text(&f.expected), &styles.text)?;
-        ws.write_string_with_format(row, 7, message(f, lang), &styles.text)?;
     }
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws, Some(0));

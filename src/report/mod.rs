@@ -237,6 +237,36 @@ pub(crate) fn xlsx_err(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Wr
     }
 }
 
+/// The columns of the `Lỗi` sheet of an annotated copy, however the copy
+/// is made: label and width.
+pub fn finding_columns(lang: crate::messages::Lang) -> [(&'static str, f64); 8] {
+    [
+        (lang.pick("Mức độ", "Severity"), 10.0),
+        (lang.pick("Mã lỗi", "Code"), 20.0),
+        (lang.pick("Trang", "Sheet"), 18.0),
+        (lang.pick("Ô", "Cell"), 8.0),
+        (lang.pick("Tiêu chí", "Indicator"), 10.0),
+        (lang.pick("Giá trị", "Found"), 18.0),
+        (lang.pick("Cần", "Expected"), 18.0),
+        (lang.pick("Nội dung", "Message"), 80.0),
+    ]
+}
+
+/// One finding's cells in those columns.
+pub fn finding_cells(f: &crate::finding::Finding, lang: crate::messages::Lang) -> [String; 8] {
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    [
+        crate::messages::severity_label(f.severity, lang).to_string(),
+        f.code.as_str().to_string(),
+        text(&f.sheet),
+        text(&f.cell),
+        text(&f.indicator),
+        text(&f.found),
+        text(&f.expected),
+        crate::messages::message(f, lang),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::wrapped_lines;

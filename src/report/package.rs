@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
 use crate::finding::{Finding, a1, parse_a1};
-use crate::messages::{Lang, message, severity_label};
+use crate::messages::Lang;
 
 /// Why the package could not be annotated in place.
 #[derive(Debug)]
@@ -409,17 +409,7 @@ fn activate(workbook: &str, index: usize) -> String {
 /// `header_style` and the next style are the bold header and the wrapped
 /// body cells.
 fn error_sheet(findings: &[Finding], lang: Lang, header_style: usize) -> String {
-    let header = [
-        lang.pick("Mức độ", "Severity"),
-        lang.pick("Mã lỗi", "Code"),
-        lang.pick("Trang", "Sheet"),
-        lang.pick("Ô", "Cell"),
-        lang.pick("Tiêu chí", "Indicator"),
-        lang.pick("Giá trị", "Found"),
-        lang.pick("Cần", "Expected"),
-        lang.pick("Nội dung", "Message"),
-    ];
-    let widths = [10, 20, 18, 8, 10, 18, 18, 80];
+    let columns = super::finding_columns(lang);
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
     );
@@ -427,7 +417,7 @@ fn error_sheet(findings: &[Finding], lang: Lang, header_style: usize) -> String 
     xml.push_str("<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>");
     xml.push_str("<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>");
     xml.push_str("<cols>");
-    for (i, w) in widths.iter().enumerate() {
+    for (i, (_, w)) in columns.iter().enumerate() {
         xml.push_str(&format!(
             "<col min=\"{0}\" max=\"{0}\" width=\"{w}\" customWidth=\"1\"/>",
             i + 1
@@ -446,25 +436,15 @@ fn error_sheet(findings: &[Finding], lang: Lang, header_style: usize) -> String 
         }
         xml.push_str("</row>");
     };
-    let head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let head: Vec<String> = columns.iter().map(|(h, _)| h.to_string()).collect();
     row(&mut xml, 0, &head, Some(header_style));
     let mut links = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         let r = 1 + i as u32;
-        let text = |s: &Option<String>| s.clone().unwrap_or_default();
         row(
             &mut xml,
             r,
-            &[
-                severity_label(f.severity, lang).to_string(),
-                f.code.as_str().to_string(),
-                text(&f.sheet),
-                text(&f.cell),
-                text(&f.indicator),
-                text(&f.found),
-                text(&f.expected),
-                message(f, lang),
-            ],
+            &super::finding_cells(f, lang),
             Some(header_style + 1),
         );
         if let (Some(sheet), Some(cell)) = (&f.sheet, &f.cell) {
