@@ -9,10 +9,10 @@
 //! It knows nothing of plans or units; [`table`] finds header rows and
 //! columns by folded labels for the stages above.
 
-#[doc(hidden)]
-pub mod merges;
 mod open;
 pub mod table;
+#[doc(hidden)]
+pub mod xlsx;
 
 pub use open::{OpenError, open, panic_is_reported, read_bytes};
 
@@ -147,9 +147,16 @@ pub struct Sheet {
     lazy_formulas: Option<LazyFormulas>,
 }
 
-type XlsxSource = std::sync::Arc<std::sync::Mutex<Xlsx<Cursor<Vec<u8>>>>>;
+/// The file a sheet's formulas can still be read from: opened with calamine
+/// already, or its bytes, opened on first use.
+enum FormulaBook {
+    Open(Xlsx<Cursor<Vec<u8>>>),
+    Closed(Vec<u8>),
+    Unreadable,
+}
 
-/// The open file a sheet's formulas can still be read from.
+type XlsxSource = std::sync::Arc<std::sync::Mutex<FormulaBook>>;
+
 #[derive(Clone)]
 struct LazyFormulas {
     source: XlsxSource,
@@ -211,6 +218,16 @@ impl Sheet {
         let map = lazy.loaded.get_or_init(|| {
             let mut map = HashMap::new();
             let Ok(mut book) = lazy.source.lock() else {
+                return map;
+            };
+            if let FormulaBook::Closed(bytes) = &mut *book {
+                let bytes = std::mem::take(bytes);
+                *book = match calamine::open_workbook_from_rs(Cursor::new(bytes)) {
+                    Ok(opened) => FormulaBook::Open(opened),
+                    Err(_) => FormulaBook::Unreadable,
+                };
+            }
+            let FormulaBook::Open(book) = &mut *book else {
                 return map;
             };
             if let Ok(mut reader) = book.worksheet_cells_reader(&self.name) {

@@ -10,8 +10,8 @@ use std::path::Path;
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 
 use super::{
-    Book, Cell, Format, LazyFormulas, MAX_EXPANDED_BYTES, MAX_FILE_BYTES, MAX_SHEET_CELLS,
-    MAX_SHEETS, MAX_ZIP_ENTRIES, READ_TIMEOUT, Sheet, Value, XlsxSource,
+    Book, Cell, Format, FormulaBook, LazyFormulas, MAX_EXPANDED_BYTES, MAX_FILE_BYTES,
+    MAX_SHEET_CELLS, MAX_SHEETS, MAX_ZIP_ENTRIES, READ_TIMEOUT, Sheet, Value, XlsxSource,
 };
 use crate::finding::{Code, Finding};
 
@@ -206,7 +206,8 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
         return read_xls(bytes);
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        if scan_zip(&bytes)? {
+        let (zip, xlsb) = scan_zip(&bytes)?;
+        if xlsb {
             return read_xlsb(bytes);
         }
         let is_ods = bytes.len() > 80
@@ -217,11 +218,15 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 .windows(46)
                 .take(400)
                 .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
-        return if is_ods {
-            read_ods(bytes)
-        } else {
-            read_xlsx(bytes)
-        };
+        if is_ods {
+            return read_ods(bytes);
+        }
+        if let Some(fast) = super::xlsx::read(zip) {
+            return Ok(with_lazy_formulas(fast.book, &fast.blank_sheets, || {
+                FormulaBook::Closed(bytes)
+            }));
+        }
+        return read_xlsx(bytes);
     }
     Err(match other_format(&bytes) {
         Some(what) => OpenError::OtherFormat(what.to_string()),
@@ -253,9 +258,9 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
 
 /// Checks a zip container's central directory before anything is inflated:
 /// entry count and total expanded size, and that it is a workbook at all
-/// (a Word document and a zip of files are zips too). True when it holds
-/// an XLSB workbook.
-fn scan_zip(bytes: &[u8]) -> Result<bool, OpenError> {
+/// (a Word document and a zip of files are zips too). Gives the opened
+/// archive, and true when it holds an XLSB workbook.
+fn scan_zip(bytes: &[u8]) -> Result<(super::xlsx::Zip<'_>, bool), OpenError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let xlsb = archive.index_for_name("xl/workbook.bin").is_some();
     let entries = archive.len();
@@ -289,7 +294,7 @@ fn scan_zip(bytes: &[u8]) -> Result<bool, OpenError> {
             return Err(OpenError::OtherFormat(other.to_string()));
         }
     }
-    Ok(xlsb)
+    Ok((archive, xlsb))
 }
 
 fn read_xlsb(bytes: Vec<u8>) -> Result<Book, OpenError> {
@@ -306,8 +311,9 @@ fn corrupt(e: impl std::fmt::Display) -> OpenError {
     OpenError::Corrupt(e.to_string())
 }
 
-fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
-    let mut merges = super::merges::xlsx_merges(&bytes);
+/// Reads an xlsx package with calamine: what the fast path declines.
+#[doc(hidden)]
+pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => OpenError::Encrypted,
         other => corrupt(other),
@@ -360,10 +366,7 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 );
             }
         }
-        sheet.merges = match merges.as_mut().and_then(|m| m.remove(&name)) {
-            Some(found) => found,
-            None => book.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-        };
+        sheet.merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         if blanks {
             // A blank cell may hold a formula with no saved value.
             blank_sheets.push(sheets.len());
@@ -371,14 +374,30 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         sheets.push(sheet);
     }
     let props = book.workbook_properties().ok();
-    let source: XlsxSource = std::sync::Arc::new(std::sync::Mutex::new(book));
-    for i in blank_sheets {
-        sheets[i].lazy_formulas = Some(LazyFormulas {
+    Ok(with_lazy_formulas(
+        book_from(Format::Xlsx, sheets, props),
+        &blank_sheets,
+        || FormulaBook::Open(book),
+    ))
+}
+
+/// Lets the sheets with a blank cell read their formulas when asked.
+fn with_lazy_formulas(
+    mut book: Book,
+    blank_sheets: &[usize],
+    source: impl FnOnce() -> FormulaBook,
+) -> Book {
+    if blank_sheets.is_empty() {
+        return book;
+    }
+    let source: XlsxSource = std::sync::Arc::new(std::sync::Mutex::new(source()));
+    for &i in blank_sheets {
+        book.sheets[i].lazy_formulas = Some(LazyFormulas {
             source: source.clone(),
             loaded: std::sync::OnceLock::new(),
         });
     }
-    Ok(book_from(Format::Xlsx, sheets, props))
+    book
 }
 
 fn read_xls(bytes: Vec<u8>) -> Result<Book, OpenError> {

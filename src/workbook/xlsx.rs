@@ -1,0 +1,1222 @@
+//! The xlsx fast path (đọc nhanh xlsx). Reads an xlsx package on the
+//! foundations calamine stands on (`zip`, `quick-xml`), but in one pass per
+//! sheet part — values, the number formats that make a date or a
+//! percentage, and merged regions together — and without the parts the tool
+//! never uses (fonts, fills, borders, themes, defined names' values).
+//!
+//! It returns exactly what reading with calamine returns; the differential
+//! tests below and in `tests/cli/corpus.rs` hold it to that on every
+//! committed workbook and every damaged file. Whatever is out of the
+//! ordinary — a malformed part, a chart sheet, an unknown cell type, a
+//! number written oddly, a sheet over the limits — makes it decline
+//! (`None`), and the caller reads the file with calamine, which then reads
+//! it or says what is wrong. Formulas are not read here: a sheet with a
+//! blank cell is reported, and its formulas come from calamine on demand.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Cursor, Read};
+
+use calamine::Dimensions;
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use super::{Book, Cell, Format, MAX_SHEET_CELLS, MAX_SHEETS, Sheet, Value};
+
+/// A zip archive over the file's bytes.
+pub(super) type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
+
+/// A workbook read by the fast path, and which of its sheets hold a blank
+/// cell (whose formula may have to be read later).
+pub(super) struct FastBook {
+    pub book: Book,
+    pub blank_sheets: Vec<usize>,
+}
+
+/// Reads the package, or declines (`None`).
+pub(super) fn read(zip: Zip<'_>) -> Option<FastBook> {
+    let mut package = Package::new(zip)?;
+    let document = office_document(&package.text("_rels/.rels")??)?;
+    let (dir, file) = match document.rfind('/') {
+        Some(i) => document.split_at(i + 1),
+        None => ("", document.as_str()),
+    };
+    let dir = dir.strip_prefix('/').unwrap_or(dir).to_string();
+    let file = if file.is_empty() {
+        "workbook.xml"
+    } else {
+        file
+    };
+    let strings = match package.text(&format!("{dir}sharedStrings.xml"))? {
+        Some(xml) => shared_strings(&xml)?,
+        None => Vec::new(),
+    };
+    let styles = match package.text(&format!("{dir}styles.xml"))? {
+        Some(xml) => cell_styles(&xml)?,
+        None => Vec::new(),
+    };
+    let rels = relationships(&package.text(&format!("{dir}_rels/{file}.rels"))??)?;
+    let workbook = match package.text(&format!("{dir}{file}"))? {
+        Some(xml) => workbook(&xml, &rels, &dir)?,
+        None => Workbook::default(),
+    };
+    if workbook.sheets.len() > MAX_SHEETS {
+        return None;
+    }
+    let context = Context {
+        strings: &strings,
+        styles: &styles,
+    };
+    let mut sheets = Vec::with_capacity(workbook.sheets.len());
+    let mut blank_sheets = Vec::new();
+    for (name, path) in workbook.sheets {
+        let xml = package.text(&path)??;
+        let (sheet, blanks) = worksheet(name, &xml, &context)?;
+        if blanks {
+            blank_sheets.push(sheets.len());
+        }
+        sheets.push(sheet);
+    }
+    let (properties, application) = properties(&mut package)?;
+    Some(FastBook {
+        book: Book {
+            format: Format::Xlsx,
+            sheets,
+            properties,
+            application,
+        },
+        blank_sheets,
+    })
+}
+
+/// The package's parts, looked up as calamine looks them up: by the
+/// lower-case form of their name, `\` read as `/`.
+struct Package<'b> {
+    zip: Zip<'b>,
+    index: HashMap<String, usize>,
+}
+
+impl<'b> Package<'b> {
+    /// Declines a package whose names collide once folded (which entry
+    /// calamine would open is then its own business).
+    fn new(zip: Zip<'b>) -> Option<Self> {
+        let mut index = HashMap::with_capacity(zip.len());
+        for i in 0..zip.len() {
+            let name = zip.name_for_index(i)?.ok()?;
+            if index
+                .insert(name.replace('\\', "/").to_ascii_lowercase(), i)
+                .is_some()
+            {
+                return None;
+            }
+        }
+        Some(Package { zip, index })
+    }
+
+    /// A part as text: `Some(None)` when the package has no such part,
+    /// `None` (decline) when it cannot be inflated or is not UTF-8.
+    fn text(&mut self, path: &str) -> Option<Option<String>> {
+        if path.contains('\\') {
+            return None;
+        }
+        let Some(&i) = self.index.get(&path.to_ascii_lowercase()) else {
+            return Some(None);
+        };
+        let mut entry = self.zip.by_index(i).ok()?;
+        let mut bytes = Vec::with_capacity(entry.size().min(1 << 24) as usize);
+        entry.read_to_end(&mut bytes).ok()?;
+        String::from_utf8(bytes).ok().map(Some)
+    }
+}
+
+/// A reader configured as calamine configures its own, so both see the
+/// same events (empty elements come as `Event::Empty` here and are read as
+/// a start followed by an end).
+fn xml(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.trim_text(false);
+    reader
+}
+
+/// The attributes of a tag as raw `(key, value)` pairs; `None` when one
+/// is malformed or a key repeats.
+fn attributes<'a>(e: &'a BytesStart<'_>) -> Option<Vec<(&'a str, &'a str)>> {
+    let raw = e.attributes_raw();
+    let bytes = raw.as_bytes();
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut at = 0;
+    loop {
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if at >= bytes.len() {
+            return Some(out);
+        }
+        let eq = at + raw[at..].find('=')?;
+        let key = raw[at..eq].trim_ascii_end();
+        let mut v = eq + 1;
+        while bytes.get(v).is_some_and(u8::is_ascii_whitespace) {
+            v += 1;
+        }
+        let quote = *bytes.get(v).filter(|q| **q == b'"' || **q == b'\'')?;
+        let end = v + 1 + raw[v + 1..].find(quote as char)?;
+        if key.is_empty() || key.contains(char::is_whitespace) || out.iter().any(|(k, _)| *k == key)
+        {
+            return None;
+        }
+        out.push((key, &raw[v + 1..end]));
+        at = end + 1;
+    }
+}
+
+fn attribute<'a>(attrs: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    attrs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// `key` or `prefix:key`.
+fn local_key(key: &str, local: &str) -> bool {
+    key == local
+        || key
+            .strip_suffix(local)
+            .is_some_and(|prefix| prefix.ends_with(':'))
+}
+
+/// An attribute value with its entities replaced.
+fn decoded(raw: &str) -> Option<String> {
+    quick_xml::escape::unescape(raw)
+        .ok()
+        .map(|v| v.into_owned())
+}
+
+/// Appends what an entity reference stands for, or declines.
+fn push_entity(entity: &BytesRef<'_>, out: &mut String) -> Option<()> {
+    if let Some(text) = quick_xml::escape::resolve_xml_entity(entity.as_ref()) {
+        out.push_str(text);
+    } else {
+        out.push(entity.resolve_char_ref().ok()??);
+    }
+    Some(())
+}
+
+/// The target of the package's `officeDocument` relationship (the last
+/// one, as calamine takes it).
+fn office_document(text: &str) -> Option<String> {
+    let mut reader = xml(text);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "Relationships" => break,
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+    let mut target = None;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                let attrs = attributes(&e)?;
+                if attribute(&attrs, "Type")
+                    .is_some_and(|t| t.ends_with("/relationships/officeDocument"))
+                    && let Some(t) = attribute(&attrs, "Target")
+                {
+                    target = Some(decoded(t)?);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "Relationships" => return target,
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// A relationships part: id → (target, type), raw as calamine keeps them.
+fn relationships(text: &str) -> Option<HashMap<String, (String, String)>> {
+    let mut reader = xml(text);
+    let mut out = HashMap::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                let attrs = attributes(&e)?;
+                if let Some(id) = attribute(&attrs, "Id") {
+                    let target = attribute(&attrs, "Target").unwrap_or_default();
+                    let kind = attribute(&attrs, "Type").unwrap_or_default();
+                    out.insert(id.to_string(), (target.to_string(), kind.to_string()));
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "Relationships" => return Some(out),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct Workbook {
+    /// (name, part path) in the workbook's order; worksheets only.
+    sheets: Vec<(String, String)>,
+}
+
+/// The workbook part: its sheets and date system. Declines chart and
+/// dialog sheets (calamine cannot read their cells either).
+fn workbook(text: &str, rels: &HashMap<String, (String, String)>, dir: &str) -> Option<Workbook> {
+    let mut reader = xml(text);
+    let mut out = Workbook::default();
+    let mut names = HashSet::new();
+    loop {
+        let event = reader.read_event().ok()?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) if e.local_name().as_ref() == "workbook" => return Some(out),
+            Event::Eof => return None,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "sheet" => {
+                let attrs = attributes(e)?;
+                let mut name = String::new();
+                let mut id = "";
+                for (key, value) in &attrs {
+                    match *key {
+                        "name" => name = decoded(value)?,
+                        "state" if !matches!(*value, "visible" | "hidden" | "veryHidden") => {
+                            return None;
+                        }
+                        key if local_key(key, "id") => id = value,
+                        _ => {}
+                    }
+                }
+                let (target, kind) = rels.get(id)?;
+                if kind.rsplit('/').next() != Some("worksheet") || !names.insert(name.clone()) {
+                    return None;
+                }
+                let path = match target.strip_prefix('/') {
+                    Some(absolute) => absolute.to_string(),
+                    None => format!("{dir}{target}"),
+                };
+                out.sheets.push((name, path));
+                if !empty {
+                    skip_to_end(&mut reader, e.name().as_ref())?;
+                }
+            }
+            "definedName" if !empty => {
+                // calamine reads the name's text; one it cannot is an error.
+                let mut text = String::new();
+                loop {
+                    match reader.read_event().ok()? {
+                        Event::GeneralRef(r) => push_entity(&r, &mut text)?,
+                        Event::End(end) if end.name() == e.name() => break,
+                        Event::Eof => return None,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads past the end of an element whose start was just read.
+fn skip_to_end(reader: &mut Reader<&[u8]>, name: &str) -> Option<()> {
+    reader
+        .read_to_end(quick_xml::name::QName(name))
+        .ok()
+        .map(|_| ())
+}
+
+/// A rich or plain string (`<si>` of the shared strings, `<is>` of an
+/// inline string): the text of its `<t>` runs, phonetic runs left out,
+/// trimmed unless `xml:space="preserve"`, Excel's `_xHHHH_` escapes
+/// replaced. The start tag has been read; this reads to its end.
+fn string(reader: &mut Reader<&[u8]>, closing: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut phonetic = false;
+    loop {
+        let event = reader.read_event().ok()?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) if e.name().as_ref() == closing => return Some(out.unwrap_or_default()),
+            Event::End(e) if e.local_name().as_ref() == "rPh" => {
+                phonetic = false;
+                continue;
+            }
+            Event::Eof => return None,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "r" if out.is_none() => out = Some(String::new()),
+            "rPh" => phonetic = !empty,
+            "t" if !phonetic => {
+                let preserve = attribute(&attributes(e)?, "xml:space") == Some("preserve");
+                let mut text = String::new();
+                if !empty {
+                    loop {
+                        match reader.read_event().ok()? {
+                            Event::Text(t) => text.push_str(&t.xml10_content()),
+                            Event::CData(t) => text.push_str(&t.xml10_content()),
+                            Event::GeneralRef(r) => push_entity(&r, &mut text)?,
+                            Event::End(end) if end.name() == e.name() => break,
+                            Event::Eof => return None,
+                            _ => {}
+                        }
+                    }
+                }
+                let text = if preserve {
+                    excel_unescape(&text)
+                } else {
+                    excel_unescape(text.trim_matches([' ', '\t', '\r', '\n']))
+                };
+                match &mut out {
+                    Some(s) => s.push_str(&text),
+                    None => out = Some(text),
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Replaces Excel's `_xHHHH_` escapes (UTF-16 code units; a surrogate pair
+/// is two escapes; an unpaired surrogate becomes U+FFFD).
+fn excel_unescape(text: &str) -> String {
+    fn unit(text: &str, at: usize) -> Option<u16> {
+        let b = text.as_bytes().get(at..at + 7)?;
+        if b[0] != b'_'
+            || b[1] != b'x'
+            || b[6] != b'_'
+            || !b[2..6].iter().all(u8::is_ascii_hexdigit)
+        {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&b[2..6]).ok()?, 16).ok()
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while let Some(offset) = text[at..].find('_') {
+        let i = at + offset;
+        let Some(u) = unit(text, i) else {
+            at = i + 1;
+            continue;
+        };
+        out.push_str(&text[copied..i]);
+        let mut next = i + 7;
+        let c = match u {
+            0xD800..=0xDBFF => match unit(text, next) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    next += 7;
+                    char::from_u32(
+                        0x10000 + ((u32::from(u) - 0xD800) << 10) + (u32::from(low) - 0xDC00),
+                    )
+                }
+                _ => None,
+            },
+            0xDC00..=0xDFFF => None,
+            _ => char::from_u32(u32::from(u)),
+        };
+        out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        copied = next;
+        at = next;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The shared strings part.
+fn shared_strings(text: &str) -> Option<Vec<String>> {
+    let mut reader = xml(text);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "sst" => break,
+            Event::Empty(e) if e.local_name().as_ref() == "sst" => return Some(Vec::new()),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "si" => {
+                out.push(string(&mut reader, e.name().as_ref())?);
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
+            Event::End(e) if e.local_name().as_ref() == "sst" => return Some(out),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// What a cell style (`<xf>` of `cellXfs`) does to a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Style {
+    date: DateKind,
+    percent: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DateKind {
+    No,
+    DateTime,
+    Duration,
+}
+
+/// The cell styles of the styles part, in order.
+fn cell_styles(text: &str) -> Option<Vec<Style>> {
+    let mut reader = xml(text);
+    let mut formats: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "numFmts" => loop {
+                match reader.read_event().ok()? {
+                    Event::Start(f) | Event::Empty(f) if f.local_name().as_ref() == "numFmt" => {
+                        let attrs = attributes(&f)?;
+                        if let (Some(id), Some(code)) = (
+                            attribute(&attrs, "numFmtId"),
+                            attribute(&attrs, "formatCode"),
+                        ) {
+                            formats.insert(id.to_string(), decoded(code)?);
+                        }
+                    }
+                    Event::End(f) if f.local_name().as_ref() == "numFmts" => break,
+                    Event::Eof => return None,
+                    _ => {}
+                }
+            },
+            Event::Start(e) if e.local_name().as_ref() == "cellXfs" => loop {
+                match reader.read_event().ok()? {
+                    event @ (Event::Start(_) | Event::Empty(_)) => {
+                        let (Event::Start(x) | Event::Empty(x)) = &event else {
+                            unreachable!()
+                        };
+                        if x.local_name().as_ref() != "xf" {
+                            continue;
+                        }
+                        out.push(style(attribute(&attributes(x)?, "numFmtId"), &formats)?);
+                        if matches!(event, Event::Start(_)) {
+                            // calamine reads to the first end of an `xf`.
+                            loop {
+                                match reader.read_event().ok()? {
+                                    Event::End(end) if end.local_name().as_ref() == "xf" => break,
+                                    Event::Eof => return None,
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    Event::End(x) if x.local_name().as_ref() == "cellXfs" => break,
+                    Event::Eof => return None,
+                    _ => {}
+                }
+            },
+            Event::End(e) if e.local_name().as_ref() == "styleSheet" => return Some(out),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// One cell style from its number format id.
+fn style(id: Option<&str>, formats: &HashMap<String, String>) -> Option<Style> {
+    let Some(id) = id else {
+        return Some(Style {
+            date: DateKind::No,
+            percent: false,
+        });
+    };
+    // Ids are plain numbers; anything else is left to calamine.
+    if id.is_empty()
+        || id.len() > 9
+        || !id.bytes().all(|b| b.is_ascii_digit())
+        || id.len() > 1 && id.starts_with('0')
+    {
+        return None;
+    }
+    let custom = formats.get(id);
+    let number: u32 = id.parse().ok()?;
+    let date = match custom {
+        Some(code) => date_kind(code),
+        None => builtin_date_kind(number),
+    };
+    let code = custom
+        .map(String::as_str)
+        .or_else(|| builtin_code(number))
+        .unwrap_or("General");
+    Some(Style {
+        date,
+        percent: code.contains('%'),
+    })
+}
+
+/// Whether a custom number format shows a date or time: the first section
+/// holds a date or time letter outside quotes, escapes and brackets, or an
+/// elapsed-time bracket like `[h]`.
+fn date_kind(code: &str) -> DateKind {
+    let (mut escaped, mut quoted, mut ampm, mut elapsed) = (false, false, false, false);
+    let mut brackets = 0u8;
+    let mut prev = ' ';
+    for c in code.chars() {
+        if escaped {
+            escaped = false;
+        } else if matches!(c, '_' | '\\' | '*') {
+            // The next character is a literal.
+            escaped = true;
+        } else if quoted {
+            quoted = c != '"';
+        } else if c == '"' {
+            quoted = true;
+        } else if c == ';' {
+            return DateKind::No;
+        } else if c == '[' {
+            brackets = brackets.wrapping_add(1);
+        } else if c == ']' && brackets == 1 && elapsed {
+            return DateKind::Duration;
+        } else if c == ']' {
+            brackets = brackets.saturating_sub(1);
+        } else if brackets == 0 && !ampm && matches!(c, 'a' | 'A') {
+            ampm = true;
+        } else if brackets == 0 && ampm && matches!(c, 'p' | 'm' | '/' | 'P' | 'M') {
+            return DateKind::DateTime;
+        } else if brackets == 0
+            && !ampm
+            && matches!(c.to_ascii_lowercase(), 'd' | 'm' | 'h' | 'y' | 's')
+        {
+            return DateKind::DateTime;
+        } else if !(elapsed && c.eq_ignore_ascii_case(&prev)) {
+            elapsed = prev == '[' && matches!(c.to_ascii_lowercase(), 'm' | 'h' | 's');
+        }
+        prev = c;
+    }
+    DateKind::No
+}
+
+/// The built-in number formats (ECMA-376 18.8.30) that show dates and times.
+fn builtin_date_kind(id: u32) -> DateKind {
+    match id {
+        14..=22 | 27..=36 | 45 | 47 | 50..=58 => DateKind::DateTime,
+        46 => DateKind::Duration,
+        _ => DateKind::No,
+    }
+}
+
+/// The built-in number formats whose code holds `%`; the others only
+/// matter here for not holding one.
+fn builtin_code(id: u32) -> Option<&'static str> {
+    match id {
+        9 => Some("0%"),
+        10 => Some("0.00%"),
+        0..=4 | 11..=22 | 37..=49 => Some("General"),
+        _ => None,
+    }
+}
+
+struct Context<'a> {
+    strings: &'a [String],
+    styles: &'a [Style],
+}
+
+/// One worksheet part: its cells, merged regions, and whether a cell came
+/// back blank.
+fn worksheet(name: String, text: &str, context: &Context<'_>) -> Option<(Sheet, bool)> {
+    let mut reader = xml(text);
+    let mut sheet = Sheet::new(name);
+    // The first `mergeCells` block, wherever it is, as calamine finds it.
+    let mut merges: Option<Vec<Dimensions>> = None;
+    let blanks = loop {
+        let event = reader.read_event().ok()?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::Eof => return None,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            // calamine refuses a sheet whose declared range it cannot read.
+            "dimension" => {
+                range(attribute(&attributes(e)?, "ref")?)?;
+            }
+            "sheetData" if empty => break false,
+            "sheetData" => break cells(&mut reader, &mut sheet, context)?,
+            "mergeCells" if merges.is_none() => merges = Some(merge_cells(&mut reader, empty)?),
+            _ => {}
+        }
+    };
+    if merges.is_none() {
+        // After the data; an unreadable rest gives no regions, as calamine's
+        // separate scan gives none when it fails.
+        merges = Some(loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "mergeCells" => {
+                    break merge_cells(&mut reader, false)?;
+                }
+                Ok(Event::Empty(e)) if e.local_name().as_ref() == "mergeCells" => break Vec::new(),
+                Ok(Event::Eof) | Err(_) => break Vec::new(),
+                Ok(_) => {}
+            }
+        });
+    }
+    sheet.merges = merges.unwrap_or_default();
+    Some((sheet, blanks))
+}
+
+/// The cells of `<sheetData>`, whose start was just read. True when a cell
+/// came back blank.
+fn cells(reader: &mut Reader<&[u8]>, sheet: &mut Sheet, context: &Context<'_>) -> Option<bool> {
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut blanks = false;
+    loop {
+        let event = reader.read_event().ok()?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    "row" => (row, col) = (row.checked_add(1)?, 0),
+                    "sheetData" => return Some(blanks),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => return None,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "row" => {
+                if let Some(r) = attribute(&attributes(e)?, "r") {
+                    row = row_number(r)?;
+                }
+                if empty {
+                    (row, col) = (row.checked_add(1)?, 0);
+                }
+            }
+            "c" => {
+                let attrs = attributes(e)?;
+                let at = match attribute(&attrs, "r") {
+                    Some(r) => cell_position(r)?,
+                    None => (row, col),
+                };
+                col = at.1.checked_add(1)?;
+                let style = match attribute(&attrs, "s") {
+                    Some(s) => Some(index(s)?),
+                    None => None,
+                };
+                let kind = attribute(&attrs, "t");
+                let mut value = Value::Empty;
+                if !empty {
+                    loop {
+                        match reader.read_event().ok()? {
+                            Event::Start(child) => {
+                                value = cell_value(reader, &child, false, kind, style, context)?;
+                            }
+                            Event::Empty(child) => {
+                                value = cell_value(reader, &child, true, kind, style, context)?;
+                            }
+                            Event::End(end) if end.local_name().as_ref() == "c" => break,
+                            Event::Eof => return None,
+                            _ => {}
+                        }
+                    }
+                }
+                if value == Value::Empty {
+                    blanks = true;
+                    continue;
+                }
+                if sheet.len() >= MAX_SHEET_CELLS {
+                    return None;
+                }
+                // A cell without a style takes style 0's percent sign (but
+                // is never a date), as calamine's two lookups differ.
+                let percent = context
+                    .styles
+                    .get(style.unwrap_or(0))
+                    .is_some_and(|s| s.percent);
+                sheet.insert(
+                    at.0,
+                    at.1,
+                    Cell {
+                        value,
+                        formula: None,
+                        percent,
+                    },
+                );
+            }
+            "mergeCells" => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The value of one child element of a cell (`<v>`, `<is>`, `<f>`); the
+/// last child read is the cell's value, as in calamine.
+fn cell_value(
+    reader: &mut Reader<&[u8]>,
+    e: &BytesStart<'_>,
+    empty: bool,
+    kind: Option<&str>,
+    style: Option<usize>,
+    context: &Context<'_>,
+) -> Option<Value> {
+    match e.local_name().as_ref() {
+        "is" if empty => Some(Value::Empty),
+        "is" => string(reader, e.name().as_ref()).map(text_value),
+        "f" => {
+            if !empty {
+                skip_to_end(reader, e.name().as_ref())?;
+            }
+            Some(Value::Empty)
+        }
+        "v" => match kind {
+            Some("inlineStr" | "is") => {
+                if !empty {
+                    skip_to_end(reader, e.name().as_ref())?;
+                }
+                Some(Value::Empty)
+            }
+            None | Some("n" | "s" | "b" | "e") => {
+                if empty {
+                    return Some(Value::Empty);
+                }
+                // Only the first piece of text counts, as in calamine.
+                let raw = match reader.read_event().ok()? {
+                    Event::Text(t) => Some(t.into_inner()),
+                    Event::End(end) if end.name() == e.name() => return Some(Value::Empty),
+                    Event::Eof => return None,
+                    _ => None,
+                };
+                skip_to_end(reader, e.name().as_ref())?;
+                match raw {
+                    Some(raw) => plain_value(&raw, kind, style, context),
+                    None => Some(Value::Empty),
+                }
+            }
+            Some(other) => {
+                let mut text = String::new();
+                if !empty {
+                    loop {
+                        match reader.read_event().ok()? {
+                            Event::Text(t) => text.push_str(&t.xml10_content()),
+                            Event::GeneralRef(r) => push_entity(&r, &mut text)?,
+                            Event::End(end) if end.name() == e.name() => break,
+                            Event::Eof => return None,
+                            _ => {}
+                        }
+                    }
+                }
+                match other {
+                    "str" => Some(text_value(excel_unescape(&text))),
+                    "d" => Some(Value::DateText(text)),
+                    _ => None,
+                }
+            }
+        },
+        _ => None,
+    }
+}
+
+/// A `<v>` of a number, shared string, boolean or error cell.
+fn plain_value(
+    raw: &str,
+    kind: Option<&str>,
+    style: Option<usize>,
+    context: &Context<'_>,
+) -> Option<Value> {
+    match kind {
+        Some("s") if raw.is_empty() => Some(Value::Empty),
+        Some("s") => Some(text_value(context.strings.get(index(raw)?)?.clone())),
+        Some("b") => match raw.trim() {
+            "" => Some(Value::Empty),
+            v if v == "0" || v.eq_ignore_ascii_case("false") => Some(Value::Bool(false)),
+            v if v == "1" || v.eq_ignore_ascii_case("true") => Some(Value::Bool(true)),
+            _ => None,
+        },
+        Some("e") => matches!(
+            raw,
+            "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!"
+        )
+        .then(|| Value::Error(raw.to_string())),
+        _ if raw.is_empty() => Some(Value::Empty),
+        _ => {
+            let n = number(raw)?;
+            let date = style
+                .and_then(|s| context.styles.get(s))
+                .is_some_and(|s| s.date != DateKind::No);
+            Some(if date {
+                Value::Date(n)
+            } else if n.is_finite() {
+                Value::Number(n)
+            } else {
+                Value::Text(n.to_string())
+            })
+        }
+    }
+}
+
+/// A string cell's value: blank text is no value.
+fn text_value(text: String) -> Value {
+    if text.trim().is_empty() {
+        Value::Empty
+    } else {
+        Value::Text(text)
+    }
+}
+
+/// A number written plainly (`-12`, `0.5`, `.5`, `1E-3`); anything else
+/// (`inf`, `+1`, spaces) is left to calamine.
+fn number(raw: &str) -> Option<f64> {
+    let b = raw.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - from
+    };
+    let mut mantissa = digits(&mut i);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        mantissa += digits(&mut i);
+    }
+    if mantissa == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// A style or shared-string index: plain digits.
+fn index(raw: &str) -> Option<usize> {
+    if raw.is_empty() || raw.len() > 9 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// The regions of a `<mergeCells>` block whose start was just read. A
+/// block calamine cannot read gives no regions, as it does there.
+fn merge_cells(reader: &mut Reader<&[u8]>, empty: bool) -> Option<Vec<Dimensions>> {
+    let mut out = Vec::new();
+    if empty {
+        return Some(out);
+    }
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(text) = attribute(&attributes(&e)?, "ref") {
+                    match range(text) {
+                        Some(region) => out.push(region),
+                        None => return Some(Vec::new()),
+                    }
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "mergeCells" => return Some(out),
+            Ok(Event::Eof) | Err(_) => return Some(Vec::new()),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// `A1:C3` (or `B2`) as zero-based rows and columns, as calamine reads a
+/// dimension or a merged region; `None` where calamine refuses it, or
+/// would compute with a reversed range.
+fn range(text: &str) -> Option<Dimensions> {
+    let mut parts = text.split(':');
+    let start = cell_position(parts.next()?)?;
+    let end = match parts.next() {
+        Some(p) => cell_position(p)?,
+        None => start,
+    };
+    if parts.next().is_some() || end.0 < start.0 || end.1 < start.1 {
+        return None;
+    }
+    Some(Dimensions::new(start, end))
+}
+
+/// `B12` as (11, 1): letters (either case) then digits, row from 1.
+fn cell_position(cell: &str) -> Option<(u32, u32)> {
+    let letters = cell.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = cell.as_bytes()[..letters].iter().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    Some((row_number(&cell[letters..])?, col - 1))
+}
+
+/// A row attribute (`12`) as zero-based.
+fn row_number(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 7 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<u32>().ok()?.checked_sub(1)
+}
+
+/// Custom properties and the saving application (`docProps/app.xml`, or
+/// `core.xml` when app.xml does not say).
+fn properties(package: &mut Package<'_>) -> Option<(HashMap<String, String>, Option<String>)> {
+    let mut application = None;
+    for part in ["docProps/core.xml", "docProps/app.xml"] {
+        if let Some(text) = package.text(part)? {
+            application = saving_application(&text)?.or(application);
+        }
+    }
+    let custom = match package.text("docProps/custom.xml")? {
+        Some(text) => custom_properties(&text)?,
+        None => HashMap::new(),
+    };
+    Some((custom, application))
+}
+
+/// The non-empty text of an `Application` element.
+fn saving_application(text: &str) -> Option<Option<String>> {
+    let mut reader = xml(text);
+    let (mut inside, mut value, mut found) = (false, String::new(), None);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) => {
+                inside = e.local_name().as_ref() == "Application";
+                value.clear();
+            }
+            Event::Empty(_) => inside = false,
+            Event::Text(t) if inside => value.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let mut resolved = String::new();
+                push_entity(&r, &mut resolved)?;
+                if inside {
+                    value.push_str(&resolved);
+                }
+            }
+            Event::End(_) => {
+                if std::mem::take(&mut inside) && !value.is_empty() {
+                    found = Some(std::mem::take(&mut value));
+                }
+            }
+            Event::Eof => return Some(found),
+            _ => {}
+        }
+    }
+}
+
+/// `docProps/custom.xml`: each `<property name="…">`'s value as text.
+fn custom_properties(text: &str) -> Option<HashMap<String, String>> {
+    let mut reader = xml(text);
+    let mut out = HashMap::new();
+    let (mut name, mut value, mut in_value) = (None, String::new(), false);
+    loop {
+        let event = reader.read_event().ok()?;
+        let start = match &event {
+            Event::Start(e) | Event::Empty(e) => Some(e),
+            _ => None,
+        };
+        if let Some(e) = start {
+            if e.local_name().as_ref() == "property" {
+                name = match attribute(&attributes(e)?, "name") {
+                    Some(raw) => Some(decoded(raw)?),
+                    None => None,
+                };
+                value.clear();
+            } else {
+                in_value = name.is_some();
+            }
+        }
+        match &event {
+            Event::Text(t) if in_value => value.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let mut resolved = String::new();
+                push_entity(r, &mut resolved)?;
+                if in_value {
+                    value.push_str(&resolved);
+                }
+            }
+            Event::Empty(_) | Event::End(_) => {
+                in_value = false;
+                let closed = match &event {
+                    Event::Empty(e) => e.local_name().as_ref() == "property",
+                    Event::End(e) => e.local_name().as_ref() == "property",
+                    _ => false,
+                };
+                if closed && let Some(name) = name.take() {
+                    out.insert(name, std::mem::take(&mut value));
+                }
+            }
+            Event::Eof => return Some(out),
+            _ => {}
+        }
+    }
+}
+
+/// For the differential tests and the fuzzer: where the fast path's reading
+/// of an xlsx package differs from calamine's — sheets, cells, percent
+/// signs, merged regions, properties, which sheets may hold formulas.
+/// `None` when the fast path declines the package or calamine cannot read
+/// it (nothing to compare).
+#[doc(hidden)]
+pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
+    let zip = Zip::new(Cursor::new(bytes)).ok()?;
+    let fast = read(zip)?;
+    let slow = super::open::read_xlsx(bytes.to_vec()).ok()?;
+    let mut out = Vec::new();
+    let (ours, theirs) = (&fast.book, &slow);
+    if ours.properties != theirs.properties || ours.application != theirs.application {
+        out.push(format!(
+            "properties {:?} {:?} ≠ calamine {:?} {:?}",
+            ours.properties, ours.application, theirs.properties, theirs.application
+        ));
+    }
+    let names = |b: &Book| b.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    if names(ours) != names(theirs) {
+        out.push(format!(
+            "sheets {:?} ≠ calamine {:?}",
+            names(ours),
+            names(theirs)
+        ));
+        return Some(out);
+    }
+    for (i, (a, b)) in ours.sheets.iter().zip(&theirs.sheets).enumerate() {
+        let cells = |s: &Sheet| {
+            s.cells()
+                .map(|(p, c)| (p, c.value.clone(), c.percent))
+                .collect::<Vec<_>>()
+        };
+        let (ca, cb) = (cells(a), cells(b));
+        if ca != cb {
+            let first = ca.iter().zip(&cb).find(|(x, y)| x != y);
+            out.push(format!(
+                "{}: {} cells ≠ calamine {}; first difference {first:?}",
+                a.name,
+                ca.len(),
+                cb.len()
+            ));
+        }
+        if a.merges != b.merges {
+            out.push(format!(
+                "{}: merges {:?} ≠ calamine {:?}",
+                a.name, a.merges, b.merges
+            ));
+        }
+        if fast.blank_sheets.contains(&i) != b.lazy_formulas.is_some() {
+            out.push(format!("{}: blank cells seen differently", a.name));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_escapes_and_surrogates() {
+        assert_eq!(excel_unescape("a_x000D_b"), "a\rb");
+        assert_eq!(excel_unescape("_x005F_x000D_"), "_x000D_");
+        assert_eq!(excel_unescape("_xD83D__xDCF7_"), "📷");
+        assert_eq!(excel_unescape("_xD83D_x"), "\u{FFFD}x");
+        assert_eq!(excel_unescape("_x12_ plain"), "_x12_ plain");
+    }
+
+    #[test]
+    fn date_formats_as_calamine_reads_them() {
+        for (code, kind) in [
+            ("dd/mm/yyyy", DateKind::DateTime),
+            ("[$-42A]dd/mm/yyyy", DateKind::DateTime),
+            ("[h]:mm:ss", DateKind::Duration),
+            ("#,##0.00_);[Red](#,##0.00)", DateKind::No),
+            ("0.0%", DateKind::No),
+            ("\"ngày\" 0", DateKind::No),
+            ("General;dd", DateKind::No),
+            ("AM/PM h", DateKind::DateTime),
+            ("_(* #,##0_)", DateKind::No),
+            ("[Red]0", DateKind::No),
+        ] {
+            assert_eq!(date_kind(code), kind, "{code}");
+        }
+    }
+
+    #[test]
+    fn plain_numbers_only() {
+        assert_eq!(number("-12.5E-1"), Some(-1.25));
+        assert_eq!(number(".5"), Some(0.5));
+        assert_eq!(number("5."), Some(5.0));
+        for odd in ["", "-", "+1", " 1", "1e", "inf", "NaN", "1,5", "0x10", "."] {
+            assert_eq!(number(odd), None, "{odd:?}");
+        }
+    }
+
+    #[test]
+    fn positions_and_ranges() {
+        assert_eq!(cell_position("ab10"), Some((9, 27)));
+        assert_eq!(cell_position("A0"), None);
+        assert_eq!(cell_position("10"), None);
+        assert_eq!(range("B2:C3"), Some(Dimensions::new((1, 1), (2, 2))));
+        assert_eq!(range("C3:B2"), None);
+        assert_eq!(range("A1:B2:C3"), None);
+    }
+}
+
+#[cfg(test)]
+mod differential {
+    /// Every committed xlsx — samples, fixtures, the layouts corpus — reads
+    /// the same through the fast path as through calamine, and most are not
+    /// declined.
+    #[test]
+    fn committed_workbooks_agree_with_calamine() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if path.file_name().is_some_and(|n| n == "node_modules") {
+                        continue;
+                    }
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm")
+                }) {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        walk(&root.join("samples"), &mut files);
+        walk(&root.join("tests"), &mut files);
+        let mut compared = 0;
+        let mut declined = Vec::new();
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap();
+            match super::differences_from_calamine(&bytes) {
+                Some(differences) => {
+                    assert!(
+                        differences.is_empty(),
+                        "{}: {differences:?}",
+                        path.display()
+                    );
+                    compared += 1;
+                }
+                None => declined.push(path.display().to_string()),
+            }
+        }
+        eprintln!(
+            "{compared} of {} compared; declined: {declined:?}",
+            files.len()
+        );
+        assert!(
+            compared > 100,
+            "{compared} of {} files compared; declined: {declined:?}",
+            files.len()
+        );
+    }
+}
