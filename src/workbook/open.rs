@@ -221,7 +221,7 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
         if is_ods {
             return read_ods(bytes);
         }
-        if let Some(fast) = super::xlsx::read(zip) {
+        if let Some(fast) = super::xlsx::read(&bytes, zip) {
             return Ok(with_lazy_formulas(fast.book, &fast.blank_sheets, || {
                 FormulaBook::Closed(bytes)
             }));

@@ -14,7 +14,7 @@
 //! blank cell is reported, and its formulas come from calamine on demand.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use calamine::Dimensions;
 use quick_xml::Reader;
@@ -33,8 +33,8 @@ pub(super) struct FastBook {
 }
 
 /// Reads the package, or declines (`None`).
-pub(super) fn read(zip: Zip<'_>) -> Option<FastBook> {
-    let mut package = Package::new(zip)?;
+pub(super) fn read<'b>(bytes: &'b [u8], zip: Zip<'b>) -> Option<FastBook> {
+    let mut package = Package::new(bytes, zip)?;
     let document = office_document(&package.text("_rels/.rels")??)?;
     let (dir, file) = match document.rfind('/') {
         Some(i) => document.split_at(i + 1),
@@ -91,14 +91,18 @@ pub(super) fn read(zip: Zip<'_>) -> Option<FastBook> {
 /// The package's parts, looked up as calamine looks them up: by the
 /// lower-case form of their name, `\` read as `/`.
 struct Package<'b> {
+    bytes: &'b [u8],
     zip: Zip<'b>,
     index: HashMap<String, usize>,
+    /// One inflater for every part, reset between them (a new one per part
+    /// costs more than inflating a small part).
+    inflater: flate2::Decompress,
 }
 
 impl<'b> Package<'b> {
     /// Declines a package whose names collide once folded (which entry
     /// calamine would open is then its own business).
-    fn new(zip: Zip<'b>) -> Option<Self> {
+    fn new(bytes: &'b [u8], zip: Zip<'b>) -> Option<Self> {
         let mut index = HashMap::with_capacity(zip.len());
         for i in 0..zip.len() {
             let name = zip.name_for_index(i)?.ok()?;
@@ -109,11 +113,17 @@ impl<'b> Package<'b> {
                 return None;
             }
         }
-        Some(Package { zip, index })
+        Some(Package {
+            bytes,
+            zip,
+            index,
+            inflater: flate2::Decompress::new(false),
+        })
     }
 
     /// A part as text: `Some(None)` when the package has no such part,
-    /// `None` (decline) when it cannot be inflated or is not UTF-8.
+    /// `None` (decline) when it is encrypted, stored by another method,
+    /// does not inflate to its declared size and checksum, or is not UTF-8.
     fn text(&mut self, path: &str) -> Option<Option<String>> {
         if path.contains('\\') {
             return None;
@@ -121,9 +131,33 @@ impl<'b> Package<'b> {
         let Some(&i) = self.index.get(&path.to_ascii_lowercase()) else {
             return Some(None);
         };
-        let mut entry = self.zip.by_index(i).ok()?;
-        let mut bytes = Vec::with_capacity(entry.size().min(1 << 24) as usize);
-        entry.read_to_end(&mut bytes).ok()?;
+        let entry = self.zip.by_index_raw(i).ok()?;
+        if entry.encrypted() {
+            return None;
+        }
+        let start = usize::try_from(entry.data_start()?).ok()?;
+        let end = start.checked_add(usize::try_from(entry.compressed_size()).ok()?)?;
+        let raw = self.bytes.get(start..end)?;
+        let size = usize::try_from(entry.size()).ok()?;
+        let bytes = match entry.compression() {
+            zip::CompressionMethod::Stored => raw.to_vec(),
+            zip::CompressionMethod::Deflated => {
+                let mut out = Vec::with_capacity(size);
+                self.inflater.reset(false);
+                let status = self
+                    .inflater
+                    .decompress_vec(raw, &mut out, flate2::FlushDecompress::Finish)
+                    .ok()?;
+                if status != flate2::Status::StreamEnd {
+                    return None;
+                }
+                out
+            }
+            _ => return None,
+        };
+        if bytes.len() != size || crc32fast::hash(&bytes) != entry.crc32() {
+            return None;
+        }
         String::from_utf8(bytes).ok().map(Some)
     }
 }
@@ -140,12 +174,35 @@ fn xml(text: &str) -> Reader<&[u8]> {
     reader
 }
 
-/// The attributes of a tag as raw `(key, value)` pairs; `None` when one
-/// is malformed or a key repeats.
-fn attributes<'a>(e: &'a BytesStart<'_>) -> Option<Vec<(&'a str, &'a str)>> {
+/// The most attributes one element may have here (Excel writes up to 13
+/// on a row or a cell style); more, and the file goes to calamine.
+const MAX_ATTRIBUTES: usize = 24;
+
+/// The attributes of a tag as raw `(key, value)` pairs, without allocating.
+struct Attributes<'a> {
+    items: [(&'a str, &'a str); MAX_ATTRIBUTES],
+    len: usize,
+}
+
+impl<'a> Attributes<'a> {
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.items[..self.len].iter().copied()
+    }
+}
+
+/// Reads a tag's attributes; `None` when one is malformed, a key repeats,
+/// or there are too many.
+fn attributes<'a>(e: &'a BytesStart<'_>) -> Option<Attributes<'a>> {
     let raw = e.attributes_raw();
     let bytes = raw.as_bytes();
-    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut out = Attributes {
+        items: [("", ""); MAX_ATTRIBUTES],
+        len: 0,
+    };
     let mut at = 0;
     loop {
         while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
@@ -154,25 +211,25 @@ fn attributes<'a>(e: &'a BytesStart<'_>) -> Option<Vec<(&'a str, &'a str)>> {
         if at >= bytes.len() {
             return Some(out);
         }
-        let eq = at + raw[at..].find('=')?;
+        let eq = at + memchr::memchr(b'=', &bytes[at..])?;
         let key = raw[at..eq].trim_ascii_end();
         let mut v = eq + 1;
         while bytes.get(v).is_some_and(u8::is_ascii_whitespace) {
             v += 1;
         }
         let quote = *bytes.get(v).filter(|q| **q == b'"' || **q == b'\'')?;
-        let end = v + 1 + raw[v + 1..].find(quote as char)?;
-        if key.is_empty() || key.contains(char::is_whitespace) || out.iter().any(|(k, _)| *k == key)
+        let end = v + 1 + memchr::memchr(quote, &bytes[v + 1..])?;
+        if key.is_empty()
+            || key.bytes().any(|b| b.is_ascii_whitespace())
+            || out.len == MAX_ATTRIBUTES
+            || out.get(key).is_some()
         {
             return None;
         }
-        out.push((key, &raw[v + 1..end]));
+        out.items[out.len] = (key, &raw[v + 1..end]);
+        out.len += 1;
         at = end + 1;
     }
-}
-
-fn attribute<'a>(attrs: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
-    attrs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
 /// `key` or `prefix:key`.
@@ -216,9 +273,9 @@ fn office_document(text: &str) -> Option<String> {
         match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                 let attrs = attributes(&e)?;
-                if attribute(&attrs, "Type")
+                if attrs.get("Type")
                     .is_some_and(|t| t.ends_with("/relationships/officeDocument"))
-                    && let Some(t) = attribute(&attrs, "Target")
+                    && let Some(t) = attrs.get("Target")
                 {
                     target = Some(decoded(t)?);
                 }
@@ -238,9 +295,9 @@ fn relationships(text: &str) -> Option<HashMap<String, (String, String)>> {
         match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                 let attrs = attributes(&e)?;
-                if let Some(id) = attribute(&attrs, "Id") {
-                    let target = attribute(&attrs, "Target").unwrap_or_default();
-                    let kind = attribute(&attrs, "Type").unwrap_or_default();
+                if let Some(id) = attrs.get("Id") {
+                    let target = attrs.get("Target").unwrap_or_default();
+                    let kind = attrs.get("Type").unwrap_or_default();
                     out.insert(id.to_string(), (target.to_string(), kind.to_string()));
                 }
             }
@@ -277,10 +334,10 @@ fn workbook(text: &str, rels: &HashMap<String, (String, String)>, dir: &str) -> 
                 let attrs = attributes(e)?;
                 let mut name = String::new();
                 let mut id = "";
-                for (key, value) in &attrs {
-                    match *key {
+                for (key, value) in attrs.iter() {
+                    match key {
                         "name" => name = decoded(value)?,
-                        "state" if !matches!(*value, "visible" | "hidden" | "veryHidden") => {
+                        "state" if !matches!(value, "visible" | "hidden" | "veryHidden") => {
                             return None;
                         }
                         key if local_key(key, "id") => id = value,
@@ -349,7 +406,7 @@ fn string(reader: &mut Reader<&[u8]>, closing: &str) -> Option<String> {
             "r" if out.is_none() => out = Some(String::new()),
             "rPh" => phonetic = !empty,
             "t" if !phonetic => {
-                let preserve = attribute(&attributes(e)?, "xml:space") == Some("preserve");
+                let preserve = attributes(e)?.get("xml:space") == Some("preserve");
                 let mut text = String::new();
                 if !empty {
                     loop {
@@ -474,8 +531,8 @@ fn cell_styles(text: &str) -> Option<Vec<Style>> {
                     Event::Start(f) | Event::Empty(f) if f.local_name().as_ref() == "numFmt" => {
                         let attrs = attributes(&f)?;
                         if let (Some(id), Some(code)) = (
-                            attribute(&attrs, "numFmtId"),
-                            attribute(&attrs, "formatCode"),
+                            attrs.get("numFmtId"),
+                            attrs.get("formatCode"),
                         ) {
                             formats.insert(id.to_string(), decoded(code)?);
                         }
@@ -494,7 +551,7 @@ fn cell_styles(text: &str) -> Option<Vec<Style>> {
                         if x.local_name().as_ref() != "xf" {
                             continue;
                         }
-                        out.push(style(attribute(&attributes(x)?, "numFmtId"), &formats)?);
+                        out.push(style(attributes(x)?.get("numFmtId"), &formats)?);
                         if matches!(event, Event::Start(_)) {
                             // calamine reads to the first end of an `xf`.
                             loop {
@@ -635,7 +692,7 @@ fn worksheet(name: String, text: &str, context: &Context<'_>) -> Option<(Sheet, 
         match e.local_name().as_ref() {
             // calamine refuses a sheet whose declared range it cannot read.
             "dimension" => {
-                range(attribute(&attributes(e)?, "ref")?)?;
+                range(attributes(e)?.get("ref")?)?;
             }
             "sheetData" if empty => break false,
             "sheetData" => break cells(&mut reader, &mut sheet, context)?,
@@ -684,7 +741,7 @@ fn cells(reader: &mut Reader<&[u8]>, sheet: &mut Sheet, context: &Context<'_>) -
         };
         match e.local_name().as_ref() {
             "row" => {
-                if let Some(r) = attribute(&attributes(e)?, "r") {
+                if let Some(r) = attributes(e)?.get("r") {
                     row = row_number(r)?;
                 }
                 if empty {
@@ -693,16 +750,16 @@ fn cells(reader: &mut Reader<&[u8]>, sheet: &mut Sheet, context: &Context<'_>) -
             }
             "c" => {
                 let attrs = attributes(e)?;
-                let at = match attribute(&attrs, "r") {
+                let at = match attrs.get("r") {
                     Some(r) => cell_position(r)?,
                     None => (row, col),
                 };
                 col = at.1.checked_add(1)?;
-                let style = match attribute(&attrs, "s") {
+                let style = match attrs.get("s") {
                     Some(s) => Some(index(s)?),
                     None => None,
                 };
-                let kind = attribute(&attrs, "t");
+                let kind = attrs.get("t");
                 let mut value = Value::Empty;
                 if !empty {
                     loop {
@@ -915,7 +972,7 @@ fn merge_cells(reader: &mut Reader<&[u8]>, empty: bool) -> Option<Vec<Dimensions
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
-                if let Some(text) = attribute(&attributes(&e)?, "ref") {
+                if let Some(text) = attributes(&e)?.get("ref") {
                     match range(text) {
                         Some(region) => out.push(region),
                         None => return Some(Vec::new()),
@@ -1024,7 +1081,7 @@ fn custom_properties(text: &str) -> Option<HashMap<String, String>> {
         };
         if let Some(e) = start {
             if e.local_name().as_ref() == "property" {
-                name = match attribute(&attributes(e)?, "name") {
+                name = match attributes(e)?.get("name") {
                     Some(raw) => Some(decoded(raw)?),
                     None => None,
                 };
@@ -1067,7 +1124,7 @@ fn custom_properties(text: &str) -> Option<HashMap<String, String>> {
 #[doc(hidden)]
 pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
     let zip = Zip::new(Cursor::new(bytes)).ok()?;
-    let fast = read(zip)?;
+    let fast = read(bytes, zip)?;
     let slow = super::open::read_xlsx(bytes.to_vec()).ok()?;
     let mut out = Vec::new();
     let (ours, theirs) = (&fast.book, &slow);
