@@ -13,6 +13,7 @@
 //! it or says what is wrong. Formulas are not read here: a sheet with a
 //! blank cell is reported, and its formulas come from calamine on demand.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
@@ -174,62 +175,62 @@ fn xml(text: &str) -> Reader<&[u8]> {
     reader
 }
 
-/// The most attributes one element may have here (Excel writes up to 13
-/// on a row or a cell style); more, and the file goes to calamine.
-const MAX_ATTRIBUTES: usize = 24;
-
-/// The attributes of a tag as raw `(key, value)` pairs, without allocating.
-struct Attributes<'a> {
-    items: [(&'a str, &'a str); MAX_ATTRIBUTES],
-    len: usize,
-}
-
-impl<'a> Attributes<'a> {
-    fn get(&self, key: &str) -> Option<&'a str> {
-        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
-        self.items[..self.len].iter().copied()
-    }
-}
-
-/// Reads a tag's attributes; `None` when one is malformed, a key repeats,
-/// or there are too many.
-fn attributes<'a>(e: &'a BytesStart<'_>) -> Option<Attributes<'a>> {
+/// A tag's attributes as raw `(key, value)` pairs, without allocating;
+/// `None` for a malformed one (and the iteration ends).
+fn raw_attributes<'a>(e: &'a BytesStart<'_>) -> impl Iterator<Item = Option<(&'a str, &'a str)>> {
     let raw = e.attributes_raw();
     let bytes = raw.as_bytes();
-    let mut out = Attributes {
-        items: [("", ""); MAX_ATTRIBUTES],
-        len: 0,
-    };
     let mut at = 0;
-    loop {
+    std::iter::from_fn(move || {
         while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
             at += 1;
         }
         if at >= bytes.len() {
-            return Some(out);
-        }
-        let eq = at + memchr::memchr(b'=', &bytes[at..])?;
-        let key = raw[at..eq].trim_ascii_end();
-        let mut v = eq + 1;
-        while bytes.get(v).is_some_and(u8::is_ascii_whitespace) {
-            v += 1;
-        }
-        let quote = *bytes.get(v).filter(|q| **q == b'"' || **q == b'\'')?;
-        let end = v + 1 + memchr::memchr(quote, &bytes[v + 1..])?;
-        if key.is_empty()
-            || key.bytes().any(|b| b.is_ascii_whitespace())
-            || out.len == MAX_ATTRIBUTES
-            || out.get(key).is_some()
-        {
             return None;
         }
-        out.items[out.len] = (key, &raw[v + 1..end]);
-        out.len += 1;
-        at = end + 1;
+        let pair = (|| {
+            let eq = at + memchr::memchr(b'=', &bytes[at..])?;
+            let key = raw[at..eq].trim_ascii_end();
+            let mut v = eq + 1;
+            while bytes.get(v).is_some_and(u8::is_ascii_whitespace) {
+                v += 1;
+            }
+            let quote = *bytes.get(v).filter(|q| **q == b'"' || **q == b'\'')?;
+            let end = v + 1 + memchr::memchr(quote, &bytes[v + 1..])?;
+            if key.is_empty() || key.bytes().any(|b| b.is_ascii_whitespace()) {
+                return None;
+            }
+            at = end + 1;
+            Some((key, &raw[v + 1..end]))
+        })();
+        if pair.is_none() {
+            at = bytes.len();
+        }
+        Some(pair)
+    })
+}
+
+/// The values of the named attributes of a tag; `None` when an attribute
+/// is malformed or a named one repeats (calamine would take one of them).
+fn attributes<'a, const N: usize>(
+    e: &'a BytesStart<'_>,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    let mut out = [None; N];
+    for pair in raw_attributes(e) {
+        let (key, value) = pair?;
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            if out[i].replace(value).is_some() {
+                return None;
+            }
+        }
     }
+    Some(out)
+}
+
+/// The value of one attribute (see [`attributes`]).
+fn attribute<'a>(e: &'a BytesStart<'_>, key: &str) -> Option<Option<&'a str>> {
+    attributes(e, [key]).map(|[v]| v)
 }
 
 /// `key` or `prefix:key`.
@@ -272,10 +273,9 @@ fn office_document(text: &str) -> Option<String> {
     loop {
         match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let attrs = attributes(&e)?;
-                if attrs.get("Type")
-                    .is_some_and(|t| t.ends_with("/relationships/officeDocument"))
-                    && let Some(t) = attrs.get("Target")
+                let [kind, t] = attributes(&e, ["Type", "Target"])?;
+                if kind.is_some_and(|t| t.ends_with("/relationships/officeDocument"))
+                    && let Some(t) = t
                 {
                     target = Some(decoded(t)?);
                 }
@@ -294,10 +294,10 @@ fn relationships(text: &str) -> Option<HashMap<String, (String, String)>> {
     loop {
         match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let attrs = attributes(&e)?;
-                if let Some(id) = attrs.get("Id") {
-                    let target = attrs.get("Target").unwrap_or_default();
-                    let kind = attrs.get("Type").unwrap_or_default();
+                let [id, target, kind] = attributes(&e, ["Id", "Target", "Type"])?;
+                if let Some(id) = id {
+                    let target = target.unwrap_or_default();
+                    let kind = kind.unwrap_or_default();
                     out.insert(id.to_string(), (target.to_string(), kind.to_string()));
                 }
             }
@@ -331,10 +331,10 @@ fn workbook(text: &str, rels: &HashMap<String, (String, String)>, dir: &str) -> 
         };
         match e.local_name().as_ref() {
             "sheet" => {
-                let attrs = attributes(e)?;
                 let mut name = String::new();
                 let mut id = "";
-                for (key, value) in attrs.iter() {
+                for pair in raw_attributes(e) {
+                    let (key, value) = pair?;
                     match key {
                         "name" => name = decoded(value)?,
                         "state" if !matches!(value, "visible" | "hidden" | "veryHidden") => {
@@ -406,28 +406,21 @@ fn string(reader: &mut Reader<&[u8]>, closing: &str) -> Option<String> {
             "r" if out.is_none() => out = Some(String::new()),
             "rPh" => phonetic = !empty,
             "t" if !phonetic => {
-                let preserve = attributes(e)?.get("xml:space") == Some("preserve");
-                let mut text = String::new();
-                if !empty {
-                    loop {
-                        match reader.read_event().ok()? {
-                            Event::Text(t) => text.push_str(&t.xml10_content()),
-                            Event::CData(t) => text.push_str(&t.xml10_content()),
-                            Event::GeneralRef(r) => push_entity(&r, &mut text)?,
-                            Event::End(end) if end.name() == e.name() => break,
-                            Event::Eof => return None,
-                            _ => {}
-                        }
-                    }
-                }
-                let text = if preserve {
-                    excel_unescape(&text)
+                let preserve = attribute(e, "xml:space")? == Some("preserve");
+                let text = if empty {
+                    Cow::Borrowed("")
                 } else {
-                    excel_unescape(text.trim_matches([' ', '\t', '\r', '\n']))
+                    element_text(reader, e.name().as_ref())?
                 };
+                let text = if preserve {
+                    &text
+                } else {
+                    text.trim_matches([' ', '\t', '\r', '\n'])
+                };
+                let text = excel_unescape(text);
                 match &mut out {
                     Some(s) => s.push_str(&text),
-                    None => out = Some(text),
+                    None => out = Some(text.into_owned()),
                 }
             }
             _ => {}
@@ -435,9 +428,37 @@ fn string(reader: &mut Reader<&[u8]>, closing: &str) -> Option<String> {
     }
 }
 
+/// The text of an element whose start was just read, to its end: text,
+/// CDATA and entities, line ends normalised. Borrowed when it is one piece.
+fn element_text<'a>(reader: &mut Reader<&'a [u8]>, name: &str) -> Option<Cow<'a, str>> {
+    let mut text = Cow::Borrowed("");
+    loop {
+        let piece = match reader.read_event().ok()? {
+            Event::Text(t) => t.xml10_content(),
+            Event::CData(t) => t.xml10_content(),
+            Event::GeneralRef(r) => {
+                let mut resolved = String::new();
+                push_entity(&r, &mut resolved)?;
+                Cow::Owned(resolved)
+            }
+            Event::End(end) if end.name().as_ref() == name => return Some(text),
+            Event::Eof => return None,
+            _ => continue,
+        };
+        if text.is_empty() {
+            text = piece;
+        } else {
+            text.to_mut().push_str(&piece);
+        }
+    }
+}
+
 /// Replaces Excel's `_xHHHH_` escapes (UTF-16 code units; a surrogate pair
 /// is two escapes; an unpaired surrogate becomes U+FFFD).
-fn excel_unescape(text: &str) -> String {
+fn excel_unescape(text: &str) -> Cow<'_, str> {
+    if memchr::memmem::find(text.as_bytes(), b"_x").is_none() {
+        return Cow::Borrowed(text);
+    }
     fn unit(text: &str, at: usize) -> Option<u16> {
         let b = text.as_bytes().get(at..at + 7)?;
         if b[0] != b'_'
@@ -477,7 +498,7 @@ fn excel_unescape(text: &str) -> String {
         at = next;
     }
     out.push_str(&text[copied..]);
-    out
+    Cow::Owned(out)
 }
 
 /// The shared strings part.
@@ -529,11 +550,9 @@ fn cell_styles(text: &str) -> Option<Vec<Style>> {
             Event::Start(e) if e.local_name().as_ref() == "numFmts" => loop {
                 match reader.read_event().ok()? {
                     Event::Start(f) | Event::Empty(f) if f.local_name().as_ref() == "numFmt" => {
-                        let attrs = attributes(&f)?;
-                        if let (Some(id), Some(code)) = (
-                            attrs.get("numFmtId"),
-                            attrs.get("formatCode"),
-                        ) {
+                        if let [Some(id), Some(code)] =
+                            attributes(&f, ["numFmtId", "formatCode"])?
+                        {
                             formats.insert(id.to_string(), decoded(code)?);
                         }
                     }
@@ -551,7 +570,7 @@ fn cell_styles(text: &str) -> Option<Vec<Style>> {
                         if x.local_name().as_ref() != "xf" {
                             continue;
                         }
-                        out.push(style(attributes(x)?.get("numFmtId"), &formats)?);
+                        out.push(style(attribute(x, "numFmtId")?, &formats)?);
                         if matches!(event, Event::Start(_)) {
                             // calamine reads to the first end of an `xf`.
                             loop {
@@ -692,7 +711,7 @@ fn worksheet(name: String, text: &str, context: &Context<'_>) -> Option<(Sheet, 
         match e.local_name().as_ref() {
             // calamine refuses a sheet whose declared range it cannot read.
             "dimension" => {
-                range(attributes(e)?.get("ref")?)?;
+                range(attribute(e, "ref")??)?;
             }
             "sheetData" if empty => break false,
             "sheetData" => break cells(&mut reader, &mut sheet, context)?,
@@ -741,7 +760,7 @@ fn cells(reader: &mut Reader<&[u8]>, sheet: &mut Sheet, context: &Context<'_>) -
         };
         match e.local_name().as_ref() {
             "row" => {
-                if let Some(r) = attributes(e)?.get("r") {
+                if let Some(r) = attribute(e, "r")? {
                     row = row_number(r)?;
                 }
                 if empty {
@@ -749,17 +768,16 @@ fn cells(reader: &mut Reader<&[u8]>, sheet: &mut Sheet, context: &Context<'_>) -
                 }
             }
             "c" => {
-                let attrs = attributes(e)?;
-                let at = match attrs.get("r") {
+                let [r, s, kind] = attributes(e, ["r", "s", "t"])?;
+                let at = match r {
                     Some(r) => cell_position(r)?,
                     None => (row, col),
                 };
                 col = at.1.checked_add(1)?;
-                let style = match attrs.get("s") {
+                let style = match s {
                     Some(s) => Some(index(s)?),
                     None => None,
                 };
-                let kind = attrs.get("t");
                 let mut value = Value::Empty;
                 if !empty {
                     loop {
@@ -862,7 +880,7 @@ fn cell_value(
                     }
                 }
                 match other {
-                    "str" => Some(text_value(excel_unescape(&text))),
+                    "str" => Some(text_value(excel_unescape(&text).into_owned())),
                     "d" => Some(Value::DateText(text)),
                     _ => None,
                 }
@@ -972,7 +990,7 @@ fn merge_cells(reader: &mut Reader<&[u8]>, empty: bool) -> Option<Vec<Dimensions
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
-                if let Some(text) = attributes(&e)?.get("ref") {
+                if let Some(text) = attribute(&e, "ref")? {
                     match range(text) {
                         Some(region) => out.push(region),
                         None => return Some(Vec::new()),
@@ -1081,7 +1099,7 @@ fn custom_properties(text: &str) -> Option<HashMap<String, String>> {
         };
         if let Some(e) = start {
             if e.local_name().as_ref() == "property" {
-                name = match attributes(e)?.get("name") {
+                name = match attribute(e, "name")? {
                     Some(raw) => Some(decoded(raw)?),
                     None => None,
                 };
