@@ -150,7 +150,7 @@ pub struct Sheet {
 /// The file a sheet's formulas can still be read from: opened with calamine
 /// already, or its bytes, opened on first use.
 enum FormulaBook {
-    Open(Xlsx<Cursor<Vec<u8>>>),
+    Open(Box<Xlsx<Cursor<Vec<u8>>>>),
     Closed(Vec<u8>),
     Unreadable,
 }
@@ -223,7 +223,7 @@ impl Sheet {
             if let FormulaBook::Closed(bytes) = &mut *book {
                 let bytes = std::mem::take(bytes);
                 *book = match calamine::open_workbook_from_rs(Cursor::new(bytes)) {
-                    Ok(opened) => FormulaBook::Open(opened),
+                    Ok(opened) => FormulaBook::Open(Box::new(opened)),
                     Err(_) => FormulaBook::Unreadable,
                 };
             }

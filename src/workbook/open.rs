@@ -377,7 +377,7 @@ pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
     Ok(with_lazy_formulas(
         book_from(Format::Xlsx, sheets, props),
         &blank_sheets,
-        || FormulaBook::Open(book),
+        || FormulaBook::Open(Box::new(book)),
     ))
 }
 
