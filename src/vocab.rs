@@ -424,9 +424,10 @@ pub fn adjustment_heading(key: &str) -> Option<AdjustmentHeading> {
     ];
     const PENALTY: &[&str] = &["diem tru", "tru diem", "cac khoan tru"];
     let starts = |words: &[&str]| {
-        words
-            .iter()
-            .any(|w| key == *w || key.starts_with(&format!("{w} ")))
+        words.iter().any(|w| {
+            key.strip_prefix(w)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        })
     };
     match key {
         "thuong" | "cong" => return Some(AdjustmentHeading::Bonus),

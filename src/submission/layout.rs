@@ -68,7 +68,9 @@ fn year_rewrite(year: i32) -> impl Fn(String) -> String {
     let (this, last) = (year.to_string(), (year - 1).to_string());
     move |key: String| {
         // Most labels hold no year at all: returned as they are.
-        if !key.bytes().any(|b| b.is_ascii_digit()) {
+        if !key.bytes().any(|b| b.is_ascii_digit())
+            || !key.split(' ').any(|w| w == this || w == last)
+        {
             return key;
         }
         let words: Vec<&str> = key.split(' ').collect();

@@ -92,6 +92,19 @@ pub fn label_key(text: &str) -> String {
     let mut folded = String::with_capacity(4);
     let mut pending_space = false;
     for c in text.chars() {
+        if c.is_ascii() {
+            // Most characters: no table, no buffer.
+            if c.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c.to_ascii_lowercase());
+            } else {
+                pending_space = true;
+            }
+            continue;
+        }
         folded.clear();
         fold_char_into(c, &mut folded);
         if folded.is_empty() && !c.is_whitespace() {
@@ -121,7 +134,24 @@ pub fn label_key(text: &str) -> String {
 /// wrote them.
 pub fn clean(text: &str) -> String {
     use unicode_normalization::{IsNormalized, is_nfc_quick};
-    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapse = |s: &str| {
+        // Text with single spaces between words only is copied as it is.
+        let mut prev_space = true;
+        let tidy = s.chars().all(|c| {
+            let ok = if c == ' ' {
+                !prev_space
+            } else {
+                !c.is_whitespace()
+            };
+            prev_space = c == ' ';
+            ok
+        }) && !prev_space;
+        if tidy {
+            s.to_string()
+        } else {
+            s.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+    };
     // Text that is already NFC (nearly all of it) is not recomposed.
     if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         return collapse(text);
@@ -178,6 +208,42 @@ mod tests {
     }
 
     proptest! {
+        /// The copy-as-is shortcut of `clean` changes nothing.
+        #[test]
+        fn clean_collapses_like_splitting(s in "[ a\\t\u{a0}\u{2003}ờ\n]{0,12}") {
+            let split = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(clean(&s), clean(&split));
+            prop_assert_eq!(clean(&s).split(' ').filter(|w| w.is_empty()).count(), usize::from(split.is_empty()));
+        }
+
+        /// The ASCII shortcut of `label_key` folds as folding every
+        /// character does.
+        #[test]
+        fn label_key_ascii_shortcut(s in "[ -~ờĐ\u{301}\u{a0}]{0,30}") {
+            let mut reference = String::new();
+            let mut pending_space = false;
+            for c in s.chars() {
+                let mut folded = String::new();
+                fold_char_into(c, &mut folded);
+                if folded.is_empty() {
+                    pending_space |= c.is_whitespace();
+                    continue;
+                }
+                for f in folded.chars() {
+                    if f.is_alphanumeric() {
+                        if pending_space && !reference.is_empty() {
+                            reference.push(' ');
+                        }
+                        pending_space = false;
+                        reference.push(f);
+                    } else {
+                        pending_space = true;
+                    }
+                }
+            }
+            prop_assert_eq!(label_key(&s), reference);
+        }
+
         #[test]
         fn fold_is_idempotent(s in "\\PC{0,40}") {
             let once = fold(&s);
