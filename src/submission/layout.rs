@@ -73,23 +73,30 @@ fn year_rewrite(year: i32) -> impl Fn(String) -> String {
         {
             return key;
         }
-        let words: Vec<&str> = key.split(' ').collect();
-        let mut out = Vec::with_capacity(words.len());
-        for (i, w) in words.iter().enumerate() {
-            let relative = if *w == this {
+        let mut out = String::with_capacity(key.len() + 8);
+        let mut previous = "";
+        for (i, word) in key.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let relative = if word == this {
                 Some("nay")
-            } else if *w == last {
+            } else if word == last {
                 Some("truoc")
             } else {
                 None
             };
             match relative {
-                Some(r) if i > 0 && words[i - 1] == "nam" => out.push(r.to_string()),
-                Some(r) => out.push(format!("nam {r}")),
-                None => out.push((*w).to_string()),
+                Some(r) if i > 0 && previous == "nam" => out.push_str(r),
+                Some(r) => {
+                    out.push_str("nam ");
+                    out.push_str(r);
+                }
+                None => out.push_str(word),
             }
+            previous = word;
         }
-        out.join(" ")
+        out
     }
 }
 
