@@ -23,6 +23,8 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::{Book, Cell, Format, MAX_SHEET_CELLS, MAX_SHEETS, Sheet, Value};
 
+mod scan;
+
 /// A zip archive over the file's bytes.
 pub(super) type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 
@@ -35,6 +37,12 @@ pub(super) struct FastBook {
 
 /// Reads the package, or declines (`None`).
 pub(super) fn read<'b>(bytes: &'b [u8], zip: Zip<'b>) -> Option<FastBook> {
+    read_with(bytes, zip, true)
+}
+
+/// Reads with or without the byte scanner for the cells (the tests read
+/// every file both ways).
+fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBook> {
     let mut package = Package::new(bytes, zip)?;
     let document = office_document(&package.text("_rels/.rels")??)?;
     let (dir, file) = match document.rfind('/') {
@@ -66,6 +74,7 @@ pub(super) fn read<'b>(bytes: &'b [u8], zip: Zip<'b>) -> Option<FastBook> {
     let context = Context {
         strings: &strings,
         styles: &styles,
+        scanner,
     };
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     let mut blank_sheets = Vec::new();
@@ -179,7 +188,11 @@ fn xml(text: &str) -> Reader<&[u8]> {
 /// A tag's attributes as raw `(key, value)` pairs, without allocating;
 /// `None` for a malformed one (and the iteration ends).
 fn raw_attributes<'a>(e: &'a BytesStart<'_>) -> impl Iterator<Item = Option<(&'a str, &'a str)>> {
-    let raw = e.attributes_raw();
+    raw_attribute_pairs(e.attributes_raw())
+}
+
+/// The `(key, value)` pairs of a tag's raw attribute text.
+fn raw_attribute_pairs(raw: &str) -> impl Iterator<Item = Option<(&str, &str)>> {
     let bytes = raw.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
@@ -675,6 +688,8 @@ fn builtin_code(id: u32) -> Option<&'static str> {
 struct Context<'a> {
     strings: &'a [String],
     styles: &'a [Style],
+    /// Cells read by the byte scanner where it can (always, but in tests).
+    scanner: bool,
 }
 
 /// One worksheet part: its cells, merged regions, and whether a cell came
@@ -697,10 +712,32 @@ fn worksheet(name: String, text: &str, context: &Context<'_>) -> Option<(Sheet, 
                 range(attribute(e, "ref")??)?;
             }
             "sheetData" => {
-                let blanks = cells(&mut reader, &mut sheet, context)?;
+                let start = usize::try_from(reader.buffer_position()).ok()?;
+                // The byte scanner reads the common shapes; the events what
+                // it gives up on (and an empty `<sheetData/>`).
+                let scanned = (context.scanner && !text[..start].ends_with("/>"))
+                    .then(|| scan::cells(&sheet.name, text, start, context))
+                    .flatten();
+                let (blanks, end) = match scanned {
+                    Some(found) => {
+                        sheet = found.sheet;
+                        // The event reader goes on from `</sheetData>`, its
+                        // open elements as if it had read the data itself.
+                        *reader.get_mut() = &text.as_bytes()[found.end_tag..];
+                        reader.read_event().ok()?;
+                        (found.blanks, found.end_tag)
+                    }
+                    None => {
+                        #[cfg(test)]
+                        if context.scanner {
+                            tests::EVENT_READS.with(|n| n.set(n.get() + 1));
+                        }
+                        let blanks = cells(&mut reader, &mut sheet, context)?;
+                        (blanks, usize::try_from(reader.buffer_position()).ok()?)
+                    }
+                };
                 // calamine takes the first `mergeCells` of the part, even one
                 // inside the data (in a string, say); such a sheet is its.
-                let end = usize::try_from(reader.buffer_position()).ok()?;
                 if merges.is_none()
                     && memchr::memmem::find(&text.as_bytes()[..end], b"mergeCells").is_some()
                 {
@@ -1100,14 +1137,35 @@ fn custom_properties(text: &str) -> Option<HashMap<String, String>> {
 /// it (nothing to compare).
 #[doc(hidden)]
 pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
-    let zip = Zip::new(Cursor::new(bytes)).ok()?;
-    let fast = read(bytes, zip)?;
     // calamine's own panics on damaged input are not the fast path's.
-    let slow = std::panic::catch_unwind(|| super::open::read_xlsx(bytes.to_vec()))
-        .ok()?
-        .ok()?;
+    let slow = std::panic::catch_unwind(|| super::open::read_xlsx(bytes.to_vec()));
+    let slow = slow.ok()?.ok();
     let mut out = Vec::new();
-    let (ours, theirs) = (&fast.book, &slow);
+    let mut read_any = false;
+    for scanner in [true, false] {
+        let zip = Zip::new(Cursor::new(bytes)).ok()?;
+        let Some(fast) = read_with(bytes, zip, scanner) else {
+            continue;
+        };
+        read_any = true;
+        let Some(slow) = &slow else {
+            // Read here, refused by calamine: not comparable.
+            return None;
+        };
+        let how = if scanner { "scanned" } else { "events" };
+        out.extend(
+            compare(&fast, slow)
+                .into_iter()
+                .map(|d| format!("{how}: {d}")),
+        );
+    }
+    read_any.then_some(out)
+}
+
+/// Where a fast reading differs from calamine's.
+fn compare(fast: &FastBook, slow: &Book) -> Vec<String> {
+    let mut out = Vec::new();
+    let (ours, theirs) = (&fast.book, slow);
     if ours.properties != theirs.properties || ours.application != theirs.application {
         out.push(format!(
             "properties {:?} {:?} ≠ calamine {:?} {:?}",
@@ -1121,7 +1179,7 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
             names(ours),
             names(theirs)
         ));
-        return Some(out);
+        return out;
     }
     for (i, (a, b)) in ours.sheets.iter().zip(&theirs.sheets).enumerate() {
         let cells = |s: &Sheet| {
@@ -1149,12 +1207,17 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
             out.push(format!("{}: blank cells seen differently", a.name));
         }
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Sheets the byte scanner gave to the event reader.
+        pub(super) static EVENT_READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     #[test]
     fn excel_escapes_and_surrogates() {
@@ -1246,10 +1309,8 @@ mod differential {
                 None => declined.push(path.display().to_string()),
             }
         }
-        eprintln!(
-            "{compared} of {} compared; declined: {declined:?}",
-            files.len()
-        );
+        // Every committed sheet is read by the byte scanner.
+        assert_eq!(super::tests::EVENT_READS.with(|n| n.get()), 0);
         assert!(
             compared > 100,
             "{compared} of {} files compared; declined: {declined:?}",

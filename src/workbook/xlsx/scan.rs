@@ -1,0 +1,337 @@
+//! The cells of a worksheet's `<sheetData>` read by a byte scanner rather
+//! than by events: the shapes every spreadsheet program writes — rows, and
+//! cells holding a `<v>` value and perhaps an `<f>` formula — and nothing
+//! else. Anything it does not know (an inline string, a comment, an entity
+//! in a value, an element it has no rule for) makes it give up, and the
+//! event reader in the parent module reads the sheet instead; both must
+//! give the same cells (the differential tests and the fuzzer compare the
+//! whole fast path with calamine).
+
+use super::{Context, cell_position, excel_unescape, index, plain_value, row_number, text_value};
+use crate::workbook::{Cell, MAX_SHEET_CELLS, Sheet, Value};
+
+/// What the scan found: the sheet's cells, whether one came back blank,
+/// and where `</sheetData>` starts.
+pub(super) struct Scanned {
+    pub sheet: Sheet,
+    pub blanks: bool,
+    pub end_tag: usize,
+}
+
+/// A tag: its local name, raw attributes, whether it closes itself, and
+/// the offset past its `>`.
+struct Tag<'a> {
+    name: &'a str,
+    local: &'a str,
+    attributes: &'a str,
+    closed: bool,
+    end: usize,
+}
+
+/// Scans the cells from `at`, just past the `<sheetData>` start tag.
+pub(super) fn cells(
+    name: &str,
+    text: &str,
+    mut at: usize,
+    context: &Context<'_>,
+) -> Option<Scanned> {
+    let bytes = text.as_bytes();
+    let mut sheet = Sheet::new(name);
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut blanks = false;
+    // Rows open: the elements must balance, so that the event reader,
+    // which goes on after the data, is where it would have been.
+    let mut open = false;
+    loop {
+        at = skip_space(bytes, at);
+        if bytes.get(at) != Some(&b'<') {
+            return None;
+        }
+        if bytes.get(at + 1) == Some(&b'/') {
+            let (local, end) = end_tag(text, at)?;
+            match local {
+                "row" if open => (row, col, open) = (row.checked_add(1)?, 0, false),
+                "sheetData" if !open => {
+                    return Some(Scanned {
+                        sheet,
+                        blanks,
+                        end_tag: at,
+                    });
+                }
+                _ => return None,
+            }
+            at = end;
+            continue;
+        }
+        let tag = start_tag(text, at)?;
+        at = tag.end;
+        match tag.local {
+            "row" if !open => {
+                if let [Some(r)] = attributes(tag.attributes, ["r"])? {
+                    row = row_number(r)?;
+                }
+                if tag.closed {
+                    (row, col) = (row.checked_add(1)?, 0);
+                } else {
+                    open = true;
+                }
+            }
+            "c" => {
+                let [r, s, kind] = attributes(tag.attributes, ["r", "s", "t"])?;
+                let position = match r {
+                    Some(r) => cell_position(r)?,
+                    None => (row, col),
+                };
+                col = position.1.checked_add(1)?;
+                let style = match s {
+                    Some(s) => Some(index(s)?),
+                    None => None,
+                };
+                let value = if tag.closed {
+                    Value::Empty
+                } else {
+                    let (value, end) = cell_children(text, at, kind, style, context)?;
+                    at = end;
+                    value
+                };
+                if value == Value::Empty {
+                    blanks = true;
+                    continue;
+                }
+                if sheet.len() >= MAX_SHEET_CELLS {
+                    return None;
+                }
+                let percent = context
+                    .styles
+                    .get(style.unwrap_or(0))
+                    .is_some_and(|s| s.percent);
+                sheet.insert(
+                    position.0,
+                    position.1,
+                    Cell {
+                        value,
+                        formula: None,
+                        percent,
+                    },
+                );
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The children of a `<c>` up to its end tag: the last `<v>` or `<f>`
+/// decides the value, as in the event reader.
+fn cell_children(
+    text: &str,
+    mut at: usize,
+    kind: Option<&str>,
+    style: Option<usize>,
+    context: &Context<'_>,
+) -> Option<(Value, usize)> {
+    let bytes = text.as_bytes();
+    let mut value = Value::Empty;
+    loop {
+        at = skip_space(bytes, at);
+        if bytes.get(at) != Some(&b'<') {
+            return None;
+        }
+        if bytes.get(at + 1) == Some(&b'/') {
+            let (local, end) = end_tag(text, at)?;
+            return (local == "c").then_some((value, end));
+        }
+        let tag = start_tag(text, at)?;
+        at = tag.end;
+        if tag.local == "is" {
+            let (string, end) = inline_string(text, &tag)?;
+            value = text_value(string);
+            at = end;
+            continue;
+        }
+        let content = if tag.closed {
+            ""
+        } else {
+            // Plain text up to the element's own end tag.
+            let stop = at + memchr::memchr(b'<', &bytes[at..])?;
+            let content = &text[at..stop];
+            let (name, end) = end_tag_name(text, stop)?;
+            // A formula's text is not read, but its entities must be sound;
+            // a value with an entity or a CR is left to the event reader.
+            let plain = if tag.local == "f" {
+                sound_entities(content)
+            } else {
+                !content.contains(['&', '\r'])
+            };
+            if name != tag.name || !plain {
+                return None;
+            }
+            at = end;
+            content
+        };
+        value = match tag.local {
+            "f" => Value::Empty,
+            "v" => match kind {
+                Some("inlineStr" | "is") => Value::Empty,
+                None | Some("n" | "s" | "b" | "e") if content.is_empty() => Value::Empty,
+                None | Some("n" | "s" | "b" | "e") => plain_value(content, kind, style, context)?,
+                Some("str") => text_value(excel_unescape(content).into_owned()),
+                Some("d") => Value::DateText(content.to_string()),
+                Some(_) => return None,
+            },
+            _ => return None,
+        };
+    }
+}
+
+/// An inline string `<is><t>…</t></is>` (one plain run; rich text and
+/// phonetic runs are left to the event reader), read as the event reader
+/// reads it: trimmed unless `xml:space="preserve"`, escapes replaced.
+fn inline_string(text: &str, is: &Tag<'_>) -> Option<(String, usize)> {
+    if is.closed {
+        return Some((String::new(), is.end));
+    }
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, is.end);
+    let mut string = String::new();
+    if bytes.get(at + 1) != Some(&b'/') {
+        let t = start_tag(text, at)?;
+        if t.local != "t" {
+            return None;
+        }
+        let [space] = attributes(t.attributes, ["xml:space"])?;
+        at = t.end;
+        let content = if t.closed {
+            ""
+        } else {
+            let stop = at + memchr::memchr(b'<', &bytes[at..])?;
+            let (name, end) = end_tag_name(text, stop)?;
+            if name != t.name {
+                return None;
+            }
+            let content = &text[at..stop];
+            at = end;
+            content
+        };
+        if content.contains('\r') {
+            return None;
+        }
+        let content = quick_xml::escape::unescape(content).ok()?;
+        let content = if space == Some("preserve") {
+            &content
+        } else {
+            content.trim_matches([' ', '\t', '\r', '\n'])
+        };
+        string = excel_unescape(content).into_owned();
+        at = skip_space(bytes, at);
+    }
+    let (name, end) = end_tag_name(text, at)?;
+    (name == is.name).then_some((string, end))
+}
+
+/// Every `&` starts a reference `&name;` or `&#…;`.
+fn sound_entities(text: &str) -> bool {
+    text.split('&').skip(1).all(|rest| {
+        rest.split_once(';').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#')
+        })
+    })
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes
+        .get(at)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        at += 1;
+    }
+    at
+}
+
+/// The name of the element a name stands for without its prefix.
+fn local(name: &str) -> &str {
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+/// A start tag at `at` (which holds `<`); `None` for a comment, a
+/// processing instruction, CDATA or anything malformed.
+fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'<') {
+        return None;
+    }
+    let from = at + 1;
+    let mut i = from;
+    while bytes
+        .get(i)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.'))
+    {
+        i += 1;
+    }
+    let name = &text[from..i];
+    if name.is_empty() || name.bytes().filter(|b| *b == b':').count() > 1 {
+        return None;
+    }
+    // The tag ends at the first `>` outside quotes.
+    let mut quote = None;
+    let mut j = i;
+    loop {
+        let b = *bytes.get(j)?;
+        match (quote, b) {
+            (None, b'>') => break,
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'<') => return None,
+            (Some(q), b) if b == q => quote = None,
+            _ => {}
+        }
+        j += 1;
+    }
+    let closed = bytes[j - 1] == b'/' && j > i;
+    let attributes = &text[i..if closed { j - 1 } else { j }];
+    if !attributes.is_empty() && !attributes.starts_with([' ', '\t', '\n', '\r']) {
+        return None;
+    }
+    Some(Tag {
+        name,
+        local: local(name),
+        attributes,
+        closed,
+        end: j + 1,
+    })
+}
+
+/// An end tag at `at` (which holds `</`): its full name and the offset
+/// past its `>`.
+fn end_tag_name(text: &str, at: usize) -> Option<(&str, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'<') || bytes.get(at + 1) != Some(&b'/') {
+        return None;
+    }
+    let close = at + memchr::memchr(b'>', &bytes[at..])?;
+    let name = text[at + 2..close].trim_end_matches([' ', '\t', '\n', '\r']);
+    if name.is_empty()
+        || name.bytes().filter(|b| *b == b':').count() > 1
+        || name.contains(|c: char| c.is_ascii_whitespace() || c == '<')
+    {
+        return None;
+    }
+    Some((name, close + 1))
+}
+
+fn end_tag(text: &str, at: usize) -> Option<(&str, usize)> {
+    end_tag_name(text, at).map(|(name, end)| (local(name), end))
+}
+
+/// The values of the named attributes in a tag's raw attribute text;
+/// `None` when one is malformed or a named one repeats.
+fn attributes<'a, const N: usize>(raw: &'a str, keys: [&str; N]) -> Option<[Option<&'a str>; N]> {
+    let mut out = [None; N];
+    for pair in super::raw_attribute_pairs(raw) {
+        let (key, value) = pair?;
+        if let Some(i) = keys.iter().position(|k| *k == key)
+            && out[i].replace(value).is_some()
+        {
+            return None;
+        }
+    }
+    Some(out)
+}
