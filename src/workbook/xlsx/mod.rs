@@ -194,33 +194,47 @@ fn raw_attributes<'a>(e: &'a BytesStart<'_>) -> impl Iterator<Item = Option<(&'a
 /// The `(key, value)` pairs of a tag's raw attribute text.
 fn raw_attribute_pairs(raw: &str) -> impl Iterator<Item = Option<(&str, &str)>> {
     let bytes = raw.as_bytes();
+    // calamine's own attribute reader takes form feed for a space too.
+    let space = |b: u8| b.is_ascii_whitespace();
     let mut at = 0;
     std::iter::from_fn(move || {
-        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        while at < bytes.len() && space(bytes[at]) {
             at += 1;
         }
         if at >= bytes.len() {
             return None;
         }
-        let pair = (|| {
-            let eq = at + memchr::memchr(b'=', &bytes[at..])?;
-            let key = raw[at..eq].trim_ascii_end();
-            let mut v = eq + 1;
-            while bytes.get(v).is_some_and(u8::is_ascii_whitespace) {
-                v += 1;
-            }
-            let quote = *bytes.get(v).filter(|q| **q == b'"' || **q == b'\'')?;
-            let end = v + 1 + memchr::memchr(quote, &bytes[v + 1..])?;
-            if key.is_empty() || key.bytes().any(|b| b.is_ascii_whitespace()) {
-                return None;
-            }
-            at = end + 1;
-            Some((key, &raw[v + 1..end]))
-        })();
-        if pair.is_none() {
-            at = bytes.len();
+        // key, optional spaces, `=`, optional spaces, a quoted value.
+        let key_start = at;
+        while at < bytes.len() && bytes[at] != b'=' && !space(bytes[at]) {
+            at += 1;
         }
-        Some(pair)
+        let key = &raw[key_start..at];
+        while at < bytes.len() && space(bytes[at]) {
+            at += 1;
+        }
+        if key.is_empty() || bytes.get(at) != Some(&b'=') {
+            at = bytes.len();
+            return Some(None);
+        }
+        at += 1;
+        while at < bytes.len() && space(bytes[at]) {
+            at += 1;
+        }
+        let quote = match bytes.get(at) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                at = bytes.len();
+                return Some(None);
+            }
+        };
+        let value_start = at + 1;
+        let Some(len) = bytes[value_start..].iter().position(|&b| b == quote) else {
+            at = bytes.len();
+            return Some(None);
+        };
+        at = value_start + len + 1;
+        Some(Some((key, &raw[value_start..value_start + len])))
     })
 }
 
