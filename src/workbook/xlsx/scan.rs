@@ -1,7 +1,7 @@
-//! The cells of a worksheet's `<sheetData>` read by a byte scanner rather
-//! than by events: the shapes every spreadsheet program writes — rows, and
-//! cells holding a `<v>` value and perhaps an `<f>` formula — and nothing
-//! else. Anything it does not know (an inline string, a comment, an entity
+//! The cells of a worksheet's `<sheetData>`, and the shared strings, read
+//! by a byte scanner rather than by events: the shapes every spreadsheet
+//! program writes — rows, cells holding a `<v>` value and perhaps an `<f>`
+//! formula, strings of one plain run — and nothing else. Anything it does not know (an inline string, a comment, an entity
 //! in a value, an element it has no rule for) makes it give up, and the
 //! event reader in the parent module reads the sheet instead; both must
 //! give the same cells (the differential tests and the fuzzer compare the
@@ -180,6 +180,27 @@ fn cell_children(
             },
             _ => return None,
         };
+    }
+}
+
+/// The shared strings from `at`, just past the `<sst>` start tag, when
+/// each is one plain run (`<si><t>…</t></si>`).
+pub(super) fn shared_strings(text: &str, mut at: usize) -> Option<Vec<String>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    loop {
+        at = skip_space(bytes, at);
+        if bytes.get(at + 1) == Some(&b'/') {
+            let (local, _) = end_tag(text, at)?;
+            return (local == "sst").then_some(out);
+        }
+        let si = start_tag(text, at)?;
+        if si.local != "si" {
+            return None;
+        }
+        let (string, end) = inline_string(text, &si)?;
+        out.push(string);
+        at = end;
     }
 }
 
