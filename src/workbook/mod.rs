@@ -288,8 +288,6 @@ pub struct Book {
     pub sheets: Vec<Sheet>,
     /// Custom document properties (XLSX), e.g. the template's plan code.
     pub properties: HashMap<String, String>,
-    /// The program that last saved the file, when it says.
-    pub application: Option<String>,
 }
 
 impl Book {

@@ -314,6 +314,9 @@ fn corrupt(e: impl std::fmt::Display) -> OpenError {
 /// Reads an xlsx package with calamine: what the fast path declines.
 #[doc(hidden)]
 pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
+    // Read as the fast path reads them (calamine gives none at all when
+    // the core or app part is damaged).
+    let properties = super::xlsx::custom_properties_of(&bytes);
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => OpenError::Encrypted,
         other => corrupt(other),
@@ -373,12 +376,14 @@ pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         }
         sheets.push(sheet);
     }
-    let props = book.workbook_properties().ok();
-    Ok(with_lazy_formulas(
-        book_from(Format::Xlsx, sheets, props),
-        &blank_sheets,
-        || FormulaBook::Open(Box::new(book)),
-    ))
+    let book_read = Book {
+        format: Format::Xlsx,
+        sheets,
+        properties,
+    };
+    Ok(with_lazy_formulas(book_read, &blank_sheets, || {
+        FormulaBook::Open(Box::new(book))
+    }))
 }
 
 /// Lets the sheets with a blank cell read their formulas when asked.
@@ -452,11 +457,7 @@ fn book_from(
     Book {
         format,
         sheets,
-        properties: props
-            .as_ref()
-            .map(|p| p.custom_properties.clone())
-            .unwrap_or_default(),
-        application: props.and_then(|p| p.application),
+        properties: props.map(|p| p.custom_properties).unwrap_or_default(),
     }
 }
 

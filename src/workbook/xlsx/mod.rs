@@ -86,13 +86,12 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
         }
         sheets.push(sheet);
     }
-    let (properties, application) = properties(&mut package)?;
+    let properties = properties(&mut package)?;
     Some(FastBook {
         book: Book {
             format: Format::Xlsx,
             sheets,
             properties,
-            application,
         },
         blank_sheets,
     })
@@ -1071,50 +1070,25 @@ fn row_number(text: &str) -> Option<u32> {
     text.parse::<u32>().ok()?.checked_sub(1)
 }
 
-/// Custom properties and the saving application (`docProps/app.xml`, or
-/// `core.xml` when app.xml does not say).
-fn properties(package: &mut Package<'_>) -> Option<(HashMap<String, String>, Option<String>)> {
-    let mut application = None;
-    for part in ["docProps/core.xml", "docProps/app.xml"] {
-        if let Some(text) = package.text(part)? {
-            application = saving_application(&text)?.or(application);
-        }
-    }
-    let custom = match package.text("docProps/custom.xml")? {
-        Some(text) => custom_properties(&text)?,
+/// The package's custom properties (`docProps/custom.xml`); none when
+/// the part cannot be read. Both readers take them from here, so a damaged
+/// core or app part (which makes calamine give no properties at all) does
+/// not hide the template's plan code.
+fn properties(package: &mut Package<'_>) -> Option<HashMap<String, String>> {
+    Some(match package.text("docProps/custom.xml")? {
+        Some(text) => custom_properties(&text).unwrap_or_default(),
         None => HashMap::new(),
-    };
-    Some((custom, application))
+    })
 }
 
-/// The non-empty text of an `Application` element.
-fn saving_application(text: &str) -> Option<Option<String>> {
-    let mut reader = xml(text);
-    let (mut inside, mut value, mut found) = (false, String::new(), None);
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) => {
-                inside = e.local_name().as_ref() == "Application";
-                value.clear();
-            }
-            Event::Text(t) if inside => value.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => {
-                let mut resolved = String::new();
-                push_entity(&r, &mut resolved)?;
-                if inside {
-                    value.push_str(&resolved);
-                }
-            }
-            Event::End(_) => {
-                let closed = std::mem::take(&mut inside);
-                if closed && !value.is_empty() {
-                    found = Some(std::mem::take(&mut value));
-                }
-            }
-            Event::Eof => return Some(found),
-            _ => {}
-        }
-    }
+/// The custom properties of an xlsx package held in memory, for the
+/// calamine reader (see [`properties`]).
+pub(super) fn custom_properties_of(bytes: &[u8]) -> HashMap<String, String> {
+    Zip::new(Cursor::new(bytes))
+        .ok()
+        .and_then(|zip| Package::new(bytes, zip))
+        .and_then(|mut package| properties(&mut package))
+        .unwrap_or_default()
 }
 
 /// `docProps/custom.xml`: each `<property name="…">`'s value as text.
@@ -1191,10 +1165,10 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
 fn compare(fast: &FastBook, slow: &Book) -> Vec<String> {
     let mut out = Vec::new();
     let (ours, theirs) = (&fast.book, slow);
-    if ours.properties != theirs.properties || ours.application != theirs.application {
+    if ours.properties != theirs.properties {
         out.push(format!(
-            "properties {:?} {:?} ≠ calamine {:?} {:?}",
-            ours.properties, ours.application, theirs.properties, theirs.application
+            "properties {:?} ≠ calamine {:?}",
+            ours.properties, theirs.properties
         ));
     }
     let names = |b: &Book| b.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
@@ -1270,6 +1244,38 @@ mod tests {
         ] {
             assert_eq!(date_kind(code), kind, "{code}");
         }
+    }
+
+    /// A damaged core-properties part (calamine then gives no properties
+    /// at all) does not hide the custom ones, through either reader.
+    #[test]
+    fn custom_properties_survive_a_damaged_core_part() {
+        use std::io::{Read, Write};
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/ktkt-2022/don-vi/KBNN_NAM.xlsx"
+        );
+        let good = std::fs::read(path).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&good[..])).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            if name == "docProps/core.xml" {
+                data = b"<cp:coreProperties><dc:title>&bogus;</dc:title>".to_vec();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&data).unwrap();
+        }
+        let damaged = out.finish().unwrap().into_inner();
+        let plan = crate::vocab::PROP_PLAN;
+        let fast = crate::workbook::read_bytes(damaged.clone()).unwrap();
+        let slow = crate::workbook::open::read_xlsx(damaged).unwrap();
+        assert!(fast.properties.contains_key(plan), "{:?}", fast.properties);
+        assert_eq!(fast.properties, slow.properties);
     }
 
     #[test]
