@@ -145,6 +145,23 @@ def main():
         tt, tp = pair(tool(n, 0), cmd, max(3, reps // 2))
         lines.append(f"| {script} | {n} | {fmt(tp)} | {fmt(tt)} | {statistics.median(tp)/statistics.median(tt):.1f}× |")
 
+    # The same bloc as openpyxl writes it (see benches/resave_openpyxl.py).
+    if subprocess.run([py, "-c", "import openpyxl, python_calamine, xlsxwriter"], capture_output=True).returncode == 0:
+        opx = f"{big}-openpyxl"
+        if not (BENCH / opx / "manifest.csv").exists():
+            subprocess.run([py, str(ROOT / "benches" / "resave_openpyxl.py"), str(BENCH / str(big)), str(BENCH / opx)], check=True)
+        lines += ["", f"## A bloc of {big} workbooks written by openpyxl (whole process)", "",
+                  f"Correctness: {check_manifest(opx)} units whose total differs from the manifest.", "",
+                  "| run | wall | thidua (2 threads) | thidua faster by |", "|---|---|---|---|"]
+        calamine_py = [py, str(ROOT / "benches" / "pipeline_calamine.py"), str(BENCH / opx / "don-vi"), str(OUT / "py.xlsx")]
+        tt, tp = pair(tool(opx, 2), ["taskset", "-c", "0"] + calamine_py, max(3, reps // 2))
+        lines.append(f"| pipeline_calamine.py, one core | {fmt(tp)} | {fmt(tt)} | {statistics.median(tp)/statistics.median(tt):.2f}× |")
+        t1o, ty = pair(tool(opx, 1), [str(YARD), str(BENCH / opx / "don-vi")], reps)
+        lines.append(f"| yardstick (calamine, every cell) vs thidua 1 thread | {fmt(ty)} | {fmt(t1o)} (1 thread) | {statistics.median(ty)/statistics.median(t1o):.2f}× |")
+        openpyxl_py = [py, str(ROOT / "benches" / "pipeline_openpyxl.py"), str(BENCH / opx / "don-vi"), str(OUT / "py.xlsx")]
+        tt, tp = pair(tool(opx, 2), openpyxl_py, max(3, reps // 2))
+        lines.append(f"| pipeline_openpyxl.py | {fmt(tp)} | {fmt(tt)} | {statistics.median(tp)/statistics.median(tt):.1f}× |")
+
     lines += ["", "## Peak memory (thidua consolidate, default threads)", "", "| N | peak RSS |", "|---|---|"]
     for n in sizes:
         lines.append(f"| {n} | {peak_kib(tool(n, 0, OUT / 'm.json')) / 1024:.1f} MiB |")
