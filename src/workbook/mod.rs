@@ -1,10 +1,12 @@
-//! The only user of calamine. Opens any xlsx/xlsm, xls or ods file (by its
-//! content, whatever the extension's case), reads every sheet into sparse
-//! [`Cell`]s at absolute positions, and reports a file it cannot read as an
-//! [`OpenError`] that names what is wrong. It never panics on bad input: the
-//! whole read runs under `catch_unwind`, files are size-checked before they
-//! are loaded, and XLSX sheets are streamed cell by cell, so a stray cell at
-//! XFD1048576 costs one cell, not a dense grid.
+//! The only reader of workbooks. Opens any xlsx/xlsm, xls, ods or xlsb file
+//! (by its content, whatever the extension's case), reads every sheet into
+//! sparse [`Cell`]s at absolute positions, and reports a file it cannot read
+//! as an [`OpenError`] that names what is wrong. XLSX goes through the fast
+//! path in [`xlsx`], which returns what calamine returns and declines the
+//! rest; calamine reads what it declines and the other formats. It never
+//! panics on bad input: the whole read runs under `catch_unwind`, files are
+//! size-checked before they are loaded, and XLSX sheets are read cell by
+//! cell, so a stray cell at XFD1048576 costs one cell, not a dense grid.
 //!
 //! It knows nothing of plans or units; [`table`] finds header rows and
 //! columns by folded labels for the stages above.
