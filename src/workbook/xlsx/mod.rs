@@ -2,16 +2,21 @@
 //! foundations calamine stands on (`zip`, `quick-xml`), but in one pass per
 //! sheet part — values, the number formats that make a date or a
 //! percentage, and merged regions together — and without the parts the tool
-//! never uses (fonts, fills, borders, themes, defined names' values).
+//! never uses (fonts, fills, borders, themes, core and app properties,
+//! defined names' values). The sheet data and the shared strings go through
+//! a byte scanner ([`scan`]) where they have the shapes spreadsheet programs
+//! write, and through `quick-xml` events where they do not.
 //!
-//! It returns exactly what reading with calamine returns; the differential
+//! It returns exactly what reading with calamine returns (custom properties
+//! excepted: both readers take them from [`properties`]); the differential
 //! tests below and in `tests/cli/corpus.rs` hold it to that on every
-//! committed workbook and every damaged file. Whatever is out of the
-//! ordinary — a malformed part, a chart sheet, an unknown cell type, a
-//! number written oddly, a sheet over the limits — makes it decline
-//! (`None`), and the caller reads the file with calamine, which then reads
-//! it or says what is wrong. Formulas are not read here: a sheet with a
-//! blank cell is reported, and its formulas come from calamine on demand.
+//! committed workbook and every damaged file, and `examples/mutate
+//! --fast-path` on damaged ones. Whatever is out of the ordinary — a
+//! malformed part, a chart sheet, an unknown cell type, a number written
+//! oddly, a sheet over the limits — makes it decline (`None`), and the
+//! caller reads the file with calamine, which then reads it or says what is
+//! wrong. Formulas are not read here: a sheet with a blank cell is reported,
+//! and its formulas come from calamine on demand.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -341,8 +346,9 @@ struct Workbook {
     sheets: Vec<(String, String)>,
 }
 
-/// The workbook part: its sheets and date system. Declines chart and
-/// dialog sheets (calamine cannot read their cells either).
+/// The workbook part: its sheets (the date system does not change what is
+/// read: a date is kept as its serial). Declines chart and dialog sheets
+/// (calamine cannot read their cells either).
 fn workbook(text: &str, rels: &HashMap<String, (String, String)>, dir: &str) -> Option<Workbook> {
     let mut reader = xml(text);
     let mut out = Workbook::default();
