@@ -4,11 +4,11 @@
 //! percentage, and merged regions together — and without the parts the tool
 //! never uses (fonts, fills, borders, themes, core and app properties,
 //! defined names' values). The sheet data and the shared strings go through
-//! a byte scanner ([`scan`]) where they have the shapes spreadsheet programs
+//! a byte scanner (`scan.rs`) where they have the shapes spreadsheet programs
 //! write, and through `quick-xml` events where they do not.
 //!
 //! It returns exactly what reading with calamine returns (custom properties
-//! excepted: both readers take them from [`properties`]); the differential
+//! excepted: both readers take them from `properties` here); the differential
 //! tests below and in `tests/cli/corpus.rs` hold it to that on every
 //! committed workbook and every damaged file, and `examples/mutate
 //! --fast-path` on damaged ones. Whatever is out of the ordinary — a
