@@ -149,19 +149,21 @@ pub struct Sheet {
     lazy_formulas: Option<LazyFormulas>,
 }
 
-/// The file a sheet's formulas can still be read from: opened with calamine
-/// already, or its bytes, opened on first use.
-enum FormulaBook {
-    Open(Box<Xlsx<Cursor<Vec<u8>>>>),
-    Closed(Vec<u8>),
-    Unreadable,
+/// Where a sheet's formulas can still be read from.
+#[derive(Clone)]
+enum FormulaSource {
+    /// The file as calamine opened it (calamine read its cells).
+    Calamine(std::sync::Arc<std::sync::Mutex<Xlsx<Cursor<Vec<u8>>>>>),
+    /// The file's bytes and the sheet's part, for the xlsx fast path.
+    Part {
+        bytes: std::sync::Arc<Vec<u8>>,
+        path: String,
+    },
 }
-
-type XlsxSource = std::sync::Arc<std::sync::Mutex<FormulaBook>>;
 
 #[derive(Clone)]
 struct LazyFormulas {
-    source: XlsxSource,
+    source: FormulaSource,
     loaded: std::sync::OnceLock<HashMap<(u32, u32), String>>,
 }
 
@@ -216,32 +218,46 @@ impl Sheet {
         if let Some(f) = self.cell(row, col).and_then(|c| c.formula.clone()) {
             return Some(f);
         }
+        self.lazy_formulas()?.get(&(row, col)).cloned()
+    }
+
+    /// The formulas read from an XLSX file on first use, when the sheet
+    /// has any blank cell.
+    fn lazy_formulas(&self) -> Option<&HashMap<(u32, u32), String>> {
         let lazy = self.lazy_formulas.as_ref()?;
-        let map = lazy.loaded.get_or_init(|| {
-            let mut map = HashMap::new();
-            let Ok(mut book) = lazy.source.lock() else {
-                return map;
-            };
-            if let FormulaBook::Closed(bytes) = &mut *book {
-                let bytes = std::mem::take(bytes);
-                *book = match calamine::open_workbook_from_rs(Cursor::new(bytes)) {
-                    Ok(opened) => FormulaBook::Open(Box::new(opened)),
-                    Err(_) => FormulaBook::Unreadable,
+        Some(lazy.loaded.get_or_init(|| match &lazy.source {
+            FormulaSource::Part { bytes, path } => xlsx::formulas_of(bytes, path),
+            FormulaSource::Calamine(book) => {
+                let mut map = HashMap::new();
+                let Ok(mut book) = book.lock() else {
+                    return map;
                 };
-            }
-            let FormulaBook::Open(book) = &mut *book else {
-                return map;
-            };
-            if let Ok(mut reader) = book.worksheet_cells_reader(&self.name) {
-                while let Ok(Some(record)) = reader.next_cell_with_formula() {
-                    if let Some(f) = record.formula.filter(|f| !f.is_empty()) {
-                        map.insert(record.pos, f);
+                if let Ok(mut reader) = book.worksheet_cells_reader(&self.name) {
+                    while let Ok(Some(record)) = reader.next_cell_with_formula() {
+                        if let Some(f) = record.formula.filter(|f| !f.is_empty()) {
+                            map.insert(record.pos, f);
+                        }
                     }
                 }
+                map
             }
-            map
-        });
-        map.get(&(row, col)).cloned()
+        }))
+    }
+
+    /// Every formula of the sheet, in position order (for the tests that
+    /// compare readers).
+    #[doc(hidden)]
+    pub fn all_formulas(&self) -> Vec<((u32, u32), String)> {
+        let mut out: Vec<_> = self
+            .cells()
+            .filter_map(|(p, c)| Some((p, c.formula.clone()?)))
+            .collect();
+        if let Some(map) = self.lazy_formulas() {
+            out.extend(map.iter().map(|(p, f)| (*p, f.clone())));
+        }
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
     }
 
     pub fn merge_at(&self, row: u32, col: u32) -> Option<&Dimensions> {

@@ -10,8 +10,8 @@ use std::path::Path;
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 
 use super::{
-    Book, Cell, Format, FormulaBook, LazyFormulas, MAX_EXPANDED_BYTES, MAX_FILE_BYTES,
-    MAX_SHEET_CELLS, MAX_SHEETS, MAX_ZIP_ENTRIES, READ_TIMEOUT, Sheet, Value, XlsxSource,
+    Book, Cell, Format, FormulaSource, LazyFormulas, MAX_EXPANDED_BYTES, MAX_FILE_BYTES,
+    MAX_SHEET_CELLS, MAX_SHEETS, MAX_ZIP_ENTRIES, READ_TIMEOUT, Sheet, Value,
 };
 use crate::finding::{Code, Finding};
 
@@ -222,8 +222,12 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
             return read_ods(bytes);
         }
         if let Some(fast) = super::xlsx::read(&bytes, zip) {
-            return Ok(with_lazy_formulas(fast.book, &fast.blank_sheets, || {
-                FormulaBook::Closed(bytes)
+            let bytes = std::sync::Arc::new(bytes);
+            return Ok(with_lazy_formulas(fast.book, &fast.blank_sheets, |i| {
+                FormulaSource::Part {
+                    bytes: bytes.clone(),
+                    path: fast.parts[i].clone(),
+                }
             }));
         }
         return read_xlsx(bytes);
@@ -381,8 +385,9 @@ pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         sheets,
         properties,
     };
-    Ok(with_lazy_formulas(book_read, &blank_sheets, || {
-        FormulaBook::Open(Box::new(book))
+    let book = std::sync::Arc::new(std::sync::Mutex::new(book));
+    Ok(with_lazy_formulas(book_read, &blank_sheets, |_| {
+        FormulaSource::Calamine(book.clone())
     }))
 }
 
@@ -390,15 +395,11 @@ pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
 fn with_lazy_formulas(
     mut book: Book,
     blank_sheets: &[usize],
-    source: impl FnOnce() -> FormulaBook,
+    source: impl Fn(usize) -> FormulaSource,
 ) -> Book {
-    if blank_sheets.is_empty() {
-        return book;
-    }
-    let source: XlsxSource = std::sync::Arc::new(std::sync::Mutex::new(source()));
     for &i in blank_sheets {
         book.sheets[i].lazy_formulas = Some(LazyFormulas {
-            source: source.clone(),
+            source: source(i),
             loaded: std::sync::OnceLock::new(),
         });
     }

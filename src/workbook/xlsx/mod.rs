@@ -38,6 +38,8 @@ pub(super) type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 pub(super) struct FastBook {
     pub book: Book,
     pub blank_sheets: Vec<usize>,
+    /// Each sheet's part in the package, where its formulas are read.
+    pub parts: Vec<String>,
 }
 
 /// Reads the package, or declines (`None`).
@@ -83,6 +85,7 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
     };
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     let mut blank_sheets = Vec::new();
+    let mut parts = Vec::with_capacity(workbook.sheets.len());
     for (name, path) in workbook.sheets {
         let xml = package.text(&path)??;
         let (sheet, blanks) = worksheet(name, &xml, &context)?;
@@ -90,6 +93,7 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
             blank_sheets.push(sheets.len());
         }
         sheets.push(sheet);
+        parts.push(path);
     }
     let properties = properties(&mut package)?;
     Some(FastBook {
@@ -99,6 +103,7 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
             properties,
         },
         blank_sheets,
+        parts,
     })
 }
 
@@ -1076,6 +1081,142 @@ fn row_number(text: &str) -> Option<u32> {
     text.parse::<u32>().ok()?.checked_sub(1)
 }
 
+/// The formulas of one sheet part of a package the fast path read, as
+/// calamine gives them cell by cell (`next_cell_with_formula`): the text of
+/// each `<f>`, a shared formula's anchor text, and its other cells' formulas
+/// shifted from the anchor by calamine's own `expand_shared_formula`. A
+/// formula calamine cannot read ends the reading there, as it does there.
+pub(super) fn formulas_of(bytes: &[u8], path: &str) -> HashMap<(u32, u32), String> {
+    let text = Zip::new(Cursor::new(bytes))
+        .ok()
+        .and_then(|zip| Package::new(bytes, zip))
+        .and_then(|mut package| package.text(path).flatten());
+    let mut out = HashMap::new();
+    if let Some(text) = text {
+        sheet_formulas(&text, &mut out);
+    }
+    out
+}
+
+/// Reads the formulas of a sheet part into `out`; `None` where calamine
+/// would stop with an error.
+fn sheet_formulas(text: &str, out: &mut HashMap<(u32, u32), String>) -> Option<()> {
+    let mut reader = xml(text);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+    let (mut row, mut col) = (0u32, 0u32);
+    // Shared formulas by index: the anchor's text and position.
+    let mut shared: Vec<Option<(String, (u32, u32))>> = Vec::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "row" => {
+                if let Some(r) = attribute(&e, "r")? {
+                    row = row_number(r)?;
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "row" => {
+                (row, col) = (row.checked_add(1)?, 0);
+            }
+            Event::Start(e) if e.local_name().as_ref() == "c" => {
+                let [r, kind] = attributes(&e, ["r", "t"])?;
+                let at = match r {
+                    Some(r) => cell_position(r)?,
+                    None => (row, col),
+                };
+                col = at.1.checked_add(1)?;
+                let mut formula = None;
+                loop {
+                    match reader.read_event().ok()? {
+                        Event::Start(f) if f.local_name().as_ref() == "f" => {
+                            formula = cell_formula(&mut reader, &f, at, &mut shared)?;
+                        }
+                        Event::Start(child) => skip_value(&mut reader, &child, kind)?,
+                        Event::End(end) if end.local_name().as_ref() == "c" => break,
+                        Event::Eof => return None,
+                        _ => {}
+                    }
+                }
+                if let Some(f) = formula.filter(|f| !f.is_empty()) {
+                    out.insert(at, f);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "sheetData" => return Some(()),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// Reads past a cell's value element as calamine's value reader does (an
+/// empty `<v/>` is a start and an end, and must not be read "to its end").
+fn skip_value(reader: &mut Reader<&[u8]>, e: &BytesStart<'_>, kind: Option<&str>) -> Option<()> {
+    match e.local_name().as_ref() {
+        "is" => string(reader, e.name().as_ref()).map(|_| ()),
+        "v" => match kind {
+            Some("inlineStr" | "is") => skip_to_end(reader, e.name().as_ref()),
+            None | Some("n" | "s" | "b" | "e") => match reader.read_event().ok()? {
+                Event::End(end) if end.name() == e.name() => Some(()),
+                Event::Eof => None,
+                _ => skip_to_end(reader, e.name().as_ref()),
+            },
+            Some(_) => element_text_plain(reader, e.name().as_ref()).map(|_| ()),
+        },
+        _ => None,
+    }
+}
+
+/// One `<f>` (its start just read) of the cell at `at`.
+fn cell_formula(
+    reader: &mut Reader<&[u8]>,
+    f: &BytesStart<'_>,
+    at: (u32, u32),
+    shared: &mut Vec<Option<(String, (u32, u32))>>,
+) -> Option<Option<String>> {
+    let text = element_text_plain(reader, f.name().as_ref())?;
+    let [kind, index_attr, range_attr] = attributes(f, ["t", "si", "ref"])?;
+    if kind != Some("shared") {
+        return Some(Some(text));
+    }
+    let i = index(index_attr?)?;
+    match range_attr {
+        Some(r) => {
+            let start = range(r)?.start;
+            if shared.len() <= i {
+                shared.resize(i + 1, None);
+            }
+            shared[i] = Some((text.clone(), start));
+            Some(Some(text))
+        }
+        None => match shared.get(i).cloned().flatten() {
+            Some((template, start)) => calamine::expand_shared_formula(&template, start, at)
+                .ok()
+                .map(Some),
+            None => Some(None),
+        },
+    }
+}
+
+/// The text of an element whose start was just read: text and entities,
+/// line ends normalised (CDATA is not text here, as in calamine's formula
+/// reader).
+fn element_text_plain(reader: &mut Reader<&[u8]>, name: &str) -> Option<String> {
+    let mut text = String::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => push_entity(&r, &mut text)?,
+            Event::End(end) if end.name().as_ref() == name => return Some(text),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
 /// The package's custom properties (`docProps/custom.xml`); none when
 /// the part cannot be read. Both readers take them from here, so a damaged
 /// core or app part (which makes calamine give no properties at all) does
@@ -1159,7 +1300,7 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
         };
         let how = if scanner { "scanned" } else { "events" };
         out.extend(
-            compare(&fast, slow)
+            compare(bytes, &fast, slow)
                 .into_iter()
                 .map(|d| format!("{how}: {d}")),
         );
@@ -1168,7 +1309,7 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
 }
 
 /// Where a fast reading differs from calamine's.
-fn compare(fast: &FastBook, slow: &Book) -> Vec<String> {
+fn compare(bytes: &[u8], fast: &FastBook, slow: &Book) -> Vec<String> {
     let mut out = Vec::new();
     let (ours, theirs) = (&fast.book, slow);
     if ours.properties != theirs.properties {
@@ -1210,6 +1351,20 @@ fn compare(fast: &FastBook, slow: &Book) -> Vec<String> {
         }
         if fast.blank_sheets.contains(&i) != b.lazy_formulas.is_some() {
             out.push(format!("{}: blank cells seen differently", a.name));
+        }
+        if fast.blank_sheets.contains(&i) {
+            let mut ours: Vec<_> = formulas_of(bytes, &fast.parts[i]).into_iter().collect();
+            ours.sort();
+            let theirs = b.all_formulas();
+            if ours != theirs {
+                out.push(format!(
+                    "{}: {} formulas ≠ calamine {}; first difference {:?}",
+                    a.name,
+                    ours.len(),
+                    theirs.len(),
+                    ours.iter().zip(&theirs).find(|(x, y)| x != y)
+                ));
+            }
         }
     }
     out
@@ -1282,6 +1437,21 @@ mod tests {
         let slow = crate::workbook::open::read_xlsx(damaged).unwrap();
         assert!(fast.properties.contains_key(plan), "{:?}", fast.properties);
         assert_eq!(fast.properties, slow.properties);
+    }
+
+    /// Formulas as calamine gives them: an empty `<v/>` after the
+    /// formula (as openpyxl writes it), a shared formula shifted to the
+    /// cells below its anchor, entities replaced.
+    #[test]
+    fn formulas_as_calamine_reads_them() {
+        let xml = r#"<worksheet><sheetData><row r="2"><c r="A2"><f>SUM(B1:B2)</f><v/></c><c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f><v>1</v></c></row><row r="3"><c r="B3"><f t="shared" si="0"/><v>2</v></c><c r="C3" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row></sheetData></worksheet>"#;
+        let mut out = HashMap::new();
+        assert_eq!(sheet_formulas(xml, &mut out), Some(()));
+        assert_eq!(out[&(1, 0)], "SUM(B1:B2)");
+        assert_eq!(out[&(1, 1)], "A2*2");
+        assert_eq!(out[&(2, 1)], "A3*2");
+        assert_eq!(out[&(2, 2)], "\"a\"&\"b\"");
+        assert_eq!(out.len(), 4);
     }
 
     #[test]
