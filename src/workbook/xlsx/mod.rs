@@ -849,33 +849,47 @@ fn cells(reader: &mut Reader<&[u8]>, sheet: &mut Sheet, context: &Context<'_>) -
                         _ => {}
                     }
                 }
-                if value == Value::Empty {
-                    blanks = true;
-                    continue;
-                }
-                if sheet.len() >= MAX_SHEET_CELLS {
-                    return None;
-                }
-                // A cell without a style takes style 0's percent sign (but
-                // is never a date), as calamine's two lookups differ.
-                let percent = context
-                    .styles
-                    .get(style.unwrap_or(0))
-                    .is_some_and(|s| s.percent);
-                sheet.insert(
-                    at.0,
-                    at.1,
-                    Cell {
-                        value,
-                        formula: None,
-                        percent,
-                    },
-                );
+                place(sheet, at, value, style, context, &mut blanks)?;
             }
             "mergeCells" => return None,
             _ => {}
         }
     }
+}
+
+/// Puts a cell either reader read into the sheet. A blank value only
+/// marks the sheet as having one; a sheet over the cell limit is declined.
+fn place(
+    sheet: &mut Sheet,
+    at: (u32, u32),
+    value: Value,
+    style: Option<usize>,
+    context: &Context<'_>,
+    blanks: &mut bool,
+) -> Option<()> {
+    if value == Value::Empty {
+        *blanks = true;
+        return Some(());
+    }
+    if sheet.len() >= MAX_SHEET_CELLS {
+        return None;
+    }
+    // A cell without a style takes style 0's percent sign (but is never a
+    // date), as calamine's two lookups differ.
+    let percent = context
+        .styles
+        .get(style.unwrap_or(0))
+        .is_some_and(|s| s.percent);
+    sheet.insert(
+        at.0,
+        at.1,
+        Cell {
+            value,
+            formula: None,
+            percent,
+        },
+    );
+    Some(())
 }
 
 /// The value of one child element of a cell (`<v>`, `<is>`, `<f>`); the

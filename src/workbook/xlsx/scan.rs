@@ -7,8 +7,10 @@
 //! give the same cells (the differential tests and the fuzzer compare the
 //! whole fast path with calamine).
 
-use super::{Context, cell_position, excel_unescape, index, plain_value, row_number, text_value};
-use crate::workbook::{Cell, MAX_SHEET_CELLS, Sheet, Value};
+use super::{
+    Context, cell_position, excel_unescape, index, place, plain_value, row_number, text_value,
+};
+use crate::workbook::{Sheet, Value};
 
 /// What the scan found: the sheet's cells, whether one came back blank,
 /// and where `</sheetData>` starts.
@@ -94,26 +96,7 @@ pub(super) fn cells(
                     at = end;
                     value
                 };
-                if value == Value::Empty {
-                    blanks = true;
-                    continue;
-                }
-                if sheet.len() >= MAX_SHEET_CELLS {
-                    return None;
-                }
-                let percent = context
-                    .styles
-                    .get(style.unwrap_or(0))
-                    .is_some_and(|s| s.percent);
-                sheet.insert(
-                    position.0,
-                    position.1,
-                    Cell {
-                        value,
-                        formula: None,
-                        percent,
-                    },
-                );
+                place(&mut sheet, position, value, style, context, &mut blanks)?;
             }
             _ => return None,
         }
