@@ -66,12 +66,20 @@ pub enum NoScoreSheet<'b> {
 /// nay` / `nam truoc` (`Kết quả` over `Năm 2021 | Năm 2022`).
 fn year_rewrite(year: i32) -> impl Fn(String) -> String {
     let (this, last) = (year.to_string(), (year - 1).to_string());
+    // The last label rewritten: a sheet title with the year is joined to
+    // every column's label below it, so the same key comes many times.
+    let last_rewrite = std::cell::RefCell::new((String::new(), String::new()));
     move |key: String| {
         // Most labels hold no year at all: returned as they are.
         if !key.bytes().any(|b| b.is_ascii_digit())
             || !key.split(' ').any(|w| w == this || w == last)
         {
             return key;
+        }
+        if let Ok(cached) = last_rewrite.try_borrow()
+            && cached.0 == key
+        {
+            return cached.1.clone();
         }
         let mut out = String::with_capacity(key.len() + 8);
         let mut previous = "";
@@ -95,6 +103,9 @@ fn year_rewrite(year: i32) -> impl Fn(String) -> String {
                 None => out.push_str(word),
             }
             previous = word;
+        }
+        if let Ok(mut cached) = last_rewrite.try_borrow_mut() {
+            *cached = (key, out.clone());
         }
         out
     }
