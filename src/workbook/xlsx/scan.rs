@@ -37,7 +37,6 @@ pub(super) fn cells(
     mut at: usize,
     context: &Context<'_>,
 ) -> Option<Scanned> {
-    let bytes = text.as_bytes();
     let mut sheet = Sheet::new(name);
     let (mut row, mut col) = (0u32, 0u32);
     let mut blanks = false;
@@ -45,27 +44,24 @@ pub(super) fn cells(
     // which goes on after the data, is where it would have been.
     let mut open = false;
     loop {
-        at = skip_space(bytes, at);
-        if bytes.get(at) != Some(&b'<') {
-            return None;
-        }
-        if bytes.get(at + 1) == Some(&b'/') {
-            let (local, end) = end_tag(text, at)?;
-            match local {
-                "row" if open => (row, col, open) = (row.checked_add(1)?, 0, false),
-                "sheetData" if !open => {
-                    return Some(Scanned {
-                        sheet,
-                        blanks,
-                        end_tag: at,
-                    });
+        let tag = match next_markup(text, at)? {
+            Markup::End { local, start, end } => {
+                match local {
+                    "row" if open => (row, col, open) = (row.checked_add(1)?, 0, false),
+                    "sheetData" if !open => {
+                        return Some(Scanned {
+                            sheet,
+                            blanks,
+                            end_tag: start,
+                        });
+                    }
+                    _ => return None,
                 }
-                _ => return None,
+                at = end;
+                continue;
             }
-            at = end;
-            continue;
-        }
-        let tag = start_tag(text, at)?;
+            Markup::Start(tag) => tag,
+        };
         at = tag.end;
         match tag.local {
             "row" if !open => {
@@ -115,15 +111,10 @@ fn cell_children(
     let bytes = text.as_bytes();
     let mut value = Value::Empty;
     loop {
-        at = skip_space(bytes, at);
-        if bytes.get(at) != Some(&b'<') {
-            return None;
-        }
-        if bytes.get(at + 1) == Some(&b'/') {
-            let (local, end) = end_tag(text, at)?;
-            return (local == "c").then_some((value, end));
-        }
-        let tag = start_tag(text, at)?;
+        let tag = match next_markup(text, at)? {
+            Markup::End { local, end, .. } => return (local == "c").then_some((value, end)),
+            Markup::Start(tag) => tag,
+        };
         at = tag.end;
         if tag.local == "is" {
             let (string, end) = inline_string(text, &tag)?;
@@ -169,15 +160,12 @@ fn cell_children(
 /// The shared strings from `at`, just past the `<sst>` start tag, when
 /// each is one plain run (`<si><t>…</t></si>`).
 pub(super) fn shared_strings(text: &str, mut at: usize) -> Option<Vec<String>> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
     loop {
-        at = skip_space(bytes, at);
-        if bytes.get(at + 1) == Some(&b'/') {
-            let (local, _) = end_tag(text, at)?;
-            return (local == "sst").then_some(out);
-        }
-        let si = start_tag(text, at)?;
+        let si = match next_markup(text, at)? {
+            Markup::End { local, .. } => return (local == "sst").then_some(out),
+            Markup::Start(tag) => tag,
+        };
         if si.local != "si" {
             return None;
         }
@@ -230,6 +218,35 @@ fn inline_string(text: &str, is: &Tag<'_>) -> Option<(String, usize)> {
     }
     let (name, end) = end_tag_name(text, at)?;
     (name == is.name).then_some((string, end))
+}
+
+/// What comes next after whitespace: an end tag (its local name, where it
+/// starts and the offset past it) or a start tag; `None` for text or
+/// anything malformed.
+enum Markup<'a> {
+    End {
+        local: &'a str,
+        start: usize,
+        end: usize,
+    },
+    Start(Tag<'a>),
+}
+
+fn next_markup(text: &str, at: usize) -> Option<Markup<'_>> {
+    let bytes = text.as_bytes();
+    let at = skip_space(bytes, at);
+    if bytes.get(at) != Some(&b'<') {
+        return None;
+    }
+    if bytes.get(at + 1) == Some(&b'/') {
+        let (local, end) = end_tag(text, at)?;
+        return Some(Markup::End {
+            local,
+            start: at,
+            end,
+        });
+    }
+    start_tag(text, at).map(Markup::Start)
 }
 
 /// Every `&` starts a reference `&name;` or `&#…;`.
