@@ -154,11 +154,8 @@ pub struct Sheet {
 enum FormulaSource {
     /// The file as calamine opened it (calamine read its cells).
     Calamine(std::sync::Arc<std::sync::Mutex<Xlsx<Cursor<Vec<u8>>>>>),
-    /// The file's bytes and the sheet's part, for the xlsx fast path.
-    Part {
-        bytes: std::sync::Arc<Vec<u8>>,
-        path: String,
-    },
+    /// The sheet's XML, kept by the xlsx fast path.
+    Part(std::sync::Arc<str>),
 }
 
 #[derive(Clone)]
@@ -226,7 +223,7 @@ impl Sheet {
     fn lazy_formulas(&self) -> Option<&HashMap<(u32, u32), String>> {
         let lazy = self.lazy_formulas.as_ref()?;
         Some(lazy.loaded.get_or_init(|| match &lazy.source {
-            FormulaSource::Part { bytes, path } => xlsx::formulas_of(bytes, path),
+            FormulaSource::Part(text) => xlsx::formulas_of(text),
             FormulaSource::Calamine(book) => {
                 let mut map = HashMap::new();
                 let Ok(mut book) = book.lock() else {

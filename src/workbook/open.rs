@@ -222,13 +222,11 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
             return read_ods(bytes);
         }
         if let Some(fast) = super::xlsx::read(&bytes, zip) {
-            let bytes = std::sync::Arc::new(bytes);
-            return Ok(with_lazy_formulas(fast.book, &fast.blank_sheets, |i| {
-                FormulaSource::Part {
-                    bytes: bytes.clone(),
-                    path: fast.parts[i].clone(),
-                }
-            }));
+            let sources = fast.blank_texts.into_iter().map(FormulaSource::Part);
+            return Ok(with_lazy_formulas(
+                fast.book,
+                fast.blank_sheets.into_iter().zip(sources),
+            ));
         }
         return read_xlsx(bytes);
     }
@@ -386,20 +384,20 @@ pub fn read_xlsx(bytes: Vec<u8>) -> Result<Book, OpenError> {
         properties,
     };
     let book = std::sync::Arc::new(std::sync::Mutex::new(book));
-    Ok(with_lazy_formulas(book_read, &blank_sheets, |_| {
-        FormulaSource::Calamine(book.clone())
-    }))
+    let sources = blank_sheets
+        .into_iter()
+        .map(|i| (i, FormulaSource::Calamine(book.clone())));
+    Ok(with_lazy_formulas(book_read, sources))
 }
 
 /// Lets the sheets with a blank cell read their formulas when asked.
 fn with_lazy_formulas(
     mut book: Book,
-    blank_sheets: &[usize],
-    source: impl Fn(usize) -> FormulaSource,
+    sources: impl IntoIterator<Item = (usize, FormulaSource)>,
 ) -> Book {
-    for &i in blank_sheets {
+    for (i, source) in sources {
         book.sheets[i].lazy_formulas = Some(LazyFormulas {
-            source: source(i),
+            source,
             loaded: std::sync::OnceLock::new(),
         });
     }

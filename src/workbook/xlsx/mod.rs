@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::Dimensions;
 use quick_xml::Reader;
@@ -38,8 +39,9 @@ pub(super) type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 pub(super) struct FastBook {
     pub book: Book,
     pub blank_sheets: Vec<usize>,
-    /// Each sheet's part in the package, where its formulas are read.
-    pub parts: Vec<String>,
+    /// The XML of each sheet with a blank cell, kept (it was inflated once
+    /// already) for its formulas to be read from if they are asked for.
+    pub blank_texts: Vec<Arc<str>>,
 }
 
 /// Reads the package, or declines (`None`).
@@ -85,15 +87,15 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
     };
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     let mut blank_sheets = Vec::new();
-    let mut parts = Vec::with_capacity(workbook.sheets.len());
+    let mut blank_texts = Vec::new();
     for (name, path) in workbook.sheets {
         let xml = package.text(&path)??;
         let (sheet, blanks) = worksheet(name, &xml, &context)?;
         if blanks {
             blank_sheets.push(sheets.len());
+            blank_texts.push(Arc::from(xml));
         }
         sheets.push(sheet);
-        parts.push(path);
     }
     let properties = properties(&mut package)?;
     Some(FastBook {
@@ -103,7 +105,7 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
             properties,
         },
         blank_sheets,
-        parts,
+        blank_texts,
     })
 }
 
@@ -1095,20 +1097,14 @@ fn row_number(text: &str) -> Option<u32> {
     text.parse::<u32>().ok()?.checked_sub(1)
 }
 
-/// The formulas of one sheet part of a package the fast path read, as
+/// The formulas of one sheet part (its XML) the fast path read, as
 /// calamine gives them cell by cell (`next_cell_with_formula`): the text of
 /// each `<f>`, a shared formula's anchor text, and its other cells' formulas
 /// shifted from the anchor by calamine's own `expand_shared_formula`. A
 /// formula calamine cannot read ends the reading there, as it does there.
-pub(super) fn formulas_of(bytes: &[u8], path: &str) -> HashMap<(u32, u32), String> {
-    let text = Zip::new(Cursor::new(bytes))
-        .ok()
-        .and_then(|zip| Package::new(bytes, zip))
-        .and_then(|mut package| package.text(path).flatten());
+pub(super) fn formulas_of(text: &str) -> HashMap<(u32, u32), String> {
     let mut out = HashMap::new();
-    if let Some(text) = text {
-        sheet_formulas(&text, &mut out);
-    }
+    sheet_formulas(text, &mut out);
     out
 }
 
@@ -1314,7 +1310,7 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
         };
         let how = if scanner { "scanned" } else { "events" };
         out.extend(
-            compare(bytes, &fast, slow)
+            compare(&fast, slow)
                 .into_iter()
                 .map(|d| format!("{how}: {d}")),
         );
@@ -1323,7 +1319,7 @@ pub fn differences_from_calamine(bytes: &[u8]) -> Option<Vec<String>> {
 }
 
 /// Where a fast reading differs from calamine's.
-fn compare(bytes: &[u8], fast: &FastBook, slow: &Book) -> Vec<String> {
+fn compare(fast: &FastBook, slow: &Book) -> Vec<String> {
     let mut out = Vec::new();
     let (ours, theirs) = (&fast.book, slow);
     if ours.properties != theirs.properties {
@@ -1366,8 +1362,8 @@ fn compare(bytes: &[u8], fast: &FastBook, slow: &Book) -> Vec<String> {
         if fast.blank_sheets.contains(&i) != b.lazy_formulas.is_some() {
             out.push(format!("{}: blank cells seen differently", a.name));
         }
-        if fast.blank_sheets.contains(&i) {
-            let mut ours: Vec<_> = formulas_of(bytes, &fast.parts[i]).into_iter().collect();
+        if let Some(k) = fast.blank_sheets.iter().position(|&b| b == i) {
+            let mut ours: Vec<_> = formulas_of(&fast.blank_texts[k]).into_iter().collect();
             ours.sort();
             let theirs = b.all_formulas();
             if ours != theirs {
