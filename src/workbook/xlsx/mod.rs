@@ -929,16 +929,7 @@ fn cell_value(
                 }
             }
             Some(other) => {
-                let mut text = String::new();
-                loop {
-                    match reader.read_event().ok()? {
-                        Event::Text(t) => text.push_str(&t.xml10_content()),
-                        Event::GeneralRef(r) => push_entity(&r, &mut text)?,
-                        Event::End(end) if end.name() == e.name() => break,
-                        Event::Eof => return None,
-                        _ => {}
-                    }
-                }
+                let text = element_text_plain(reader, e.name().as_ref())?;
                 match other {
                     "str" => Some(text_value(excel_unescape(&text).into_owned())),
                     "d" => Some(Value::DateText(text)),
