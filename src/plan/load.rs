@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{
     Adjustment, AdjustmentKind, Award, GradeThreshold, Period, Plan, Quota, ScoreSource, TieBreak,
-    Unit,
+    Unit, code_key,
 };
 use crate::finding::{Code, Finding, a1};
 use crate::text::number::{format_date, format_vi};
@@ -69,6 +69,7 @@ pub fn load_book(book: &Book, file: &str) -> PlanLoad {
         awards: Vec::new(),
         unit_index: Default::default(),
         fingerprint_cache: Default::default(),
+        code_index: Default::default(),
     };
     if let Some(sheet) = ctx.sheet(book, INFO_SHEET) {
         read_info(&mut ctx, sheet, &mut plan);
@@ -386,7 +387,10 @@ fn read_adjustments(ctx: &mut Ctx, sheet: &Sheet, plan: &mut Plan) {
             }
             continue;
         }
-        let taken = plan.indicator(&code).is_some() || plan.adjustment(&code).is_some();
+        // The plan is still being read: its code index is not built yet.
+        let key = code_key(&code);
+        let taken = plan.indicators.iter().any(|i| code_key(&i.code) == key)
+            || plan.adjustments.iter().any(|a| code_key(&a.code) == key);
         if taken {
             let f = ctx
                 .finding(Code::DuplicateCode)

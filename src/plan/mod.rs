@@ -52,6 +52,18 @@ pub struct Plan {
     pub(crate) unit_index: std::sync::OnceLock<UnitIndex>,
     #[serde(skip)]
     pub(crate) fingerprint_cache: std::sync::OnceLock<String>,
+    /// Indicator and bonus/penalty lookup by [`code_key`], built on first
+    /// use (every row of every submission is looked up).
+    #[serde(skip)]
+    pub(crate) code_index: std::sync::OnceLock<CodeIndex>,
+}
+
+/// Positions by [`code_key`]; of repeated codes the first counts, as a
+/// search in order would find it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CodeIndex {
+    indicators: std::collections::HashMap<String, usize>,
+    adjustments: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -253,14 +265,36 @@ impl Plan {
         self.index().by_name.get(&key).map(|&i| &self.units[i])
     }
 
+    fn codes(&self) -> &CodeIndex {
+        self.code_index.get_or_init(|| {
+            let mut index = CodeIndex::default();
+            for (i, ind) in self.indicators.iter().enumerate() {
+                index.indicators.entry(code_key(&ind.code)).or_insert(i);
+            }
+            for (i, adj) in self.adjustments.iter().enumerate() {
+                index.adjustments.entry(code_key(&adj.code)).or_insert(i);
+            }
+            index
+        })
+    }
+
+    /// The position of the indicator with this code, compared by
+    /// [`code_key`].
+    pub fn indicator_position(&self, code: &str) -> Option<usize> {
+        self.codes().indicators.get(&code_key(code)).copied()
+    }
+
+    /// The position of the bonus/penalty item with this code.
+    pub fn adjustment_position(&self, code: &str) -> Option<usize> {
+        self.codes().adjustments.get(&code_key(code)).copied()
+    }
+
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
-        let key = code_key(code);
-        self.indicators.iter().find(|i| code_key(&i.code) == key)
+        self.indicator_position(code).map(|i| &self.indicators[i])
     }
 
     pub fn adjustment(&self, code: &str) -> Option<&Adjustment> {
-        let key = code_key(code);
-        self.adjustments.iter().find(|a| code_key(&a.code) == key)
+        self.adjustment_position(code).map(|i| &self.adjustments[i])
     }
 
     /// Finds a period by code or name (`NAM`, `Năm`, `6T`, `6 tháng`).

@@ -81,9 +81,10 @@ pub fn match_items(plan: &Plan, items: &[Item]) -> Vec<Option<(Target, MatchedBy
             continue;
         }
         let Some(number) = &item.number else { continue };
+        let number = code_key(number);
         let found = candidates(plan, item)
             .into_iter()
-            .find(|t| code_of(plan, *t).is_some_and(|c| code_key(c) == code_key(number)));
+            .find(|t| code_of(plan, *t).is_some_and(|c| code_key(c) == number));
         if let Some(t) = found {
             let sim = wording_similarity(&row_words[k], words_of(t));
             if sim >= NUMBER_AGREES && !taken(&out, t) {
@@ -141,17 +142,9 @@ fn match_codes(plan: &Plan, items: &[Item], out: &mut [Option<(Target, MatchedBy
         if item.code.is_empty() {
             continue;
         }
-        if let Some(i) = plan
-            .indicators
-            .iter()
-            .position(|i| code_key(&i.code) == code_key(&item.code))
-        {
+        if let Some(i) = plan.indicator_position(&item.code) {
             out[k] = Some((Target::Indicator(i), MatchedBy::Code));
-        } else if let Some(i) = plan
-            .adjustments
-            .iter()
-            .position(|a| code_key(&a.code) == code_key(&item.code))
-        {
+        } else if let Some(i) = plan.adjustment_position(&item.code) {
             out[k] = Some((Target::Adjustment(i), MatchedBy::Code));
         }
     }
