@@ -157,30 +157,38 @@ pub fn label_key(text: &str) -> String {
 /// wrote them.
 pub fn clean(text: &str) -> String {
     use unicode_normalization::{IsNormalized, is_nfc_quick};
-    let collapse = |s: &str| {
-        // Text with single spaces between words only is copied as it is.
-        let mut prev_space = true;
-        let tidy = s.chars().all(|c| {
-            let ok = if c == ' ' {
-                !prev_space
-            } else {
-                !c.is_whitespace()
-            };
-            prev_space = c == ' ';
-            ok
-        }) && !prev_space;
-        if tidy {
-            s.to_string()
+    // Most cell text is tidy already: single spaces between words, and only
+    // characters that are NFC whatever surrounds them. It is copied as it is.
+    let mut prev_space = true;
+    let mut tidy = true;
+    let mut plain_nfc = true;
+    for c in text.chars() {
+        plain_nfc &= always_nfc(c);
+        tidy &= if c == ' ' {
+            !prev_space
         } else {
-            s.split_whitespace().collect::<Vec<_>>().join(" ")
-        }
-    };
-    // Text that is already NFC (nearly all of it) is not recomposed.
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            !c.is_whitespace()
+        };
+        prev_space = c == ' ';
+    }
+    tidy &= !prev_space;
+    if tidy && plain_nfc {
+        return text.to_string();
+    }
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain_nfc || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         return collapse(text);
     }
     let nfc: String = text.nfc().collect();
     collapse(&nfc)
+}
+
+/// Characters that are NFC and never combine with their neighbours: those
+/// below the combining diacritics (U+0300), and the precomposed Vietnamese
+/// letters of Latin Extended Additional (U+1E00 to U+1EFF). A text made of
+/// them only is NFC without looking further.
+fn always_nfc(c: char) -> bool {
+    c < '\u{300}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)
 }
 
 /// Similarity of two folded keys in 0..=1, for "did you mean" suggestions and
@@ -201,6 +209,21 @@ mod tests {
         assert_eq!(fold(" tu cham  diem "), "tu cham diem");
         assert_eq!(fold("Đăng ký chỉ tiêu"), "dang ky chi tieu");
         assert_eq!(fold("ĐƠN VỊ"), "don vi");
+    }
+
+    #[test]
+    fn characters_taken_as_always_nfc_are_so() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        let ranges = [('\0', '\u{2FF}'), ('\u{1E00}', '\u{1EFF}')];
+        let chars = ranges.iter().flat_map(|&(a, b)| a..=b);
+        for c in chars {
+            assert!(always_nfc(c), "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+        assert!(!always_nfc('\u{300}'));
+        assert!(!always_nfc('\u{1F00}'));
     }
 
     #[test]
@@ -237,6 +260,13 @@ mod tests {
             let split = s.split_whitespace().collect::<Vec<_>>().join(" ");
             prop_assert_eq!(clean(&s), clean(&split));
             prop_assert_eq!(clean(&s).split(' ').filter(|w| w.is_empty()).count(), usize::from(split.is_empty()));
+        }
+
+        /// `clean` is NFC, then whitespace collapsed, whatever shortcut it takes.
+        #[test]
+        fn clean_is_nfc_collapsed(s in "[ a\\tờơo\u{300}\u{301}\u{31b}\u{a0}Ω\u{2126}ᾱ\u{1f71}]{0,12}") {
+            let nfc: String = s.nfc().collect();
+            prop_assert_eq!(clean(&s), nfc.split_whitespace().collect::<Vec<_>>().join(" "));
         }
 
         /// The ASCII and Latin-table shortcuts of `label_key` fold as folding every

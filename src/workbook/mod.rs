@@ -83,7 +83,10 @@ impl Value {
 
     /// Text content, trimmed and NFC-normalised; numbers as displayed.
     pub fn text(&self) -> String {
-        clean(&self.display())
+        match self {
+            Value::Text(t) => clean(t),
+            _ => clean(&self.display()),
+        }
     }
 
     /// Reads the value as a date: an Excel date or serial, `dd/mm/yyyy`
