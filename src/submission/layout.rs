@@ -64,6 +64,16 @@ pub enum NoScoreSheet<'b> {
 
 /// Reads the plan's year and the year before in header labels as `nam
 /// nay` / `nam truoc` (`Kết quả` over `Năm 2021 | Năm 2022`).
+/// Whether `word` is one of the space-separated words of `key`.
+fn holds_word(key: &str, word: &str) -> bool {
+    let bytes = key.as_bytes();
+    !word.is_empty()
+        && memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
+            let end = at + word.len();
+            (at == 0 || bytes[at - 1] == b' ') && (end == bytes.len() || bytes[end] == b' ')
+        })
+}
+
 fn year_rewrite(year: i32) -> impl Fn(String) -> String {
     let (this, last) = (year.to_string(), (year - 1).to_string());
     // The last label rewritten: a sheet title with the year is joined to
@@ -71,9 +81,7 @@ fn year_rewrite(year: i32) -> impl Fn(String) -> String {
     let last_rewrite = std::cell::RefCell::new((String::new(), String::new()));
     move |key: String| {
         // Most labels hold no year at all: returned as they are.
-        if !key.bytes().any(|b| b.is_ascii_digit())
-            || !key.split(' ').any(|w| w == this || w == last)
-        {
+        if !holds_word(&key, &this) && !holds_word(&key, &last) {
             return key;
         }
         if let Ok(cached) = last_rewrite.try_borrow()
@@ -459,6 +467,14 @@ fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte search for a whole word finds what splitting finds.
+        #[test]
+        fn holds_word_as_splitting(key in "[ 0-9a]{0,14}", word in "[0-9]{1,3}") {
+            proptest::prop_assert_eq!(holds_word(&key, &word), key.split(' ').any(|w| w == word));
+        }
+    }
 
     #[test]
     fn splits_row_markers() {

@@ -100,12 +100,23 @@ fn fold_char_into(c: char, out: &mut String) {
 /// Folds text and turns punctuation into spaces, for matching header labels
 /// that people write as `Minh chứng / Ghi chú`, `Mã:` or `(Điểm tối đa)`.
 pub fn label_key(text: &str) -> String {
+    label_key_within(text, usize::MAX).unwrap_or_default()
+}
+
+/// [`label_key`], or `None` as soon as the key grows longer than `limit`
+/// bytes: a header search that compares whole labels with short aliases
+/// stops folding a long cell there.
+pub fn label_key_within(text: &str, limit: usize) -> Option<String> {
     // One pass: fold each character, keep letters and digits, and let every
     // run of anything else become one space.
-    let mut out = String::with_capacity(text.len());
-    let mut folded = String::with_capacity(4);
+    let mut out = String::with_capacity(text.len().min(limit.saturating_add(4)));
+    // Only characters outside the Latin table need it: no allocation before.
+    let mut folded = String::new();
     let mut pending_space = false;
     for c in text.chars() {
+        if out.len() > limit {
+            return None;
+        }
         if c.is_ascii() {
             // Most characters: no table, no buffer.
             if c.is_ascii_alphanumeric() {
@@ -149,7 +160,7 @@ pub fn label_key(text: &str) -> String {
             }
         }
     }
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 /// NFC-normalises text read from a cell, trims it and collapses inner runs of
@@ -294,7 +305,12 @@ mod tests {
                     }
                 }
             }
-            prop_assert_eq!(label_key(&s), reference);
+            prop_assert_eq!(label_key(&s), reference.clone());
+            // Bounded, it is the same key or none when longer.
+            for limit in [0, 1, 2, 5, 9, 14, 30] {
+                let bounded = label_key_within(&s, limit);
+                prop_assert_eq!(bounded, (reference.len() <= limit).then(|| reference.clone()));
+            }
         }
 
         #[test]

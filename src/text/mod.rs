@@ -7,4 +7,4 @@ pub mod target;
 pub mod wording;
 pub mod words;
 
-pub use fold::{clean, fold, label_key};
+pub use fold::{clean, fold, label_key, label_key_within};

@@ -6,8 +6,10 @@
 //! in front of each column's own label, and a label merged down over the
 //! header rows (`TT`, `Tiêu chí`) is read in the lowest one.
 
+use calamine::Dimensions;
+
 use super::{Sheet, Value};
-use crate::text::label_key;
+use crate::text::label_key_within;
 
 /// How many rows below the search start a header may sit.
 pub const HEADER_SEARCH_ROWS: u32 = 20;
@@ -67,108 +69,197 @@ impl Table {
     }
 }
 
-/// The text of a header cell, looking through merges; `None` for anything
-/// that is not text (numbers are never labels).
-fn label_text(sheet: &Sheet, row: u32, col: u32) -> Option<String> {
-    match sheet.merged_value(row, col) {
-        Value::Text(t) => Some(label_key(t)).filter(|k| !k.is_empty()),
-        _ => None,
-    }
+/// What a header cell holds: no text, text whose key is longer than any
+/// label compared whole can be, or its label key.
+enum Label {
+    None,
+    TooLong,
+    Key(String),
 }
 
-/// The heading `rows_up` rows above a header cell that applies to it: a
-/// group heading merged across several columns, or any text above an empty
-/// cell (a sheet whose merges are not known, such as ODS).
-fn heading_above(sheet: &Sheet, row: u32, col: u32, own_empty: bool) -> Option<String> {
-    let above = row.checked_sub(1)?;
-    let group = sheet
-        .merge_at(above, col)
-        .is_some_and(|m| m.start.1 != m.end.1);
-    if group || own_empty {
-        label_text(sheet, above, col)
-    } else {
-        None
-    }
+/// One header row's surroundings: the row and the two above it, with the
+/// merged regions that touch them (in the sheet's order, so that the same
+/// region is found first), and how long a label may be.
+struct Window<'s> {
+    sheet: &'s Sheet,
+    merges: Vec<&'s Dimensions>,
+    limit: usize,
 }
 
-/// The label keys of a header cell: its own, and the headings above it
-/// (up to two rows) joined in front.
-fn labels_at(sheet: &Sheet, row: u32, col: u32) -> Vec<String> {
-    let own = label_text(sheet, row, col);
-    let mut out: Vec<String> = own.iter().cloned().collect();
-    let mut push = |parts: &[&String]| {
-        let mut words: Vec<&str> = Vec::new();
-        for p in parts {
-            if words.last() != Some(&p.as_str()) {
-                words.push(p);
+impl<'s> Window<'s> {
+    fn new(sheet: &'s Sheet, row: u32, limit: usize) -> Window<'s> {
+        let merges = sheet
+            .merges
+            .iter()
+            .filter(|m| m.start.0 <= row && row.saturating_sub(2) <= m.end.0)
+            .collect();
+        Window {
+            sheet,
+            merges,
+            limit,
+        }
+    }
+
+    fn merge_at(&self, row: u32, col: u32) -> Option<&'s Dimensions> {
+        self.merges.iter().copied().find(|m| m.contains(row, col))
+    }
+
+    /// As [`Sheet::merged_value`], for a cell within the window.
+    fn merged_value(&self, row: u32, col: u32) -> &'s Value {
+        let own = self.sheet.value(row, col);
+        if !own.is_empty() {
+            return own;
+        }
+        match self.merge_at(row, col) {
+            Some(m) => self.sheet.value(m.start.0, m.start.1),
+            None => own,
+        }
+    }
+
+    /// The text of a header cell, looking through merges; numbers are
+    /// never labels. A key longer than the limit is not folded to its end.
+    fn label_text(&self, row: u32, col: u32) -> Label {
+        match self.merged_value(row, col) {
+            Value::Text(t) => match label_key_within(t, self.limit) {
+                None => Label::TooLong,
+                Some(k) if k.is_empty() => Label::None,
+                Some(k) => Label::Key(k),
+            },
+            _ => Label::None,
+        }
+    }
+
+    /// The heading above a header cell that applies to it: a group heading
+    /// merged across several columns, or any text above an empty cell (a
+    /// sheet whose merges are not known, such as ODS). A heading too long
+    /// to match is none: every label joined with it would be longer still.
+    fn heading_above(&self, row: u32, col: u32, own_empty: bool) -> Option<String> {
+        let above = row.checked_sub(1)?;
+        let group = self
+            .merge_at(above, col)
+            .is_some_and(|m| m.start.1 != m.end.1);
+        if !(group || own_empty) {
+            return None;
+        }
+        match self.label_text(above, col) {
+            Label::Key(k) => Some(k),
+            Label::None | Label::TooLong => None,
+        }
+    }
+
+    /// The label keys of a header cell: its own, and the headings above it
+    /// (up to two rows) joined in front. None when its own text is too long
+    /// to match: every label of the cell holds it.
+    fn labels_at(&self, row: u32, col: u32) -> Vec<String> {
+        let own = match self.label_text(row, col) {
+            Label::TooLong => return Vec::new(),
+            Label::None => None,
+            Label::Key(k) => Some(k),
+        };
+        let mut out: Vec<String> = own.iter().cloned().collect();
+        let mut push = |parts: &[&String]| {
+            let mut words: Vec<&str> = Vec::new();
+            for p in parts {
+                if words.last() != Some(&p.as_str()) {
+                    words.push(p);
+                }
+            }
+            let joined = words.join(" ");
+            if !out.contains(&joined) {
+                out.push(joined);
+            }
+        };
+        let Some(one) = self.heading_above(row, col, own.is_none()) else {
+            return out;
+        };
+        match &own {
+            Some(own) if *own != one => push(&[&one, own]),
+            Some(_) => {}
+            None => push(&[&one]),
+        }
+        if row >= 1
+            && let Some(two) = self.heading_above(row - 1, col, false)
+            && two != one
+        {
+            match &own {
+                Some(own) if *own != one => push(&[&two, &one, own]),
+                _ => push(&[&two, &one]),
             }
         }
-        let joined = words.join(" ");
-        if !out.contains(&joined) {
-            out.push(joined);
-        }
-    };
-    let Some(one) = heading_above(sheet, row, col, own.is_none()) else {
-        return out;
-    };
-    match &own {
-        Some(own) if *own != one => push(&[&one, own]),
-        Some(_) => {}
-        None => push(&[&one]),
+        out
     }
-    if row >= 1
-        && let Some(two) = heading_above(sheet, row - 1, col, false)
-        && two != one
-    {
-        match &own {
-            Some(own) if *own != one => push(&[&two, &one, own]),
-            _ => push(&[&two, &one]),
-        }
-    }
-    out
-}
 
-/// Columns worth looking at in a row: those with a cell in it or the rows
-/// above, and those a merged region covers there.
-fn candidate_columns(sheet: &Sheet, row: u32) -> Vec<u32> {
-    let mut cols: Vec<u32> = sheet.row(row).map(|(c, _)| c).collect();
-    for up in 1..=2 {
-        if let Some(r) = row.checked_sub(up) {
-            cols.extend(sheet.row(r).map(|(c, _)| c));
+    /// Columns worth looking at in the row: those with a cell in it or the
+    /// rows above, and those a merged region covers there.
+    fn candidate_columns(&self, row: u32) -> Vec<u32> {
+        let mut cols: Vec<u32> = self.sheet.row(row).map(|(c, _)| c).collect();
+        for up in 1..=2 {
+            if let Some(r) = row.checked_sub(up) {
+                cols.extend(self.sheet.row(r).map(|(c, _)| c));
+            }
         }
-    }
-    for m in &sheet.merges {
-        let touches = m.start.0 <= row && row.saturating_sub(2) <= m.end.0;
-        if touches {
+        for m in &self.merges {
             cols.extend(m.start.1..=m.end.1.min(m.start.1 + 200));
         }
+        cols.sort_unstable();
+        cols.dedup();
+        cols
     }
-    cols.sort_unstable();
-    cols.dedup();
-    cols
 }
 
-/// How well `label` fits `alias`: exactly (longer is better), as a prefix
-/// when allowed, or not at all.
-fn fit(label: &str, alias: &str, prefix: bool) -> Option<usize> {
-    if label == alias {
-        Some(2 * alias.len() + 1)
-    } else if prefix
-        && label.len() > alias.len()
-        && label.starts_with(alias)
-        && label.as_bytes()[alias.len()] == b' '
-    {
-        Some(2 * alias.len())
-    } else {
-        None
+/// A spec's aliases, sorted for looking a label up, and how long a label
+/// may be and still match one.
+struct Aliases {
+    /// (alias, spec index), in alias order, then spec order.
+    sorted: Vec<(&'static str, usize)>,
+    longest: usize,
+    /// Whether some alias is this many bytes long, by length.
+    lengths: Vec<bool>,
+}
+
+impl Aliases {
+    fn new(spec: &[ColumnSpec]) -> Aliases {
+        let mut sorted: Vec<(&'static str, usize)> = spec
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.aliases.iter().map(move |a| (*a, i)))
+            .filter(|(a, _)| !a.is_empty())
+            .collect();
+        sorted.sort_unstable();
+        let longest = sorted.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
+        let mut lengths = vec![false; longest + 1];
+        for (a, _) in &sorted {
+            lengths[a.len()] = true;
+        }
+        Aliases {
+            sorted,
+            longest,
+            lengths,
+        }
+    }
+
+    /// The first spec entry not yet taken that has `key` for an alias.
+    fn untaken(&self, key: &str, taken: &[Option<u32>]) -> Option<usize> {
+        if !self.lengths.get(key.len()).is_some_and(|l| *l) {
+            return None;
+        }
+        let from = self.sorted.partition_point(|(a, _)| *a < key);
+        self.sorted[from..]
+            .iter()
+            .take_while(|(a, _)| *a == key)
+            .map(|(_, i)| *i)
+            .find(|i| taken[*i].is_none())
     }
 }
 
 /// The spec entry a header cell's labels name best, among those not yet
-/// taken.
+/// taken: an alias equal to a label (longer is better), or, when `search`
+/// allows it, one a label starts with as a whole word (an equal one of the
+/// same length is better). Of equally good ones, the earliest label, then
+/// spec entry, wins.
 fn best_spec(
     labels: &[String],
-    spec: &[ColumnSpec],
+    aliases: &Aliases,
     taken: &[Option<u32>],
     search: &Search,
 ) -> Option<usize> {
@@ -183,16 +274,22 @@ fn best_spec(
             }
             _ => label,
         };
-        for (i, s) in spec.iter().enumerate() {
-            if taken[i].is_some() {
-                continue;
+        // Within one label each candidate's quality differs (its length),
+        // so only a better one replaces the best of an earlier label.
+        let mut consider = |key: &str, quality: usize| {
+            if best.is_none_or(|(q, _)| quality > q)
+                && let Some(i) = aliases.untaken(key, taken)
+            {
+                best = Some((quality, i));
             }
-            for alias in s.aliases {
-                if let Some(q) = fit(label, alias, search.prefix)
-                    && best.is_none_or(|(bq, _)| q > bq)
-                {
-                    best = Some((q, i));
-                }
+        };
+        if label.len() <= aliases.longest {
+            consider(label, 2 * label.len() + 1);
+        }
+        if search.prefix {
+            let window = &label.as_bytes()[..label.len().min(aliases.longest + 1)];
+            for (end, _) in window.iter().enumerate().filter(|(_, b)| **b == b' ') {
+                consider(&label[..end], 2 * end);
             }
         }
     }
@@ -226,6 +323,14 @@ pub fn search(
     let mut best: Option<Table> = None;
     let end = from_row.saturating_add(rows).min(last);
     let has_required = spec.iter().any(|s| s.required);
+    let aliases = Aliases::new(spec);
+    // Labels compared whole and as written need not be folded past the
+    // longest alias.
+    let limit = if how.prefix || how.rewrite.is_some() {
+        usize::MAX
+    } else {
+        aliases.longest
+    };
     for row in from_row..=end {
         // A header with every required column was found: only the two rows
         // below it may still be part of it (a multi-row header); the rest is
@@ -239,12 +344,13 @@ pub fn search(
         }
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
-        for col in candidate_columns(sheet, row) {
-            let labels = labels_at(sheet, row, col);
+        let window = Window::new(sheet, row, limit);
+        for col in window.candidate_columns(row) {
+            let labels = window.labels_at(row, col);
             if labels.is_empty() {
                 continue;
             }
-            if let Some(i) = best_spec(&labels, spec, &columns, how) {
+            if let Some(i) = best_spec(&labels, &aliases, &columns, how) {
                 columns[i] = Some(col);
                 matched += 1;
             }
@@ -310,6 +416,71 @@ mod tests {
             required: true,
         },
     ];
+
+    /// The best spec entry as a plain scan of every alias would find it.
+    fn best_spec_by_scan(
+        labels: &[String],
+        spec: &[ColumnSpec],
+        taken: &[Option<u32>],
+        prefix: bool,
+    ) -> Option<usize> {
+        let fit = |label: &str, alias: &str| {
+            if label == alias {
+                Some(2 * alias.len() + 1)
+            } else if prefix
+                && label.len() > alias.len()
+                && label.starts_with(alias)
+                && label.as_bytes()[alias.len()] == b' '
+            {
+                Some(2 * alias.len())
+            } else {
+                None
+            }
+        };
+        let mut best: Option<(usize, usize)> = None;
+        for label in labels {
+            for (i, s) in spec.iter().enumerate() {
+                if taken[i].is_some() {
+                    continue;
+                }
+                for alias in s.aliases {
+                    if let Some(q) = fit(label, alias)
+                        && best.is_none_or(|(bq, _)| q > bq)
+                    {
+                        best = Some((q, i));
+                    }
+                }
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    proptest::proptest! {
+        /// The sorted-alias lookup picks what scanning every alias picks.
+        #[test]
+        fn alias_lookup_picks_as_a_scan_does(
+            words in proptest::collection::vec(
+                proptest::collection::vec("ma|diem|toi|da|tu|cham|so|lan|noi|dung", 1..5), 1..4),
+            taken in proptest::collection::vec(proptest::bool::ANY, 6),
+            prefix in proptest::bool::ANY,
+        ) {
+            const SPEC: &[ColumnSpec] = &[
+                ColumnSpec { label: "a", aliases: &["ma", "ma so"], required: true },
+                ColumnSpec { label: "b", aliases: &["diem toi da", "toi da"], required: true },
+                ColumnSpec { label: "c", aliases: &["diem", "diem tu cham"], required: false },
+                ColumnSpec { label: "d", aliases: &["toi da", "so lan"], required: false },
+                ColumnSpec { label: "e", aliases: &["noi dung", "ma"], required: false },
+                ColumnSpec { label: "f", aliases: &["so lan", "", "lan"], required: false },
+            ];
+            let labels: Vec<String> = words.iter().map(|w| w.join(" ")).collect();
+            let taken: Vec<Option<u32>> = taken.iter().map(|t| t.then_some(0)).collect();
+            let how = Search { prefix, rewrite: None };
+            proptest::prop_assert_eq!(
+                best_spec(&labels, &Aliases::new(SPEC), &taken, &how),
+                best_spec_by_scan(&labels, SPEC, &taken, prefix)
+            );
+        }
+    }
 
     #[test]
     fn finds_header_below_title_rows_with_columns_moved() {
