@@ -69,7 +69,7 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
         None => Vec::new(),
     };
     let styles = match package.text(&format!("{dir}styles.xml"))? {
-        Some(xml) => cell_styles(&xml)?,
+        Some(xml) => cell_styles(&xml, scanner)?,
         None => Vec::new(),
     };
     let rels = relationships(&package.text(&format!("{dir}_rels/{file}.rels"))??)?;
@@ -580,8 +580,16 @@ enum DateKind {
     Duration,
 }
 
-/// The cell styles of the styles part, in order.
-fn cell_styles(text: &str) -> Option<Vec<Style>> {
+/// The cell styles of the styles part, in order: read by the byte scanner
+/// where it can, by events otherwise.
+fn cell_styles(text: &str, scanner: bool) -> Option<Vec<Style>> {
+    if scanner && let Some(styles) = scan::styles(text) {
+        return Some(styles);
+    }
+    #[cfg(test)]
+    if scanner {
+        tests::EVENT_READS.with(|n| n.set(n.get() + 1));
+    }
     let mut reader = xml(text);
     let mut formats: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
@@ -1376,8 +1384,8 @@ mod tests {
     use super::*;
 
     thread_local! {
-        /// Sheets and shared-string tables the byte scanner gave to the
-        /// event reader.
+        /// Sheets, shared-string tables and styles parts the byte scanner
+        /// gave to the event reader.
         pub(super) static EVENT_READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
 
@@ -1518,7 +1526,8 @@ mod differential {
                 None => declined.push(path.display().to_string()),
             }
         }
-        // Every committed sheet and string table is read by the byte scanner.
+        // Every committed sheet, string table and styles part is read by
+        // the byte scanner.
         assert_eq!(super::tests::EVENT_READS.with(|n| n.get()), 0);
         assert!(
             compared > 100,

@@ -7,8 +7,11 @@
 //! give the same cells (the differential tests and the fuzzer compare the
 //! whole fast path with calamine).
 
+use std::collections::HashMap;
+
 use super::{
-    Context, cell_position, excel_unescape, index, place, plain_value, row_number, text_value,
+    Context, Style, cell_position, decoded, excel_unescape, index, place, plain_value, row_number,
+    style, text_value,
 };
 use crate::workbook::{Sheet, Value};
 
@@ -44,6 +47,16 @@ pub(super) fn cells(
     // which goes on after the data, is where it would have been.
     let mut open = false;
     loop {
+        // The common cell tag, read without the general tag reader.
+        if let Some(c) = plain_cell_tag(text.as_bytes(), at) {
+            at = c.end;
+            let attributes = c.attributes.map(|a| a.map(|(from, to)| &text[from..to]));
+            let (position, value, style) =
+                cell(text, &mut at, attributes, c.closed, (row, col), context)?;
+            col = position.1.checked_add(1)?;
+            place(&mut sheet, position, value, style, context, &mut blanks)?;
+            continue;
+        }
         let tag = match next_markup(text, at)? {
             Markup::End { local, start, end } => {
                 match local {
@@ -75,24 +88,93 @@ pub(super) fn cells(
                 }
             }
             "c" => {
-                let [r, s, kind] = attributes(tag.attributes, ["r", "s", "t"])?;
-                let position = match r {
-                    Some(r) => cell_position(r)?,
-                    None => (row, col),
-                };
+                let attributes = attributes(tag.attributes, ["r", "s", "t"])?;
+                let (position, value, style) =
+                    cell(text, &mut at, attributes, tag.closed, (row, col), context)?;
                 col = position.1.checked_add(1)?;
-                let style = match s {
-                    Some(s) => Some(index(s)?),
-                    None => None,
-                };
-                let value = if tag.closed {
-                    Value::Empty
-                } else {
-                    let (value, end) = cell_children(text, at, kind, style, context)?;
-                    at = end;
-                    value
-                };
                 place(&mut sheet, position, value, style, context, &mut blanks)?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// One cell from past its start tag: its position (its `r`, or `next`),
+/// its value and its style, with `at` moved past it.
+fn cell(
+    text: &str,
+    at: &mut usize,
+    [r, s, kind]: [Option<&str>; 3],
+    closed: bool,
+    next: (u32, u32),
+    context: &Context<'_>,
+) -> Option<((u32, u32), Value, Option<usize>)> {
+    let position = match r {
+        Some(r) => cell_position(r)?,
+        None => next,
+    };
+    let style = match s {
+        Some(s) => Some(index(s)?),
+        None => None,
+    };
+    let value = if closed {
+        Value::Empty
+    } else {
+        let (value, end) = cell_children(text, *at, kind, style, context)?;
+        *at = end;
+        value
+    };
+    Some((position, value, style))
+}
+
+/// A `<c>` start tag as spreadsheet programs write it: no prefix, and
+/// only `r`, `s` and `t` attributes, each once, after one space, in double
+/// quotes. It reads as the general tag reader reads it; any other tag is
+/// left to that reader.
+struct PlainCell {
+    /// Where the values of `r`, `s` and `t` are.
+    attributes: [Option<(usize, usize)>; 3],
+    closed: bool,
+    end: usize,
+}
+
+fn plain_cell_tag(bytes: &[u8], at: usize) -> Option<PlainCell> {
+    let at = skip_space(bytes, at);
+    if bytes.get(at..at + 2)? != b"<c" {
+        return None;
+    }
+    let mut i = at + 2;
+    let mut attributes = [None; 3];
+    loop {
+        match bytes.get(i)? {
+            b'>' => {
+                return Some(PlainCell {
+                    attributes,
+                    closed: false,
+                    end: i + 1,
+                });
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'>') => {
+                return Some(PlainCell {
+                    attributes,
+                    closed: true,
+                    end: i + 2,
+                });
+            }
+            b' ' => {
+                let slot = match bytes.get(i + 1)? {
+                    b'r' => 0,
+                    b's' => 1,
+                    b't' => 2,
+                    _ => return None,
+                };
+                if bytes.get(i + 2..i + 4)? != b"=\"" || attributes[slot].is_some() {
+                    return None;
+                }
+                let from = i + 4;
+                let to = from + memchr::memchr(b'"', &bytes[from..])?;
+                attributes[slot] = Some((from, to));
+                i = to + 1;
             }
             _ => return None,
         }
@@ -111,6 +193,20 @@ fn cell_children(
     let bytes = text.as_bytes();
     let mut value = Value::Empty;
     loop {
+        // The common shapes, `<v>plain</v>` and `</c>`, read directly.
+        let rest = &bytes[at..];
+        if rest.starts_with(b"</c>") {
+            return Some((value, at + 4));
+        }
+        if rest.starts_with(b"<v>")
+            && let Some(len) = memchr::memchr(b'<', &rest[3..])
+            && rest[3 + len..].starts_with(b"</v>")
+            && !rest[3..3 + len].iter().any(|b| matches!(b, b'&' | b'\r'))
+        {
+            value = v_value(&text[at + 3..at + 3 + len], kind, style, context)?;
+            at += 3 + len + 4;
+            continue;
+        }
         let tag = match next_markup(text, at)? {
             Markup::End { local, end, .. } => return (local == "c").then_some((value, end)),
             Markup::Start(tag) => tag,
@@ -144,16 +240,117 @@ fn cell_children(
         };
         value = match tag.local {
             "f" => Value::Empty,
-            "v" => match kind {
-                Some("inlineStr" | "is") => Value::Empty,
-                None | Some("n" | "s" | "b" | "e") if content.is_empty() => Value::Empty,
-                None | Some("n" | "s" | "b" | "e") => plain_value(content, kind, style, context)?,
-                Some("str") => text_value(excel_unescape(content).into_owned()),
-                Some("d") => Value::DateText(content.to_string()),
-                Some(_) => return None,
-            },
+            "v" => v_value(content, kind, style, context)?,
             _ => return None,
         };
+    }
+}
+
+/// The value a `<v>` holding plain text gives a cell of type `kind`.
+fn v_value(
+    content: &str,
+    kind: Option<&str>,
+    style: Option<usize>,
+    context: &Context<'_>,
+) -> Option<Value> {
+    Some(match kind {
+        Some("inlineStr" | "is") => Value::Empty,
+        None | Some("n" | "s" | "b" | "e") if content.is_empty() => Value::Empty,
+        None | Some("n" | "s" | "b" | "e") => plain_value(content, kind, style, context)?,
+        Some("str") => text_value(excel_unescape(content).into_owned()),
+        Some("d") => Value::DateText(content.to_string()),
+        Some(_) => return None,
+    })
+}
+
+/// The cell styles of a styles part that holds an XML declaration and
+/// tags only (no text, comments or other markup), read as the event reader
+/// in the parent module reads them; `None` for anything else, which that
+/// reader then reads.
+pub(super) fn styles(text: &str) -> Option<Vec<Style>> {
+    let at = match text.strip_prefix("<?xml") {
+        Some(_) => memchr::memmem::find(text.as_bytes(), b"?>")? + 2,
+        None => 0,
+    };
+    let mut events = Events::new(text, at);
+    let mut formats: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::new();
+    loop {
+        match events.next()? {
+            Event::Start(e) if e.local == "numFmts" => loop {
+                match events.next()? {
+                    Event::Start(f) if f.local == "numFmt" => {
+                        if let [Some(id), Some(code)] =
+                            attributes(f.attributes, ["numFmtId", "formatCode"])?
+                        {
+                            formats.insert(id.to_string(), decoded(code)?);
+                        }
+                    }
+                    Event::End("numFmts") => break,
+                    _ => {}
+                }
+            },
+            Event::Start(e) if e.local == "cellXfs" => loop {
+                match events.next()? {
+                    Event::Start(x) if x.local == "xf" => {
+                        let [id] = attributes(x.attributes, ["numFmtId"])?;
+                        out.push(style(id, &formats)?);
+                        // To the first end of an `xf`, as calamine reads.
+                        while !matches!(events.next()?, Event::End("xf")) {}
+                    }
+                    Event::End("cellXfs") => break,
+                    _ => {}
+                }
+            },
+            Event::End("styleSheet") => return Some(out),
+            _ => {}
+        }
+    }
+}
+
+/// Tags as the event reader gives them with empty elements expanded: a
+/// self-closing tag is a start, then an end.
+struct Events<'a> {
+    text: &'a str,
+    at: usize,
+    /// The end of the self-closing tag just given.
+    pending_end: Option<&'a str>,
+}
+
+enum Event<'a> {
+    Start(Tag<'a>),
+    /// An end tag's local name.
+    End(&'a str),
+}
+
+impl<'a> Events<'a> {
+    fn new(text: &'a str, at: usize) -> Events<'a> {
+        Events {
+            text,
+            at,
+            pending_end: None,
+        }
+    }
+
+    /// The next tag; `None` at the end of the text and for anything but a
+    /// tag.
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(local) = self.pending_end.take() {
+            return Some(Event::End(local));
+        }
+        match next_markup(self.text, self.at)? {
+            Markup::End { local, end, .. } => {
+                self.at = end;
+                Some(Event::End(local))
+            }
+            Markup::Start(tag) => {
+                self.at = tag.end;
+                if tag.closed {
+                    self.pending_end = Some(tag.local);
+                }
+                Some(Event::Start(tag))
+            }
+        }
     }
 }
 
@@ -183,6 +380,21 @@ fn inline_string(text: &str, is: &Tag<'_>) -> Option<(String, usize)> {
         return Some((String::new(), is.end));
     }
     let bytes = text.as_bytes();
+    // The common shape, `<t>plain</t>` then the end tag, read directly.
+    let rest = &bytes[is.end..];
+    if rest.starts_with(b"<t>")
+        && let Some(len) = memchr::memchr(b'<', &rest[3..])
+        && let Some(after) = rest[3 + len..].strip_prefix(b"</t></")
+        && let Some(after) = after.strip_prefix(is.name.as_bytes())
+        && after.first() == Some(&b'>')
+    {
+        let content = &text[is.end + 3..is.end + 3 + len];
+        if !content.contains(['&', '\r']) {
+            let content = content.trim_matches([' ', '\t', '\r', '\n']);
+            let end = is.end + 3 + len + 6 + is.name.len() + 1;
+            return Some((excel_unescape(content).into_owned(), end));
+        }
+    }
     let mut at = skip_space(bytes, is.end);
     let mut string = String::new();
     if bytes.get(at + 1) != Some(&b'/') {
