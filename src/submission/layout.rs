@@ -388,7 +388,12 @@ fn classify(
     let has_values = filled(cols.achieved) || has_score || filled(cols.count);
     let (marker, rest) = split_marker(&content);
     let rest_key = label_key(&rest);
-    let content_key = label_key(&content);
+    // Without a marker the rest is the whole (clean) content.
+    let content_key = if rest == content {
+        rest_key.clone()
+    } else {
+        label_key(&content)
+    };
     if code.is_empty() && vocab::is_note(&content_key) {
         return;
     }
@@ -420,7 +425,7 @@ fn classify(
             .cloned()
             .or_else(|| {
                 marker.clone().filter(|m| {
-                    is_roman(m) || is_section_letter(m) || label_key(&content).starts_with("phan ")
+                    is_roman(m) || is_section_letter(m) || content_key.starts_with("phan ")
                 })
             });
         let title_only = !filled(cols.achieved) && is_upper_title(&rest) && code.is_empty();

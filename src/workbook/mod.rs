@@ -18,7 +18,7 @@ pub mod xlsx;
 
 pub use open::{OpenError, open, panic_is_reported, read_bytes};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Dimensions, Xlsx};
@@ -143,7 +143,8 @@ pub struct Cell {
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: String,
-    cells: BTreeMap<(u32, u32), Cell>,
+    /// In position order, one per position.
+    cells: Vec<((u32, u32), Cell)>,
     /// Merged regions, inclusive; empty for ODS, whose reader does not
     /// report them.
     pub merges: Vec<Dimensions>,
@@ -183,12 +184,56 @@ impl Sheet {
         }
     }
 
+    /// Puts a cell at a position, replacing any there. Cells come in
+    /// position order from every reader, and are appended.
     pub fn insert(&mut self, row: u32, col: u32, cell: Cell) {
-        self.cells.insert((row, col), cell);
+        let at = (row, col);
+        if self.last_position().is_none_or(|last| last < at) {
+            self.cells.push((at, cell));
+            return;
+        }
+        match self.index(at) {
+            Ok(i) => self.cells[i].1 = cell,
+            Err(i) => self.cells.insert(i, (at, cell)),
+        }
+    }
+
+    /// Sets the formula of each position, adding an empty cell where there
+    /// is none (a formula whose value was not saved).
+    pub(crate) fn set_formulas(&mut self, formulas: impl Iterator<Item = ((u32, u32), String)>) {
+        let mut added = Vec::new();
+        for (at, formula) in formulas {
+            match self.index(at) {
+                Ok(i) => self.cells[i].1.formula = Some(formula),
+                Err(_) => added.push((
+                    at,
+                    Cell {
+                        value: Value::Empty,
+                        formula: Some(formula),
+                        percent: false,
+                    },
+                )),
+            }
+        }
+        if !added.is_empty() {
+            // Sorted once, not shifted in one by one.
+            self.cells.append(&mut added);
+            self.cells.sort_by_key(|(p, _)| *p);
+            self.cells.dedup_by_key(|(p, _)| *p);
+        }
+    }
+
+    fn index(&self, at: (u32, u32)) -> Result<usize, usize> {
+        self.cells.binary_search_by_key(&at, |(p, _)| *p)
+    }
+
+    /// The position of the last cell in position order.
+    pub fn last_position(&self) -> Option<(u32, u32)> {
+        self.cells.last().map(|(p, _)| *p)
     }
 
     pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
-        self.cells.get(&(row, col))
+        self.index((row, col)).ok().map(|i| &self.cells[i].1)
     }
 
     pub fn value(&self, row: u32, col: u32) -> &Value {
@@ -266,13 +311,15 @@ impl Sheet {
 
     /// The last row holding any cell, or `None` for an empty sheet.
     pub fn last_row(&self) -> Option<u32> {
-        self.cells.keys().next_back().map(|(r, _)| *r)
+        self.last_position().map(|(r, _)| r)
     }
 
     /// Cells of one row, left to right.
     pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Cell)> {
-        self.cells
-            .range((row, 0)..=(row, u32::MAX))
+        let from = self.cells.partition_point(|(p, _)| p.0 < row);
+        self.cells[from..]
+            .iter()
+            .take_while(move |(p, _)| p.0 == row)
             .map(|((_, c), cell)| (*c, cell))
     }
 
@@ -363,6 +410,45 @@ pub fn key_values(sheet: &Sheet) -> Vec<KeyValue<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn number(n: f64) -> Cell {
+        Cell {
+            value: Value::Number(n),
+            formula: None,
+            percent: false,
+        }
+    }
+
+    #[test]
+    fn cells_inserted_out_of_order_are_kept_in_order() {
+        let mut s = Sheet::new("x");
+        s.insert(2, 0, number(1.0));
+        s.insert(0, 3, number(2.0));
+        s.insert(0, 1, number(3.0));
+        s.insert(2, 0, number(4.0));
+        s.insert(1, 5, number(5.0));
+        let order: Vec<_> = s.cells().map(|(p, c)| (p, c.value.clone())).collect();
+        assert_eq!(
+            order,
+            vec![
+                ((0, 1), Value::Number(3.0)),
+                ((0, 3), Value::Number(2.0)),
+                ((1, 5), Value::Number(5.0)),
+                ((2, 0), Value::Number(4.0)),
+            ]
+        );
+        assert_eq!(s.row(0).map(|(c, _)| c).collect::<Vec<_>>(), vec![1, 3]);
+        assert_eq!(s.row(3).count(), 0);
+        assert_eq!(s.value(1, 5), &Value::Number(5.0));
+        assert_eq!(s.value(1, 4), &Value::Empty);
+        assert_eq!(s.last_row(), Some(2));
+        s.set_formulas([((1, 5), "=A1".to_string()), ((0, 2), "=B1".to_string())].into_iter());
+        assert_eq!(s.formula_at(1, 5).as_deref(), Some("=A1"));
+        assert_eq!(s.formula_at(0, 2).as_deref(), Some("=B1"));
+        assert_eq!(s.value(0, 2), &Value::Empty);
+        let positions: Vec<_> = s.cells().map(|(p, _)| p).collect();
+        assert_eq!(positions, vec![(0, 1), (0, 2), (0, 3), (1, 5), (2, 0)]);
+    }
 
     #[test]
     fn rejects_non_workbooks_without_panicking() {

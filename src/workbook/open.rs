@@ -496,18 +496,12 @@ fn dense_to_sheet(
     if let Some(formulas) = formulas
         && let Some((ftop, fleft)) = formulas.start()
     {
-        for (r, c, text) in formulas.used_cells() {
-            if text.is_empty() {
-                continue;
-            }
-            let (row, col) = (ftop + r as u32, fleft + c as u32);
-            let entry = sheet.cells.entry((row, col)).or_insert(Cell {
-                value: Value::Empty,
-                formula: None,
-                percent: false,
-            });
-            entry.formula = Some(text.clone());
-        }
+        sheet.set_formulas(
+            formulas
+                .used_cells()
+                .filter(|(_, _, text)| !text.is_empty())
+                .map(|(r, c, text)| ((ftop + r as u32, fleft + c as u32), text.clone())),
+        );
     }
     Ok(sheet)
 }

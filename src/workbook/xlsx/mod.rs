@@ -881,7 +881,9 @@ fn place(
         *blanks = true;
         return Some(());
     }
-    if sheet.len() >= MAX_SHEET_CELLS {
+    // Cells out of order (which no spreadsheet program writes) are left to
+    // calamine, rather than sorted in one by one.
+    if sheet.len() >= MAX_SHEET_CELLS || sheet.last_position().is_some_and(|last| last >= at) {
         return None;
     }
     // A cell without a style takes style 0's percent sign (but is never a
