@@ -108,28 +108,36 @@ pub fn label_key(text: &str) -> String {
 /// stops folding a long cell there.
 pub fn label_key_within(text: &str, limit: usize) -> Option<String> {
     // One pass: fold each character, keep letters and digits, and let every
-    // run of anything else become one space.
+    // run of anything else become one space. The key only grows, so it is
+    // measured after each letter.
     let mut out = String::with_capacity(text.len().min(limit.saturating_add(4)));
     // Only characters outside the Latin table need it: no allocation before.
     let mut folded = String::new();
     let mut pending_space = false;
-    for c in text.chars() {
-        if out.len() > limit {
-            return None;
-        }
-        if c.is_ascii() {
-            // Most characters: no table, no buffer.
-            if c.is_ascii_alphanumeric() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii() {
+            // Most characters: one byte, no table, no buffer.
+            at += 1;
+            if b.is_ascii_alphanumeric() {
                 if pending_space && !out.is_empty() {
                     out.push(' ');
                 }
                 pending_space = false;
-                out.push(c.to_ascii_lowercase());
+                out.push(char::from(b.to_ascii_lowercase()));
+                if out.len() > limit {
+                    return None;
+                }
             } else {
                 pending_space = true;
             }
             continue;
         }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        at += c.len_utf8();
         if let Some(f) = fold_latin(c) {
             // Vietnamese letters: one table lookup, always a letter.
             if pending_space && !out.is_empty() {
@@ -137,30 +145,33 @@ pub fn label_key_within(text: &str, limit: usize) -> Option<String> {
             }
             pending_space = false;
             out.push(f);
-            continue;
-        }
-        folded.clear();
-        fold_char_into(c, &mut folded);
-        if folded.is_empty() && !c.is_whitespace() {
-            // A lone combining mark: not a separator.
-            continue;
-        }
-        if folded.is_empty() {
-            pending_space = true;
-        }
-        for f in folded.chars() {
-            if f.is_alphanumeric() {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(f);
-            } else {
+        } else {
+            folded.clear();
+            fold_char_into(c, &mut folded);
+            if folded.is_empty() && !c.is_whitespace() {
+                // A lone combining mark: not a separator.
+                continue;
+            }
+            if folded.is_empty() {
                 pending_space = true;
             }
+            for f in folded.chars() {
+                if f.is_alphanumeric() {
+                    if pending_space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    pending_space = false;
+                    out.push(f);
+                } else {
+                    pending_space = true;
+                }
+            }
+        }
+        if out.len() > limit {
+            return None;
         }
     }
-    (out.len() <= limit).then_some(out)
+    Some(out)
 }
 
 /// NFC-normalises text read from a cell, trims it and collapses inner runs of

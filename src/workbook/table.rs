@@ -6,6 +6,9 @@
 //! in front of each column's own label, and a label merged down over the
 //! header rows (`TT`, `Tiêu chí`) is read in the lowest one.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use calamine::Dimensions;
 
 use super::{Sheet, Value};
@@ -71,6 +74,7 @@ impl Table {
 
 /// What a header cell holds: no text, text whose key is longer than any
 /// label compared whole can be, or its label key.
+#[derive(Clone)]
 enum Label {
     None,
     TooLong,
@@ -80,14 +84,23 @@ enum Label {
 /// One header row's surroundings: the row and the two above it, with the
 /// merged regions that touch them (in the sheet's order, so that the same
 /// region is found first), and how long a label may be.
-struct Window<'s> {
+struct Window<'s, 'c> {
     sheet: &'s Sheet,
     merges: Vec<&'s Dimensions>,
     limit: usize,
+    /// Keys already folded in this search, by the cell that holds the text
+    /// (a title merged over the columns is one cell, met in every column
+    /// and as the heading of the rows below).
+    folded: &'c RefCell<HashMap<(u32, u32), Label>>,
 }
 
-impl<'s> Window<'s> {
-    fn new(sheet: &'s Sheet, row: u32, limit: usize) -> Window<'s> {
+impl<'s, 'c> Window<'s, 'c> {
+    fn new(
+        sheet: &'s Sheet,
+        row: u32,
+        limit: usize,
+        folded: &'c RefCell<HashMap<(u32, u32), Label>>,
+    ) -> Window<'s, 'c> {
         let merges = sheet
             .merges
             .iter()
@@ -97,6 +110,7 @@ impl<'s> Window<'s> {
             sheet,
             merges,
             limit,
+            folded,
         }
     }
 
@@ -104,29 +118,40 @@ impl<'s> Window<'s> {
         self.merges.iter().copied().find(|m| m.contains(row, col))
     }
 
-    /// As [`Sheet::merged_value`], for a cell within the window.
-    fn merged_value(&self, row: u32, col: u32) -> &'s Value {
+    /// As [`Sheet::merged_value`], for a cell within the window, with the
+    /// position of the cell that holds the value.
+    fn merged_value(&self, row: u32, col: u32) -> ((u32, u32), &'s Value) {
         let own = self.sheet.value(row, col);
         if !own.is_empty() {
-            return own;
+            return ((row, col), own);
         }
         match self.merge_at(row, col) {
-            Some(m) => self.sheet.value(m.start.0, m.start.1),
-            None => own,
+            Some(m) => (m.start, self.sheet.value(m.start.0, m.start.1)),
+            None => ((row, col), own),
         }
     }
 
     /// The text of a header cell, looking through merges; numbers are
     /// never labels. A key longer than the limit is not folded to its end.
     fn label_text(&self, row: u32, col: u32) -> Label {
-        match self.merged_value(row, col) {
-            Value::Text(t) => match label_key_within(t, self.limit) {
-                None => Label::TooLong,
-                Some(k) if k.is_empty() => Label::None,
-                Some(k) => Label::Key(k),
-            },
-            _ => Label::None,
+        let (at, Value::Text(t)) = self.merged_value(row, col) else {
+            return Label::None;
+        };
+        let fold = || match label_key_within(t, self.limit) {
+            None => Label::TooLong,
+            Some(k) if k.is_empty() => Label::None,
+            Some(k) => Label::Key(k),
+        };
+        // A bounded fold costs less than keeping it.
+        if self.limit != usize::MAX {
+            return fold();
         }
+        if let Some(known) = self.folded.borrow().get(&at) {
+            return known.clone();
+        }
+        let label = fold();
+        self.folded.borrow_mut().insert(at, label.clone());
+        label
     }
 
     /// The heading above a header cell that applies to it: a group heading
@@ -324,6 +349,7 @@ pub fn search(
     let end = from_row.saturating_add(rows).min(last);
     let has_required = spec.iter().any(|s| s.required);
     let aliases = Aliases::new(spec);
+    let folded = RefCell::new(HashMap::new());
     // Labels compared whole and as written need not be folded past the
     // longest alias.
     let limit = if how.prefix || how.rewrite.is_some() {
@@ -344,7 +370,7 @@ pub fn search(
         }
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
-        let window = Window::new(sheet, row, limit);
+        let window = Window::new(sheet, row, limit, &folded);
         for col in window.candidate_columns(row) {
             let labels = window.labels_at(row, col);
             if labels.is_empty() {
