@@ -84,8 +84,9 @@ impl Value {
     /// Text content, trimmed and NFC-normalised; numbers as displayed.
     pub fn text(&self) -> String {
         match self {
-            Value::Text(t) => clean(t),
-            _ => clean(&self.display()),
+            Value::Text(t) | Value::DateText(t) | Value::Duration(t) | Value::Error(t) => clean(t),
+            // Numbers, dates and booleans are shown without spaces to tidy.
+            Value::Empty | Value::Number(_) | Value::Bool(_) | Value::Date(_) => self.display(),
         }
     }
 

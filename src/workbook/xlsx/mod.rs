@@ -487,7 +487,9 @@ fn element_text<'a>(reader: &mut Reader<&'a [u8]>, name: &str) -> Option<Cow<'a,
 /// Replaces Excel's `_xHHHH_` escapes (UTF-16 code units; a surrogate pair
 /// is two escapes; an unpaired surrogate becomes U+FFFD).
 fn excel_unescape(text: &str) -> Cow<'_, str> {
-    if memchr::memmem::find(text.as_bytes(), b"_x").is_none() {
+    // Most text has no `_` at all: one byte search, no substring searcher.
+    let bytes = text.as_bytes();
+    if !memchr::memchr_iter(b'_', bytes).any(|i| bytes.get(i + 1) == Some(&b'x')) {
         return Cow::Borrowed(text);
     }
     fn unit(text: &str, at: usize) -> Option<u16> {

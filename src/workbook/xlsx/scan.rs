@@ -389,7 +389,7 @@ fn inline_string(text: &str, is: &Tag<'_>) -> Option<(String, usize)> {
         && after.first() == Some(&b'>')
     {
         let content = &text[is.end + 3..is.end + 3 + len];
-        if !content.contains(['&', '\r']) {
+        if memchr::memchr2(b'&', b'\r', content.as_bytes()).is_none() {
             let content = content.trim_matches([' ', '\t', '\r', '\n']);
             let end = is.end + 3 + len + 6 + is.name.len() + 1;
             return Some((excel_unescape(content).into_owned(), end));
@@ -504,16 +504,14 @@ fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
     if name.is_empty() || name.bytes().filter(|b| *b == b':').count() > 1 {
         return None;
     }
-    // The tag ends at the first `>` outside quotes.
-    let mut quote = None;
+    // The tag ends at the first `>` outside quotes; a quoted value is
+    // skipped whole.
     let mut j = i;
     loop {
-        let b = *bytes.get(j)?;
-        match (quote, b) {
-            (None, b'>') => break,
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'<') => return None,
-            (Some(q), b) if b == q => quote = None,
+        match *bytes.get(j)? {
+            b'>' => break,
+            b'<' => return None,
+            q @ (b'"' | b'\'') => j += 1 + memchr::memchr(q, bytes.get(j + 1..)?)?,
             _ => {}
         }
         j += 1;
@@ -567,4 +565,63 @@ fn attributes<'a, const N: usize>(raw: &'a str, keys: [&str; N]) -> Option<[Opti
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tag reader as it was, walking the tag a byte at a time as quote
+    /// states change: name, attributes, closed, end.
+    fn start_tag_by_states(text: &str) -> Option<(&str, &str, bool, usize)> {
+        let bytes = text.as_bytes();
+        let mut i = 1;
+        while bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.'))
+        {
+            i += 1;
+        }
+        let name = &text[1..i];
+        if name.is_empty() || name.bytes().filter(|b| *b == b':').count() > 1 {
+            return None;
+        }
+        let mut quote = None;
+        let mut j = i;
+        loop {
+            let b = *bytes.get(j)?;
+            match (quote, b) {
+                (None, b'>') => break,
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'<') => return None,
+                (Some(q), b) if b == q => quote = None,
+                _ => {}
+            }
+            j += 1;
+        }
+        let closed = bytes[j - 1] == b'/' && j > i;
+        let attributes = &text[i..if closed { j - 1 } else { j }];
+        if !attributes.is_empty() && !attributes.starts_with([' ', '\t', '\n', '\r']) {
+            return None;
+        }
+        Some((name, attributes, closed, j + 1))
+    }
+
+    proptest::proptest! {
+        /// Skipping quoted values whole reads a tag as the byte walk does.
+        #[test]
+        fn start_tag_reads_as_quote_states_say(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "a", ":", "=", "\"", "'", "<", ">", "/", "x", " a='>'", " b=\"/>\"",
+                    " c='\"'", "/>", "\t",
+                ]),
+                0..8,
+            )
+        ) {
+            let s = format!("<c{}", parts.concat());
+            let fast = start_tag(&s, 0).map(|t| (t.name, t.attributes, t.closed, t.end));
+            proptest::prop_assert_eq!(fast, start_tag_by_states(&s));
+        }
+    }
 }
