@@ -1082,22 +1082,32 @@ fn range(text: &str) -> Option<Dimensions> {
 
 /// `B12` as (11, 1): letters (either case) then digits, row from 1.
 fn cell_position(cell: &str) -> Option<(u32, u32)> {
-    let letters = cell.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let bytes = cell.as_bytes();
+    let (mut col, mut letters) = (0u32, 0);
+    // Four letters are already too many: no need to read further.
+    while let Some(b) = bytes
+        .get(letters)
+        .filter(|b| letters < 4 && b.is_ascii_alphabetic())
+    {
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
+        letters += 1;
+    }
     if letters == 0 || letters > 3 {
         return None;
     }
-    let col = cell.as_bytes()[..letters].iter().fold(0u32, |n, b| {
-        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
-    });
     Some((row_number(&cell[letters..])?, col - 1))
 }
 
 /// A row attribute (`12`) as zero-based.
 fn row_number(text: &str) -> Option<u32> {
-    if text.is_empty() || text.len() > 7 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() || text.len() > 7 {
         return None;
     }
-    text.parse::<u32>().ok()?.checked_sub(1)
+    // At most seven digits: no overflow.
+    let number = text.bytes().try_fold(0u32, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })?;
+    number.checked_sub(1)
 }
 
 /// The formulas of one sheet part (its XML) the fast path read, as
@@ -1482,6 +1492,12 @@ mod tests {
         assert_eq!(cell_position("ab10"), Some((9, 27)));
         assert_eq!(cell_position("A0"), None);
         assert_eq!(cell_position("10"), None);
+        assert_eq!(cell_position("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_position("ABCD1"), None);
+        assert_eq!(cell_position("AAAAAAAAAAAAAAAA1"), None);
+        assert_eq!(cell_position("A12345678"), None);
+        assert_eq!(cell_position("A1x"), None);
+        assert_eq!(cell_position("A-1"), None);
         assert_eq!(range("B2:C3"), Some(Dimensions::new((1, 1), (2, 2))));
         assert_eq!(range("C3:B2"), Some(Dimensions::new((2, 2), (1, 1))));
         assert_eq!(range("A1:B2:C3"), None);
