@@ -9,7 +9,22 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (the sixteenth option of
+/// `mi_option_e` in its `mimalloc.h`; the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Lets mimalloc give freed pages back to the system at once instead of a
+/// second later: each workbook is a burst of cells freed once it is checked,
+/// and with pages kept for later the bursts add up (peak memory at 1,200
+/// workbooks: about 60 MB → 40 MB, no slower; docs/performance.md).
+fn return_freed_memory_at_once() {
+    // SAFETY: sets one mimalloc option by number; it runs first in `main`,
+    // before any other thread exists, as the setter is not thread safe.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
 fn main() -> ExitCode {
+    return_freed_memory_at_once();
     // A panic inside the spreadsheet reader (a calamine bug on a damaged
     // file) is caught and reported as a `reader-crash` finding; its raw
     // message would only alarm the user. Other panics print as usual.
@@ -38,5 +53,23 @@ fn main() -> ExitCode {
             eprintln!("thidua: {}", thidua::messages::error_text(&err, lang));
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purge_delay_is_the_option_set() {
+        // SAFETY: reads an option; no other thread sets one.
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        // mimalloc's default delay (1,000 ms), unless the environment set
+        // one: the number names the purge delay.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(get(), 1000);
+        }
+        return_freed_memory_at_once();
+        assert_eq!(get(), 0);
     }
 }

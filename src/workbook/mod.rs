@@ -224,6 +224,12 @@ impl Sheet {
         }
     }
 
+    /// Makes room for `cells` more cells: one allocation for a sheet whose
+    /// size is known, rather than a doubling series of them.
+    pub(crate) fn reserve(&mut self, cells: usize) {
+        self.cells.reserve(cells);
+    }
+
     fn index(&self, at: (u32, u32)) -> Result<usize, usize> {
         self.cells.binary_search_by_key(&at, |(p, _)| *p)
     }

@@ -15,6 +15,9 @@ use super::{
 };
 use crate::workbook::{Sheet, Value};
 
+/// At most this many cells are reserved ahead for a sheet.
+const RESERVED_CELLS: usize = 1 << 16;
+
 /// What the scan found: the sheet's cells, whether one came back blank,
 /// and where `</sheetData>` starts.
 pub(super) struct Scanned {
@@ -41,6 +44,11 @@ pub(super) fn cells(
     context: &Context<'_>,
 ) -> Option<Scanned> {
     let mut sheet = Sheet::new(name);
+    // Room for as many cells as the data can hold (a cell with a value
+    // takes at least 16 bytes, `<c><v>1</v></c>`), in one allocation rather
+    // than a doubling series of them (peak memory: docs/performance.md);
+    // room never written is never touched. A bigger sheet grows from there.
+    sheet.reserve(((text.len() - at) / 16).min(RESERVED_CELLS));
     let (mut row, mut col) = (0u32, 0u32);
     let mut blanks = false;
     // Rows open: the elements must balance, so that the event reader,
