@@ -222,11 +222,11 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
             return read_ods(bytes);
         }
         if let Some(fast) = super::xlsx::read(&bytes, zip) {
-            let sources = fast.blank_texts.into_iter().map(FormulaSource::Part);
-            return Ok(with_lazy_formulas(
-                fast.book,
-                fast.blank_sheets.into_iter().zip(sources),
-            ));
+            let sources = fast
+                .blank_sheets
+                .into_iter()
+                .map(|(i, xml)| (i, FormulaSource::Part(xml)));
+            return Ok(with_lazy_formulas(fast.book, sources));
         }
         return read_xlsx(bytes);
     }

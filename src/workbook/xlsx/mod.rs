@@ -3,9 +3,10 @@
 //! sheet part — values, the number formats that make a date or a
 //! percentage, and merged regions together — and without the parts the tool
 //! never uses (fonts, fills, borders, themes, core and app properties,
-//! defined names' values). The sheet data and the shared strings go through
-//! a byte scanner (`scan.rs`) where they have the shapes spreadsheet programs
-//! write, and through `quick-xml` events where they do not.
+//! defined names' values). The sheet data, the shared strings and the styles
+//! go through a byte scanner (`scan.rs`) where they have the shapes
+//! spreadsheet programs write, and through `quick-xml` events where they do
+//! not.
 //!
 //! It returns exactly what reading with calamine returns (custom properties
 //! excepted: both readers take them from `properties` here); the differential
@@ -15,8 +16,8 @@
 //! malformed part, a chart sheet, an unknown cell type, a number written
 //! oddly, a sheet over the limits — makes it decline (`None`), and the
 //! caller reads the file with calamine, which then reads it or says what is
-//! wrong. Formulas are not read here: a sheet with a blank cell is reported,
-//! and its formulas come from calamine on demand.
+//! wrong. Formulas are read only on demand: a sheet with a blank cell keeps
+//! its XML, and [`formulas_of`] reads them from it when asked.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -35,13 +36,12 @@ mod scan;
 pub(super) type Zip<'b> = zip::ZipArchive<Cursor<&'b [u8]>>;
 
 /// A workbook read by the fast path, and which of its sheets hold a blank
-/// cell (whose formula may have to be read later).
+/// cell (whose formula may have to be read later), each with its XML, kept
+/// (it was inflated once already) for its formulas to be read from if they
+/// are asked for.
 pub(super) struct FastBook {
     pub book: Book,
-    pub blank_sheets: Vec<usize>,
-    /// The XML of each sheet with a blank cell, kept (it was inflated once
-    /// already) for its formulas to be read from if they are asked for.
-    pub blank_texts: Vec<Arc<str>>,
+    pub blank_sheets: Vec<(usize, Arc<str>)>,
 }
 
 /// Reads the package, or declines (`None`).
@@ -87,13 +87,11 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
     };
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     let mut blank_sheets = Vec::new();
-    let mut blank_texts = Vec::new();
     for (name, path) in workbook.sheets {
         let xml = package.text(&path)??;
         let (sheet, blanks) = worksheet(name, &xml, &context)?;
         if blanks {
-            blank_sheets.push(sheets.len());
-            blank_texts.push(Arc::from(xml));
+            blank_sheets.push((sheets.len(), Arc::from(xml)));
         }
         sheets.push(sheet);
     }
@@ -105,7 +103,6 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
             properties,
         },
         blank_sheets,
-        blank_texts,
     })
 }
 
@@ -196,6 +193,19 @@ fn xml(text: &str) -> Reader<&[u8]> {
     reader
 }
 
+/// A reader just past the first start tag named `local` (an event reader
+/// for what follows it); `None` when there is none or the XML breaks first.
+fn reader_after<'a>(text: &'a str, local: &str) -> Option<Reader<&'a [u8]>> {
+    let mut reader = xml(text);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == local => return Some(reader),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
 /// A tag's attributes as raw `(key, value)` pairs, without allocating;
 /// `None` for a malformed one (and the iteration ends).
 fn raw_attributes<'a>(e: &'a BytesStart<'_>) -> impl Iterator<Item = Option<(&'a str, &'a str)>> {
@@ -255,8 +265,16 @@ fn attributes<'a, const N: usize>(
     e: &'a BytesStart<'_>,
     keys: [&str; N],
 ) -> Option<[Option<&'a str>; N]> {
+    named_attributes(e.attributes_raw(), keys)
+}
+
+/// [`attributes`] from a tag's raw attribute text.
+fn named_attributes<'a, const N: usize>(
+    raw: &'a str,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
     let mut out = [None; N];
-    for pair in raw_attributes(e) {
+    for pair in raw_attribute_pairs(raw) {
         let (key, value) = pair?;
         if let Some(i) = keys.iter().position(|k| *k == key)
             && out[i].replace(value).is_some()
@@ -300,14 +318,7 @@ fn push_entity(entity: &BytesRef<'_>, out: &mut String) -> Option<()> {
 /// The target of the package's `officeDocument` relationship (the last
 /// one, as calamine takes it).
 fn office_document(text: &str) -> Option<String> {
-    let mut reader = xml(text);
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationships" => break,
-            Event::Eof => return None,
-            _ => {}
-        }
-    }
+    let mut reader = reader_after(text, "Relationships")?;
     let mut target = None;
     loop {
         match reader.read_event().ok()? {
@@ -536,14 +547,7 @@ fn excel_unescape(text: &str) -> Cow<'_, str> {
 
 /// The shared strings part.
 fn shared_strings(text: &str, scanner: bool) -> Option<Vec<String>> {
-    let mut reader = xml(text);
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "sst" => break,
-            Event::Eof => return None,
-            _ => {}
-        }
-    }
+    let mut reader = reader_after(text, "sst")?;
     let start = usize::try_from(reader.buffer_position()).ok()?;
     if scanner
         && !text[..start].ends_with("/>")
@@ -1124,14 +1128,7 @@ pub(super) fn formulas_of(text: &str) -> HashMap<(u32, u32), String> {
 /// Reads the formulas of a sheet part into `out`; `None` where calamine
 /// would stop with an error.
 fn sheet_formulas(text: &str, out: &mut HashMap<(u32, u32), String>) -> Option<()> {
-    let mut reader = xml(text);
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
-            Event::Eof => return None,
-            _ => {}
-        }
-    }
+    let mut reader = reader_after(text, "sheetData")?;
     let (mut row, mut col) = (0u32, 0u32);
     // Shared formulas by index: the anchor's text and position.
     let mut shared: Vec<Option<(String, (u32, u32))>> = Vec::new();
@@ -1372,11 +1369,16 @@ fn compare(fast: &FastBook, slow: &Book) -> Vec<String> {
                 a.name, a.merges, b.merges
             ));
         }
-        if fast.blank_sheets.contains(&i) != b.lazy_formulas.is_some() {
+        let xml = fast
+            .blank_sheets
+            .iter()
+            .find(|(k, _)| *k == i)
+            .map(|(_, x)| x);
+        if xml.is_some() != b.lazy_formulas.is_some() {
             out.push(format!("{}: blank cells seen differently", a.name));
         }
-        if let Some(k) = fast.blank_sheets.iter().position(|&b| b == i) {
-            let mut ours: Vec<_> = formulas_of(&fast.blank_texts[k]).into_iter().collect();
+        if let Some(xml) = xml {
+            let mut ours: Vec<_> = formulas_of(xml).into_iter().collect();
             ours.sort();
             let theirs = b.all_formulas();
             if ours != theirs {

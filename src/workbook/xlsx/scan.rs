@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 
 use super::{
-    Context, Style, cell_position, decoded, excel_unescape, index, place, plain_value, row_number,
-    style, text_value,
+    Context, Style, cell_position, decoded, excel_unescape, index, named_attributes, place,
+    plain_value, row_number, style, text_value,
 };
 use crate::workbook::{Sheet, Value};
 
@@ -55,55 +55,57 @@ pub(super) fn cells(
     // which goes on after the data, is where it would have been.
     let mut open = false;
     loop {
-        // The common cell tag, read without the general tag reader.
-        if let Some(c) = plain_cell_tag(text.as_bytes(), at) {
-            at = c.end;
-            let attributes = c.attributes.map(|a| a.map(|(from, to)| &text[from..to]));
-            let (position, value, style) =
-                cell(text, &mut at, attributes, c.closed, (row, col), context)?;
-            col = position.1.checked_add(1)?;
-            place(&mut sheet, position, value, style, context, &mut blanks)?;
-            continue;
-        }
-        let tag = match next_markup(text, at)? {
-            Markup::End { local, start, end } => {
-                match local {
-                    "row" if open => (row, col, open) = (row.checked_add(1)?, 0, false),
-                    "sheetData" if !open => {
-                        return Some(Scanned {
-                            sheet,
-                            blanks,
-                            end_tag: start,
-                        });
+        // The common cell tag is read without the general tag reader.
+        let (attributes, closed) = match plain_cell_tag(text.as_bytes(), at) {
+            Some(c) => {
+                at = c.end;
+                let values = c.attributes.map(|a| a.map(|(from, to)| &text[from..to]));
+                (values, c.closed)
+            }
+            None => {
+                let tag = match next_markup(text, at)? {
+                    Markup::End { local, start, end } => {
+                        match local {
+                            "row" if open => (row, col, open) = (row.checked_add(1)?, 0, false),
+                            "sheetData" if !open => {
+                                return Some(Scanned {
+                                    sheet,
+                                    blanks,
+                                    end_tag: start,
+                                });
+                            }
+                            _ => return None,
+                        }
+                        at = end;
+                        continue;
                     }
+                    Markup::Start(tag) => tag,
+                };
+                at = tag.end;
+                match tag.local {
+                    "row" if !open => {
+                        if let [Some(r)] = named_attributes(tag.attributes, ["r"])? {
+                            row = row_number(r)?;
+                        }
+                        if tag.closed {
+                            (row, col) = (row.checked_add(1)?, 0);
+                        } else {
+                            open = true;
+                        }
+                        continue;
+                    }
+                    "c" => (
+                        named_attributes(tag.attributes, ["r", "s", "t"])?,
+                        tag.closed,
+                    ),
                     _ => return None,
                 }
-                at = end;
-                continue;
             }
-            Markup::Start(tag) => tag,
         };
-        at = tag.end;
-        match tag.local {
-            "row" if !open => {
-                if let [Some(r)] = attributes(tag.attributes, ["r"])? {
-                    row = row_number(r)?;
-                }
-                if tag.closed {
-                    (row, col) = (row.checked_add(1)?, 0);
-                } else {
-                    open = true;
-                }
-            }
-            "c" => {
-                let attributes = attributes(tag.attributes, ["r", "s", "t"])?;
-                let (position, value, style) =
-                    cell(text, &mut at, attributes, tag.closed, (row, col), context)?;
-                col = position.1.checked_add(1)?;
-                place(&mut sheet, position, value, style, context, &mut blanks)?;
-            }
-            _ => return None,
-        }
+        let (position, value, style) =
+            cell(text, &mut at, attributes, closed, (row, col), context)?;
+        col = position.1.checked_add(1)?;
+        place(&mut sheet, position, value, style, context, &mut blanks)?;
     }
 }
 
@@ -289,7 +291,7 @@ pub(super) fn styles(text: &str) -> Option<Vec<Style>> {
                 match events.next()? {
                     Event::Start(f) if f.local == "numFmt" => {
                         if let [Some(id), Some(code)] =
-                            attributes(f.attributes, ["numFmtId", "formatCode"])?
+                            named_attributes(f.attributes, ["numFmtId", "formatCode"])?
                         {
                             formats.insert(id.to_string(), decoded(code)?);
                         }
@@ -301,7 +303,7 @@ pub(super) fn styles(text: &str) -> Option<Vec<Style>> {
             Event::Start(e) if e.local == "cellXfs" => loop {
                 match events.next()? {
                     Event::Start(x) if x.local == "xf" => {
-                        let [id] = attributes(x.attributes, ["numFmtId"])?;
+                        let [id] = named_attributes(x.attributes, ["numFmtId"])?;
                         out.push(style(id, &formats)?);
                         // To the first end of an `xf`, as calamine reads.
                         while !matches!(events.next()?, Event::End("xf")) {}
@@ -410,7 +412,7 @@ fn inline_string(text: &str, is: &Tag<'_>) -> Option<(String, usize)> {
         if t.local != "t" {
             return None;
         }
-        let [space] = attributes(t.attributes, ["xml:space"])?;
+        let [space] = named_attributes(t.attributes, ["xml:space"])?;
         at = t.end;
         let content = if t.closed {
             ""
@@ -563,21 +565,6 @@ fn end_tag_name(text: &str, at: usize) -> Option<(&str, usize)> {
 
 fn end_tag(text: &str, at: usize) -> Option<(&str, usize)> {
     end_tag_name(text, at).map(|(name, end)| (local(name), end))
-}
-
-/// The values of the named attributes in a tag's raw attribute text;
-/// `None` when one is malformed or a named one repeats.
-fn attributes<'a, const N: usize>(raw: &'a str, keys: [&str; N]) -> Option<[Option<&'a str>; N]> {
-    let mut out = [None; N];
-    for pair in super::raw_attribute_pairs(raw) {
-        let (key, value) = pair?;
-        if let Some(i) = keys.iter().position(|k| *k == key)
-            && out[i].replace(value).is_some()
-        {
-            return None;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
