@@ -62,8 +62,6 @@ pub enum NoScoreSheet<'b> {
     None,
 }
 
-/// Reads the plan's year and the year before in header labels as `nam
-/// nay` / `nam truoc` (`Kết quả` over `Năm 2021 | Năm 2022`).
 /// Whether `word` is one of the space-separated words of `key`.
 fn holds_word(key: &str, word: &str) -> bool {
     let bytes = key.as_bytes();
@@ -74,6 +72,8 @@ fn holds_word(key: &str, word: &str) -> bool {
         })
 }
 
+/// Reads the plan's year and the year before in header labels as `nam
+/// nay` / `nam truoc` (`Kết quả` over `Năm 2021 | Năm 2022`).
 fn year_rewrite(year: i32) -> impl Fn(String) -> String {
     let (this, last) = (year.to_string(), (year - 1).to_string());
     // The last label rewritten: a sheet title with the year is joined to

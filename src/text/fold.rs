@@ -109,11 +109,11 @@ pub fn label_key(text: &str) -> String {
 pub fn label_key_within(text: &str, limit: usize) -> Option<String> {
     // One pass: fold each character, keep letters and digits, and let every
     // run of anything else become one space. The key only grows, so it is
-    // measured after each letter.
+    // measured after each character.
     let mut out = String::with_capacity(text.len().min(limit.saturating_add(4)));
+    let mut pending_space = false;
     // Only characters outside the Latin table need it: no allocation before.
     let mut folded = String::new();
-    let mut pending_space = false;
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
@@ -121,49 +121,38 @@ pub fn label_key_within(text: &str, limit: usize) -> Option<String> {
             // Most characters: one byte, no table, no buffer.
             at += 1;
             if b.is_ascii_alphanumeric() {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(char::from(b.to_ascii_lowercase()));
-                if out.len() > limit {
-                    return None;
-                }
+                push_letter(
+                    &mut out,
+                    &mut pending_space,
+                    char::from(b.to_ascii_lowercase()),
+                );
             } else {
                 pending_space = true;
             }
-            continue;
-        }
-        let Some(c) = text[at..].chars().next() else {
-            break;
-        };
-        at += c.len_utf8();
-        if let Some(f) = fold_latin(c) {
-            // Vietnamese letters: one table lookup, always a letter.
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(f);
         } else {
-            folded.clear();
-            fold_char_into(c, &mut folded);
-            if folded.is_empty() && !c.is_whitespace() {
-                // A lone combining mark: not a separator.
-                continue;
-            }
-            if folded.is_empty() {
-                pending_space = true;
-            }
-            for f in folded.chars() {
-                if f.is_alphanumeric() {
-                    if pending_space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    pending_space = false;
-                    out.push(f);
-                } else {
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if let Some(f) = fold_latin(c) {
+                // Vietnamese letters: one table lookup, always a letter.
+                push_letter(&mut out, &mut pending_space, f);
+            } else {
+                folded.clear();
+                fold_char_into(c, &mut folded);
+                if folded.is_empty() && !c.is_whitespace() {
+                    // A lone combining mark: not a separator.
+                    continue;
+                }
+                if folded.is_empty() {
                     pending_space = true;
+                }
+                for f in folded.chars() {
+                    if f.is_alphanumeric() {
+                        push_letter(&mut out, &mut pending_space, f);
+                    } else {
+                        pending_space = true;
+                    }
                 }
             }
         }
@@ -172,6 +161,18 @@ pub fn label_key_within(text: &str, limit: usize) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Appends a letter or digit of a label key, after the one space that
+/// stands for whatever came between it and the key's last one. (Inlined by
+/// force: without it, folding costs 1,5 % more of a whole consolidation.)
+#[inline(always)]
+fn push_letter(out: &mut String, pending_space: &mut bool, c: char) {
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
+    }
+    *pending_space = false;
+    out.push(c);
 }
 
 /// NFC-normalises text read from a cell, trims it and collapses inner runs of
@@ -194,7 +195,7 @@ pub fn clean(text: &str) -> String {
             tidy &= if b == b' ' {
                 !prev_space
             } else {
-                !b.is_ascii_whitespace() && b != 0x0B
+                !char::from(b).is_whitespace()
             };
             prev_space = b == b' ';
             continue;

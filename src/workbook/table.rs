@@ -81,26 +81,28 @@ enum Label {
     Key(String),
 }
 
+/// How a search folds a header cell's text.
+enum Folding {
+    /// Labels compared whole with aliases: no further than the longest
+    /// alias (cheaper than keeping the key).
+    Bounded(usize),
+    /// Whole, each key kept by the cell that holds the text: a title merged
+    /// over the columns is one cell, met in every column and as the heading
+    /// of the rows below.
+    Kept(RefCell<HashMap<(u32, u32), Label>>),
+}
+
 /// One header row's surroundings: the row and the two above it, with the
 /// merged regions that touch them (in the sheet's order, so that the same
-/// region is found first), and how long a label may be.
+/// region is found first), and how labels are folded.
 struct Window<'s, 'c> {
     sheet: &'s Sheet,
     merges: Vec<&'s Dimensions>,
-    limit: usize,
-    /// Keys already folded in this search, by the cell that holds the text
-    /// (a title merged over the columns is one cell, met in every column
-    /// and as the heading of the rows below).
-    folded: &'c RefCell<HashMap<(u32, u32), Label>>,
+    folding: &'c Folding,
 }
 
 impl<'s, 'c> Window<'s, 'c> {
-    fn new(
-        sheet: &'s Sheet,
-        row: u32,
-        limit: usize,
-        folded: &'c RefCell<HashMap<(u32, u32), Label>>,
-    ) -> Window<'s, 'c> {
+    fn new(sheet: &'s Sheet, row: u32, folding: &'c Folding) -> Window<'s, 'c> {
         let merges = sheet
             .merges
             .iter()
@@ -109,8 +111,7 @@ impl<'s, 'c> Window<'s, 'c> {
         Window {
             sheet,
             merges,
-            limit,
-            folded,
+            folding,
         }
     }
 
@@ -132,26 +133,28 @@ impl<'s, 'c> Window<'s, 'c> {
     }
 
     /// The text of a header cell, looking through merges; numbers are
-    /// never labels. A key longer than the limit is not folded to its end.
+    /// never labels. A bounded key longer than its limit is not folded to
+    /// its end.
     fn label_text(&self, row: u32, col: u32) -> Label {
         let (at, Value::Text(t)) = self.merged_value(row, col) else {
             return Label::None;
         };
-        let fold = || match label_key_within(t, self.limit) {
+        let fold = |limit| match label_key_within(t, limit) {
             None => Label::TooLong,
             Some(k) if k.is_empty() => Label::None,
             Some(k) => Label::Key(k),
         };
-        // A bounded fold costs less than keeping it.
-        if self.limit != usize::MAX {
-            return fold();
+        match self.folding {
+            Folding::Bounded(limit) => fold(*limit),
+            Folding::Kept(keys) => {
+                if let Some(known) = keys.borrow().get(&at) {
+                    return known.clone();
+                }
+                let label = fold(usize::MAX);
+                keys.borrow_mut().insert(at, label.clone());
+                label
+            }
         }
-        if let Some(known) = self.folded.borrow().get(&at) {
-            return known.clone();
-        }
-        let label = fold();
-        self.folded.borrow_mut().insert(at, label.clone());
-        label
     }
 
     /// The heading above a header cell that applies to it: a group heading
@@ -308,9 +311,7 @@ fn best_spec(
                 best = Some((quality, i));
             }
         };
-        if label.len() <= aliases.longest {
-            consider(label, 2 * label.len() + 1);
-        }
+        consider(label, 2 * label.len() + 1);
         if search.prefix {
             let window = &label.as_bytes()[..label.len().min(aliases.longest + 1)];
             for (end, _) in window.iter().enumerate().filter(|(_, b)| **b == b' ') {
@@ -349,13 +350,12 @@ pub fn search(
     let end = from_row.saturating_add(rows).min(last);
     let has_required = spec.iter().any(|s| s.required);
     let aliases = Aliases::new(spec);
-    let folded = RefCell::new(HashMap::new());
     // Labels compared whole and as written need not be folded past the
     // longest alias.
-    let limit = if how.prefix || how.rewrite.is_some() {
-        usize::MAX
+    let folding = if how.prefix || how.rewrite.is_some() {
+        Folding::Kept(RefCell::default())
     } else {
-        aliases.longest
+        Folding::Bounded(aliases.longest)
     };
     for row in from_row..=end {
         // A header with every required column was found: only the two rows
@@ -370,7 +370,7 @@ pub fn search(
         }
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
-        let window = Window::new(sheet, row, limit, &folded);
+        let window = Window::new(sheet, row, &folding);
         for col in window.candidate_columns(row) {
             let labels = window.labels_at(row, col);
             if labels.is_empty() {
