@@ -6,6 +6,7 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::time::Instant;
 
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 
@@ -77,32 +78,59 @@ impl OpenError {
     }
 }
 
-/// The name of the threads that read workbooks (see [`panic_is_reported`]).
-const READER_THREAD: &str = "thidua-read";
-
-/// True on a thread reading a workbook: a panic there (a calamine bug on a
-/// damaged file) becomes a `reader-crash` finding and need not be printed.
-pub fn panic_is_reported() -> bool {
-    std::thread::current().name() == Some(READER_THREAD)
+thread_local! {
+    /// True while this thread reads a workbook (see [`panic_is_reported`]).
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// This thread's calamine reader, made on first use.
+    static READER: std::cell::RefCell<Option<ReaderThread>> = const { std::cell::RefCell::new(None) };
 }
 
-/// A thread that reads workbooks for one worker, kept from file to file.
+/// True while a thread reads a workbook: a panic then (a calamine bug on a
+/// damaged file) becomes a `reader-crash` finding and need not be printed.
+pub fn panic_is_reported() -> bool {
+    READING.with(|r| r.get())
+}
+
+/// Runs a read, turning a panic into [`OpenError::Crash`]: calamine has
+/// panicked on malformed files in the past, and one such file must not
+/// stop a batch.
+fn guarded<T>(read: impl FnOnce() -> Result<T, OpenError>) -> Result<T, OpenError> {
+    let was = READING.with(|r| r.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(read));
+    READING.with(|r| r.set(was));
+    result.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        // The first line says what failed; the rest is debugging detail.
+        let why = why.lines().next().unwrap_or("panic").to_string();
+        Err(OpenError::Crash(why))
+    })
+}
+
+/// A read handed to a [`ReaderThread`].
+type Job = Box<dyn FnOnce() -> Result<Book, OpenError> + Send>;
+
+/// A thread that runs one worker's calamine reads, kept from file to file,
+/// so that a read which never ends can be abandoned.
 struct ReaderThread {
-    jobs: std::sync::mpsc::Sender<std::path::PathBuf>,
+    jobs: std::sync::mpsc::Sender<Job>,
     results: std::sync::mpsc::Receiver<Result<Book, OpenError>>,
 }
 
 impl ReaderThread {
     fn spawn() -> Result<ReaderThread, OpenError> {
-        let (jobs, job_rx) = std::sync::mpsc::channel::<std::path::PathBuf>();
+        let (jobs, job_rx) = std::sync::mpsc::channel::<Job>();
         let (result_tx, results) = std::sync::mpsc::channel();
         std::thread::Builder::new()
-            .name(READER_THREAD.into())
+            .name("thidua-read".into())
             .spawn(move || {
-                for path in job_rx {
+                for job in job_rx {
                     // After a timeout nobody waits for this result; the
                     // thread then ends.
-                    if result_tx.send(open_now(&path)).is_err() {
+                    if result_tx.send(guarded(job)).is_err() {
                         break;
                     }
                 }
@@ -112,32 +140,22 @@ impl ReaderThread {
     }
 }
 
-thread_local! {
-    /// The calling thread's reader, made on first use.
-    static READER: std::cell::RefCell<Option<ReaderThread>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Opens and reads a workbook file, within [`READ_TIMEOUT`]: a file that
-/// takes longer is reported and the batch goes on. Each calling thread
-/// hands its files to one reading thread of its own, kept from file to
-/// file; after a timeout that thread is left to finish on its own and the
-/// next file gets a new one.
-pub fn open(path: &Path) -> Result<Book, OpenError> {
-    open_within(path, READ_TIMEOUT)
-}
-
-fn open_within(path: &Path, timeout: std::time::Duration) -> Result<Book, OpenError> {
+/// Runs `job` on this thread's reader thread and waits for it until
+/// `deadline`; past it, the thread is left to finish on its own and the
+/// next job gets a new one.
+fn on_reader_thread(job: Job, deadline: Instant) -> Result<Book, OpenError> {
     READER.with(|slot| {
         let mut slot = slot.borrow_mut();
         let reader = match slot.take() {
             Some(reader) => reader,
             None => ReaderThread::spawn()?,
         };
-        if reader.jobs.send(path.to_path_buf()).is_err() {
+        if reader.jobs.send(job).is_err() {
             // The reading thread is gone (it cannot be, short of a bug).
             return Err(OpenError::Crash("reader thread stopped".into()));
         }
-        match reader.results.recv_timeout(timeout) {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match reader.results.recv_timeout(wait) {
             Ok(result) => {
                 *slot = Some(reader);
                 result
@@ -150,42 +168,65 @@ fn open_within(path: &Path, timeout: std::time::Duration) -> Result<Book, OpenEr
     })
 }
 
-fn open_now(path: &Path) -> Result<Book, OpenError> {
+/// Opens and reads a workbook file, within [`READ_TIMEOUT`]: a file that
+/// takes longer is reported and the batch goes on.
+///
+/// An xlsx package is read on the calling thread by the fast path, which
+/// checks the deadline before each part it opens (each part is read in
+/// time linear in its size, bounded by [`MAX_EXPANDED_BYTES`]). What it
+/// declines, and xls, ods and xlsb, are read by calamine, whose time on a
+/// damaged file nothing bounds: that read runs on a thread of the
+/// caller's own, which is abandoned if the deadline passes.
+pub fn open(path: &Path) -> Result<Book, OpenError> {
+    open_within(path, READ_TIMEOUT)
+}
+
+fn open_within(path: &Path, timeout: std::time::Duration) -> Result<Book, OpenError> {
+    let deadline = Instant::now() + timeout;
+    let bytes = read_file(path)?;
+    match guarded(|| route(&bytes, Some(deadline)))? {
+        Route::Read(book) => Ok(book),
+        Route::Calamine(read) => on_reader_thread(Box::new(move || read(bytes)), deadline),
+    }
+}
+
+/// The file's bytes. Only a regular file is read: a FIFO or a device named
+/// `.xlsx` could block the read for ever.
+fn read_file(path: &Path) -> Result<Vec<u8>, OpenError> {
     let meta = std::fs::metadata(path).map_err(|e| OpenError::Io(e.to_string()))?;
     if meta.is_dir() {
         return Err(OpenError::Io("is a directory".into()));
     }
+    if !meta.is_file() {
+        return Err(OpenError::Io("not a regular file".into()));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(OpenError::TooLarge { bytes: meta.len() });
     }
-    let bytes = std::fs::read(path).map_err(|e| OpenError::Io(e.to_string()))?;
-    read_bytes(bytes)
+    std::fs::read(path).map_err(|e| OpenError::Io(e.to_string()))
 }
 
-/// Reads a workbook held in memory.
+/// Reads a workbook held in memory, on the calling thread, with no time
+/// limit.
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Book, OpenError> {
-    // calamine has panicked on malformed files in the past; one such file
-    // must not stop a batch.
-    let result = catch_unwind(AssertUnwindSafe(|| read_detected(bytes)));
-    match result {
-        Ok(r) => r,
-        Err(payload) => {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            // The first line says what failed; the rest is debugging detail.
-            let why = why.lines().next().unwrap_or("panic").to_string();
-            Err(OpenError::Crash(why))
-        }
-    }
+    guarded(|| match route(&bytes, None)? {
+        Route::Read(book) => Ok(book),
+        Route::Calamine(read) => read(bytes),
+    })
+}
+
+/// A workbook read by the fast path, or the calamine reader that must
+/// read it.
+enum Route {
+    Read(Book),
+    Calamine(fn(Vec<u8>) -> Result<Book, OpenError>),
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
+/// Tells what the bytes are and reads an xlsx package by the fast path.
+fn route(bytes: &[u8], deadline: Option<Instant>) -> Result<Route, OpenError> {
     if bytes.starts_with(CFB_MAGIC) {
         // An OLE container is either a legacy .xls or an encrypted OOXML
         // package, which carries an `EncryptedPackage` stream.
@@ -203,12 +244,12 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
         if bytes.windows(word.len()).any(|w| w == word.as_slice()) {
             return Err(OpenError::OtherFormat("Word (.doc)".into()));
         }
-        return read_xls(bytes);
+        return Ok(Route::Calamine(read_xls));
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        let (zip, xlsb) = scan_zip(&bytes)?;
+        let (zip, xlsb) = scan_zip(bytes)?;
         if xlsb {
-            return read_xlsb(bytes);
+            return Ok(Route::Calamine(read_xlsb));
         }
         let is_ods = bytes.len() > 80
             && bytes[..200.min(bytes.len())]
@@ -219,18 +260,18 @@ fn read_detected(bytes: Vec<u8>) -> Result<Book, OpenError> {
                 .take(400)
                 .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
         if is_ods {
-            return read_ods(bytes);
+            return Ok(Route::Calamine(read_ods));
         }
-        if let Some(fast) = super::xlsx::read(&bytes, zip) {
+        if let Some(fast) = super::xlsx::read(bytes, zip, deadline)? {
             let sources = fast
                 .blank_sheets
                 .into_iter()
                 .map(|(i, xml)| (i, FormulaSource::Part(xml)));
-            return Ok(with_lazy_formulas(fast.book, sources));
+            return Ok(Route::Read(with_lazy_formulas(fast.book, sources)));
         }
-        return read_xlsx(bytes);
+        return Ok(Route::Calamine(read_xlsx));
     }
-    Err(match other_format(&bytes) {
+    Err(match other_format(bytes) {
         Some(what) => OpenError::OtherFormat(what.to_string()),
         None => OpenError::NotAWorkbook,
     })
@@ -533,14 +574,60 @@ fn number_value(f: f64) -> Value {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod timeout_tests {
     use super::*;
+    use std::time::Duration;
 
-    /// A file that never finishes reading (a FIFO nobody writes) times out;
-    /// the next file is read by a new thread.
+    fn sample() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ktkt-2022/don-vi/SCT_NAM.xlsx")
+    }
+
+    /// A calamine read that never ends is abandoned at the deadline; the
+    /// next read gets a new thread.
     #[test]
-    fn a_stuck_read_times_out_and_the_next_file_is_read() {
+    fn a_stuck_read_times_out_and_the_next_read_gets_a_new_thread() {
+        let soon = || Instant::now() + Duration::from_millis(300);
+        let stuck: Job = Box::new(|| {
+            std::thread::sleep(Duration::from_secs(30));
+            Err(OpenError::NotAWorkbook)
+        });
+        assert_eq!(
+            on_reader_thread(stuck, soon()).err(),
+            Some(OpenError::Timeout)
+        );
+        let bytes = std::fs::read(sample()).unwrap();
+        let book = on_reader_thread(Box::new(move || read_xlsx(bytes)), soon()).unwrap();
+        assert_eq!(book.sheets.len(), 3);
+    }
+
+    /// The fast path opens no part once the deadline has passed.
+    #[test]
+    fn the_fast_path_stops_at_the_deadline() {
+        let bytes = std::fs::read(sample()).unwrap();
+        let past = Instant::now();
+        assert!(matches!(route(&bytes, Some(past)), Err(OpenError::Timeout)));
+        let later = Instant::now() + Duration::from_secs(60);
+        assert!(matches!(route(&bytes, Some(later)), Ok(Route::Read(_))));
+    }
+
+    /// A panic in a read is reported, and the thread says so only while
+    /// reading.
+    #[test]
+    fn a_panic_while_reading_becomes_a_crash() {
+        let result: Result<(), _> = guarded(|| {
+            assert!(panic_is_reported());
+            panic!("boom\nbacktrace")
+        });
+        assert_eq!(result, Err(OpenError::Crash("boom".into())));
+        assert!(!panic_is_reported());
+    }
+
+    /// A FIFO named `.xlsx`, which nobody writes, is refused at once
+    /// instead of blocking the read.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_reading() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("treo.xlsx");
         let made = std::process::Command::new("mkfifo")
@@ -548,12 +635,10 @@ mod timeout_tests {
             .status()
             .unwrap();
         assert!(made.success());
-        let sample =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ktkt-2022/don-vi/SCT_NAM.xlsx");
-        let short = std::time::Duration::from_millis(300);
-        assert!(open_within(&sample, short).is_ok());
-        assert_eq!(open_within(&fifo, short).err(), Some(OpenError::Timeout));
-        let book = open_within(&sample, short).unwrap();
-        assert_eq!(book.sheets.len(), 3);
+        assert_eq!(
+            open(&fifo).err(),
+            Some(OpenError::Io("not a regular file".into()))
+        );
+        assert_eq!(open(&sample()).unwrap().sheets.len(), 3);
     }
 }

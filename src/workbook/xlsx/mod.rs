@@ -23,12 +23,13 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 use std::sync::Arc;
+use std::time::Instant;
 
 use calamine::Dimensions;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use super::{Book, Cell, Format, MAX_SHEET_CELLS, MAX_SHEETS, Sheet, Value};
+use super::{Book, Cell, Format, MAX_SHEET_CELLS, MAX_SHEETS, OpenError, Sheet, Value};
 
 mod scan;
 
@@ -44,15 +45,31 @@ pub(super) struct FastBook {
     pub blank_sheets: Vec<(usize, Arc<str>)>,
 }
 
-/// Reads the package, or declines (`None`).
-pub(super) fn read<'b>(bytes: &'b [u8], zip: Zip<'b>) -> Option<FastBook> {
-    read_with(bytes, zip, true)
+/// Reads the package, or declines (`Ok(None)`). Past `deadline` no part is
+/// opened any more and the read ends with [`OpenError::Timeout`]; each part
+/// is read in time linear in its size, which the caller has bounded.
+pub(super) fn read<'b>(
+    bytes: &'b [u8],
+    zip: Zip<'b>,
+    deadline: Option<Instant>,
+) -> Result<Option<FastBook>, OpenError> {
+    let Some(mut package) = Package::new(bytes, zip, deadline) else {
+        return Ok(None);
+    };
+    let book = read_package(&mut package, true);
+    if package.timed_out {
+        return Err(OpenError::Timeout);
+    }
+    Ok(book)
 }
 
 /// Reads with or without the byte scanner for the cells (the tests read
-/// every file both ways).
+/// every file both ways), with no deadline.
 fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBook> {
-    let mut package = Package::new(bytes, zip)?;
+    read_package(&mut Package::new(bytes, zip, None)?, scanner)
+}
+
+fn read_package(package: &mut Package<'_>, scanner: bool) -> Option<FastBook> {
     let document = office_document(&package.text("_rels/.rels")??)?;
     let (dir, file) = match document.rfind('/') {
         Some(i) => document.split_at(i + 1),
@@ -95,7 +112,7 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
         }
         sheets.push(sheet);
     }
-    let properties = properties(&mut package)?;
+    let properties = properties(package)?;
     Some(FastBook {
         book: Book {
             format: Format::Xlsx,
@@ -115,12 +132,15 @@ struct Package<'b> {
     /// One inflater for every part, reset between them (a new one per part
     /// costs more than inflating a small part).
     inflater: flate2::Decompress,
+    /// When to stop opening parts, and whether that time came.
+    deadline: Option<Instant>,
+    timed_out: bool,
 }
 
 impl<'b> Package<'b> {
     /// Declines a package whose names collide once folded (which entry
     /// calamine would open is then its own business).
-    fn new(bytes: &'b [u8], zip: Zip<'b>) -> Option<Self> {
+    fn new(bytes: &'b [u8], zip: Zip<'b>, deadline: Option<Instant>) -> Option<Self> {
         let mut index = HashMap::with_capacity(zip.len());
         for i in 0..zip.len() {
             let name = zip.name_for_index(i)?.ok()?;
@@ -136,13 +156,20 @@ impl<'b> Package<'b> {
             zip,
             index,
             inflater: flate2::Decompress::new(false),
+            deadline,
+            timed_out: false,
         })
     }
 
     /// A part as text: `Some(None)` when the package has no such part,
     /// `None` (decline) when it is encrypted, stored by another method,
-    /// does not inflate to its declared size and checksum, or is not UTF-8.
+    /// does not inflate to its declared size and checksum, or is not UTF-8,
+    /// and when the deadline has passed.
     fn text(&mut self, path: &str) -> Option<Option<String>> {
+        if self.deadline.is_some_and(|at| Instant::now() >= at) {
+            self.timed_out = true;
+            return None;
+        }
         if path.contains('\\') {
             return None;
         }
@@ -1253,7 +1280,7 @@ fn properties(package: &mut Package<'_>) -> Option<HashMap<String, String>> {
 pub(super) fn custom_properties_of(bytes: &[u8]) -> HashMap<String, String> {
     Zip::new(Cursor::new(bytes))
         .ok()
-        .and_then(|zip| Package::new(bytes, zip))
+        .and_then(|zip| Package::new(bytes, zip, None))
         .and_then(|mut package| properties(&mut package))
         .unwrap_or_default()
 }
