@@ -138,7 +138,7 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     // the workbook is built.
     drop(files);
     result.findings.extend(extra);
-    consolidated::write(&plan, &result, &out)?;
+    consolidated::write(&plan, &result, &out, super::threads(args.jobs))?;
     if let Some(path) = &json {
         let doc = json::to_json(&plan, &result, lang);
         write_atomic_with(path, true, |w| {

@@ -278,6 +278,14 @@ impl Progress {
     }
 }
 
+/// The threads `--jobs` asks for: 0 means one per core.
+pub fn threads(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
 /// Applies `f` to every item on `jobs` threads (0: all cores), one item per
 /// task, and returns the results in the items' order, so the output does not
 /// depend on the number of threads. Prints progress for long batches.
@@ -289,11 +297,7 @@ where
 {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = match jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(items.len().max(1));
+    let threads = threads(jobs).min(items.len().max(1));
     let progress = Progress::new(items.len());
     if threads <= 1 {
         return items

@@ -580,7 +580,7 @@ fn consolidate_archive(state: &AppState, path: &std::path::Path) -> anyhow::Resu
         })
         .collect();
     let result = crate::bloc::consolidate(plan, period, &files, &[]);
-    crate::report::consolidated::write(plan, &result, path)?;
+    crate::report::consolidated::write(plan, &result, path, 1)?;
     Ok(())
 }
 

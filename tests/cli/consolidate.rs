@@ -783,3 +783,41 @@ fn a_bloc_target_scores_no_unit_and_is_judged_for_the_bloc() {
         "16 against `Ít nhất 15 sáng kiến`"
     );
 }
+
+/// The sheets are built on as many threads as `--jobs` gives; the
+/// workbook is the same file whatever their number (formats numbered
+/// before the sheets are built, errors and findings included).
+#[test]
+fn the_workbook_does_not_depend_on_the_threads() {
+    let w = Workdir::new();
+    let mut written = Vec::new();
+    for jobs in ["1", "2", "5"] {
+        let out = format!("tong-hop-{jobs}.xlsx");
+        let mut cmd = w.thidua();
+        cmd.arg("consolidate")
+            .arg("--plan")
+            .arg(sample_plan())
+            .arg("--review")
+            .arg(repo("samples/ktkt-2022/tham-dinh.xlsx"))
+            .arg(repo("samples/ktkt-2022/don-vi"))
+            .args(["--jobs", jobs, "-o", &out]);
+        let (code, out_text, err) = run(&mut cmd);
+        assert!(code == 0 || code == 1, "{out_text}{err}");
+        written.push(std::fs::read(w.path(&out)).unwrap());
+    }
+    assert_eq!(written[0], written[1]);
+    assert_eq!(written[0], written[2]);
+    let book = thidua::workbook::open(&w.path("tong-hop-1.xlsx")).unwrap();
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Xếp hạng",
+            "Chi tiết",
+            "Chỉ tiêu khối",
+            "Kiểm tra",
+            "Nộp báo cáo",
+            "Phiếu bầu"
+        ]
+    );
+}

@@ -52,13 +52,28 @@ pub fn ranking_order(r: &Consolidation) -> Vec<&UnitResult> {
     units
 }
 
-pub fn write(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), WriteError> {
+/// Writes the consolidated workbook, building its sheets on up to `threads`
+/// threads.
+pub fn write(
+    plan: &Plan,
+    r: &Consolidation,
+    path: &Path,
+    threads: usize,
+) -> Result<(), WriteError> {
     // rust_xlsxwriter panics when a constant-memory sheet cannot spool to
     // its temporary file (a full disk); that is an error to report.
-    super::guarded(path, || write_unguarded(plan, r, path))
+    super::guarded(path, || write_unguarded(plan, r, path, threads))
 }
 
-fn write_unguarded(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), WriteError> {
+/// Builds one sheet.
+type Build<'a> = Box<dyn FnOnce(&mut Worksheet) -> Result<(), XlsxError> + Send + 'a>;
+
+fn write_unguarded(
+    plan: &Plan,
+    r: &Consolidation,
+    path: &Path,
+    threads: usize,
+) -> Result<(), WriteError> {
     let err = xlsx_err(path);
     let styles = Styles::new();
     let mut wb = Workbook::new();
@@ -70,40 +85,89 @@ fn write_unguarded(plan: &Plan, r: &Consolidation, path: &Path) -> Result<(), Wr
     .set_custom_property(PROP_PLAN, &plan.code)
     .set_custom_property("thidua-version", env!("CARGO_PKG_VERSION"));
     wb.set_properties(&props);
+    // Sheets built at once number the formats they share in the order
+    // they first use them; numbered here first, the numbers are the same
+    // in every run, whatever the threads. The order is that of a
+    // consolidation written on one thread.
+    for format in [
+        &styles.title,
+        &styles.subtitle,
+        &styles.header,
+        &styles.centred,
+        &styles.text,
+        &styles.text_bold,
+        &styles.percent_whole,
+        &styles.percent,
+        &styles.date,
+        &styles.plain_wrap,
+        &styles.problem,
+    ] {
+        wb.register_format(format);
+    }
     // The sheets with a row per unit or finding are written row by row in
     // constant-memory mode (spooled to temporary files), so a national
     // consolidation does not hold them in memory.
-    ranking(
-        wb.add_worksheet_with_constant_memory().map_err(&err)?,
-        plan,
-        r,
-        &styles,
-    )
-    .map_err(&err)?;
-    detail(
-        wb.add_worksheet_with_constant_memory().map_err(&err)?,
-        plan,
-        r,
-        &styles,
-    )
-    .map_err(&err)?;
-    bloc_targets(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
-    checks(
-        wb.add_worksheet_with_constant_memory().map_err(&err)?,
-        r,
-        &styles,
-    )
-    .map_err(&err)?;
-    submissions(
-        wb.add_worksheet_with_constant_memory().map_err(&err)?,
-        plan,
-        r,
-        &styles,
-    )
-    .map_err(&err)?;
-    ballots(wb.add_worksheet(), plan, r, &styles).map_err(&err)?;
+    let styles = &styles;
+    let sheets: Vec<(bool, Build)> = vec![
+        (true, Box::new(|ws| ranking(ws, plan, r, styles))),
+        (true, Box::new(|ws| detail(ws, plan, r, styles))),
+        (false, Box::new(|ws| bloc_targets(ws, plan, r, styles))),
+        (true, Box::new(|ws| checks(ws, r, styles))),
+        (true, Box::new(|ws| submissions(ws, plan, r, styles))),
+        (false, Box::new(|ws| ballots(ws, plan, r, styles))),
+    ];
+    let mut builds = Vec::with_capacity(sheets.len());
+    for (constant_memory, build) in sheets {
+        if constant_memory {
+            wb.add_worksheet_with_constant_memory().map_err(&err)?;
+        } else {
+            wb.add_worksheet();
+        }
+        builds.push(build);
+    }
+    let jobs = wb.worksheets_mut().iter_mut().zip(builds).collect();
+    build_sheets(jobs, threads).map_err(&err)?;
     save(&mut wb, path, true)
 }
+
+/// Runs each sheet's build on up to `threads` threads, the largest first
+/// so that the longest starts at once; gives the first error in sheet
+/// order.
+fn build_sheets(jobs: Vec<(&mut Worksheet, Build)>, threads: usize) -> Result<(), XlsxError> {
+    use std::sync::Mutex;
+    let count = jobs.len();
+    let mut jobs: Vec<_> = jobs.into_iter().enumerate().collect();
+    jobs.sort_by_key(|(i, _)| LARGEST_FIRST.iter().position(|s| s == i));
+    let queue = Mutex::new(jobs.into_iter());
+    let results = Mutex::new(Vec::with_capacity(count));
+    let work = || {
+        loop {
+            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+            let Some((i, (ws, build))) = next else { break };
+            let result = build(ws);
+            results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((i, result));
+        }
+    };
+    if threads <= 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(count) {
+                scope.spawn(work);
+            }
+        });
+    }
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().try_for_each(|(_, result)| result)
+}
+
+/// The sheets by index, largest first: the detail sheet has a row per unit
+/// and section, the ranking and the submissions sheets one per unit.
+const LARGEST_FIRST: [usize; 6] = [1, 0, 4, 3, 2, 5];
 
 fn title(
     ws: &mut Worksheet,
