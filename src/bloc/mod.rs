@@ -6,7 +6,7 @@
 //! targets. Pure: it takes what was read and returns data; it prints nothing
 //! and its result does not depend on the order of the files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -575,12 +575,18 @@ fn member_results(
             )
         })
         .collect();
+    // Each file's record, the first where a path repeats; looked up once
+    // per unit (a scan per unit costs a national run seconds).
+    let mut by_file: HashMap<&str, &FileRecord> = HashMap::with_capacity(records.len());
+    for r in records {
+        by_file.entry(r.file.as_str()).or_insert(r);
+    }
     for u in &mut units {
         let file = match u.status {
             UnitStatus::Rejected => rejected.get(&u.code).map(|rf| rf.file.as_str()),
             _ => u.file.as_deref(),
         };
-        if let Some(record) = file.and_then(|f| records.iter().find(|r| r.file == f)) {
+        if let Some(record) = file.and_then(|f| by_file.get(f)) {
             u.file = Some(record.file.clone());
             u.file_errors = record.errors;
         }
