@@ -70,14 +70,11 @@ pub fn quota_size(quota: Quota, members: usize) -> usize {
 
 /// Ranks entries and proposes awards. Output is in rank order, ties by id.
 pub fn rank(entries: &[Entry], awards: &[Award], members: usize) -> Vec<Placing> {
-    let mut order: Vec<&Entry> = entries.iter().collect();
-    order.sort_by(|a, b| {
-        let (sa, ka) = key_of(a);
-        let (sb, kb) = key_of(b);
-        sb.cmp(&sa)
-            .then_with(|| kb.cmp(&ka))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    // Each entry's key made once, not once per comparison.
+    let mut keyed: Vec<((i64, Vec<i64>), &Entry)> =
+        entries.iter().map(|e| (key_of(e), e)).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| kb.cmp(ka).then_with(|| a.id.cmp(&b.id)));
+    let order: Vec<&Entry> = keyed.into_iter().map(|(_, e)| e).collect();
     let mut placings: Vec<Placing> = Vec::with_capacity(order.len());
     for (i, e) in order.iter().enumerate() {
         let rank = match i.checked_sub(1).map(|p| order[p]) {

@@ -290,7 +290,12 @@ pub(super) fn totals(plan: &Plan, u: &mut UnitResult, uses_converted: bool) {
         let score = round2(chosen.unwrap_or(0.0).clamp(0.0, ind.max_points));
         r.final_score = Some(score);
         final_sum += score;
-        *sections.entry(ind.section.clone()).or_default() += score;
+        match sections.get_mut(&ind.section) {
+            Some(sum) => *sum += score,
+            None => {
+                sections.insert(ind.section.clone(), score);
+            }
+        }
     }
     u.self_total = round2(self_sum + u.bonus - u.penalty);
     u.indicator_total = round2(final_sum);
