@@ -159,8 +159,8 @@ pub struct Sheet {
 enum FormulaSource {
     /// The file as calamine opened it (calamine read its cells).
     Calamine(std::sync::Arc<std::sync::Mutex<Xlsx<Cursor<Vec<u8>>>>>),
-    /// The sheet's XML, kept by the xlsx fast path.
-    Part(std::sync::Arc<str>),
+    /// The sheet's part, kept by the xlsx fast path.
+    Part(xlsx::SheetPart),
 }
 
 #[derive(Clone)]

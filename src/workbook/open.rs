@@ -266,7 +266,7 @@ fn route(bytes: &[u8], deadline: Option<Instant>) -> Result<Route, OpenError> {
             let sources = fast
                 .blank_sheets
                 .into_iter()
-                .map(|(i, xml)| (i, FormulaSource::Part(xml)));
+                .map(|(i, part)| (i, FormulaSource::Part(part)));
             return Ok(Route::Read(with_lazy_formulas(fast.book, sources)));
         }
         return Ok(Route::Calamine(read_xlsx));

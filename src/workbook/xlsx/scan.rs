@@ -19,19 +19,39 @@ use crate::workbook::{Sheet, Value};
 const RESERVED_CELLS: usize = 1 << 16;
 
 /// What the scan found: the sheet's cells, whether one came back blank,
-/// and where `</sheetData>` starts.
+/// where `</sheetData>` starts, and where its formulas are.
 pub(super) struct Scanned {
     pub sheet: Sheet,
     pub blanks: bool,
     pub end_tag: usize,
+    pub formulas: Vec<FormulaSpan>,
 }
 
-/// A tag: its local name, raw attributes, whether it closes itself, and
-/// the offset past its `>`.
+/// A `<f>` the scan passed: the cell it is in (counted from the first, and
+/// its position), and where its raw attributes and its content are in the
+/// part. Its text is read from there only if the sheet's formulas are asked
+/// for, without reading the part again.
+#[derive(Clone, Debug)]
+pub(super) struct FormulaSpan {
+    pub cell: usize,
+    pub at: (u32, u32),
+    pub attributes: std::ops::Range<usize>,
+    pub content: std::ops::Range<usize>,
+}
+
+/// The formulas met so far, and how many cells came before this one.
+struct Formulas {
+    spans: Vec<FormulaSpan>,
+    cell: usize,
+}
+
+/// A tag: its local name, raw attributes (and where they start), whether
+/// it closes itself, and the offset past its `>`.
 struct Tag<'a> {
     name: &'a str,
     local: &'a str,
     attributes: &'a str,
+    attributes_at: usize,
     closed: bool,
     end: usize,
 }
@@ -51,6 +71,10 @@ pub(super) fn cells(
     sheet.reserve(((text.len() - at) / 16).min(RESERVED_CELLS));
     let (mut row, mut col) = (0u32, 0u32);
     let mut blanks = false;
+    let mut formulas = Formulas {
+        spans: Vec::new(),
+        cell: 0,
+    };
     // Rows open: the elements must balance, so that the event reader,
     // which goes on after the data, is where it would have been.
     let mut open = false;
@@ -72,6 +96,7 @@ pub(super) fn cells(
                                     sheet,
                                     blanks,
                                     end_tag: start,
+                                    formulas: formulas.spans,
                                 });
                             }
                             _ => return None,
@@ -102,8 +127,16 @@ pub(super) fn cells(
                 }
             }
         };
-        let (position, value, style) =
-            cell(text, &mut at, attributes, closed, (row, col), context)?;
+        let (position, value, style) = cell(
+            text,
+            &mut at,
+            attributes,
+            closed,
+            (row, col),
+            context,
+            &mut formulas,
+        )?;
+        formulas.cell += 1;
         col = position.1.checked_add(1)?;
         place(&mut sheet, position, value, style, context, &mut blanks)?;
     }
@@ -118,6 +151,7 @@ fn cell(
     closed: bool,
     next: (u32, u32),
     context: &Context<'_>,
+    formulas: &mut Formulas,
 ) -> Option<((u32, u32), Value, Option<usize>)> {
     let position = match r {
         Some(r) => cell_position(r)?,
@@ -130,7 +164,7 @@ fn cell(
     let value = if closed {
         Value::Empty
     } else {
-        let (value, end) = cell_children(text, *at, kind, style, context)?;
+        let (value, end) = cell_children(text, *at, kind, style, context, position, formulas)?;
         *at = end;
         value
     };
@@ -192,13 +226,16 @@ fn plain_cell_tag(bytes: &[u8], at: usize) -> Option<PlainCell> {
 }
 
 /// The children of a `<c>` up to its end tag: the last `<v>` or `<f>`
-/// decides the value, as in the event reader.
+/// decides the value, as in the event reader. Each `<f>` is noted in
+/// `formulas`.
 fn cell_children(
     text: &str,
     mut at: usize,
     kind: Option<&str>,
     style: Option<usize>,
     context: &Context<'_>,
+    position: (u32, u32),
+    formulas: &mut Formulas,
 ) -> Option<(Value, usize)> {
     let bytes = text.as_bytes();
     let mut value = Value::Empty;
@@ -228,6 +265,7 @@ fn cell_children(
             at = end;
             continue;
         }
+        let content_at = at;
         let content = if tag.closed {
             ""
         } else {
@@ -248,6 +286,14 @@ fn cell_children(
             at = end;
             content
         };
+        if tag.local == "f" {
+            formulas.spans.push(FormulaSpan {
+                cell: formulas.cell,
+                at: position,
+                attributes: tag.attributes_at..tag.attributes_at + tag.attributes.len(),
+                content: content_at..content_at + content.len(),
+            });
+        }
         value = match tag.local {
             "f" => Value::Empty,
             "v" => v_value(content, kind, style, context)?,
@@ -524,6 +570,7 @@ fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
         name,
         local: local(name),
         attributes,
+        attributes_at: i,
         closed,
         end: j + 1,
     })
