@@ -1188,7 +1188,8 @@ fn spanned_formulas(
         let mut formula = None;
         for span in cell {
             let content = plain_text(&text[span.content.clone()])?;
-            let attributes = named_attributes(&text[span.attributes.clone()], ["t", "si", "ref"])?;
+            let attributes =
+                attributes_as_calamine(&text[span.attributes.clone()], ["t", "si", "ref"])?;
             formula = formula_of(content, attributes, span.at, &mut shared)?;
         }
         if let Some(f) = formula.filter(|f| !f.is_empty()) {
@@ -1289,7 +1290,52 @@ fn cell_formula(
     shared: &mut Vec<Option<(String, (u32, u32))>>,
 ) -> Option<Option<String>> {
     let text = element_text_plain(reader, f.name().as_ref())?;
-    formula_of(text, attributes(f, ["t", "si", "ref"])?, at, shared)
+    let attributes = attributes_as_calamine(f.attributes_raw(), ["t", "si", "ref"])?;
+    formula_of(text, attributes, at, shared)
+}
+
+/// The named attributes of a `<f>` as calamine's formula reader takes them
+/// (its `get_attrs!`), which is laxer than [`named_attributes`]: a key runs
+/// to the next `=`, trailing blanks trimmed; a repeated key keeps its last
+/// value; reading stops once as many keys as asked for were met, so a
+/// malformed attribute after them is never seen. `None` where it stops
+/// with an error: a key with no `=`, a value without quotes. The fast path
+/// has accepted the sheet by then, so it cannot decline: it must read what
+/// calamine reads.
+fn attributes_as_calamine<'a, const N: usize>(
+    raw: &'a str,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    let bytes = raw.as_bytes();
+    let mut out = [None; N];
+    let (mut at, mut found) = (0, 0);
+    loop {
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if at >= bytes.len() {
+            return Some(out);
+        }
+        let key_start = at;
+        at += memchr::memchr(b'=', &bytes[at..])?;
+        let key = raw[key_start..at].trim_ascii_end();
+        at += 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let quote = *bytes.get(at).filter(|q| matches!(q, b'"' | b'\''))?;
+        let value_start = at + 1;
+        let value_end =
+            memchr::memchr(quote, &bytes[value_start..]).map_or(bytes.len(), |n| value_start + n);
+        at = (value_end + 1).min(bytes.len());
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            out[i] = Some(&raw[value_start..value_end]);
+            found += 1;
+        }
+        if found == N {
+            return Some(out);
+        }
+    }
 }
 
 /// The formula of a `<f>` with this text and these `t`, `si` and `ref`
@@ -1580,14 +1626,10 @@ mod tests {
 
     /// A damaged core-properties part (calamine then gives no properties
     /// at all) does not hide the custom ones, through either reader.
-    #[test]
-    fn custom_properties_survive_a_damaged_core_part() {
+    /// A committed workbook with one part's text changed by `edit`.
+    fn edited(file: &str, part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
         use std::io::{Read, Write};
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/samples/ktkt-2022/don-vi/KBNN_NAM.xlsx"
-        );
-        let good = std::fs::read(path).unwrap();
+        let good = std::fs::read(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(&good[..])).unwrap();
         let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for i in 0..zip.len() {
@@ -1595,19 +1637,56 @@ mod tests {
             let name = entry.name().unwrap().to_string();
             let mut data = Vec::new();
             entry.read_to_end(&mut data).unwrap();
-            if name == "docProps/core.xml" {
-                data = b"<cp:coreProperties><dc:title>&bogus;</dc:title>".to_vec();
+            if name == part {
+                data = edit(String::from_utf8(data).unwrap()).into_bytes();
             }
             out.start_file(name, zip::write::SimpleFileOptions::default())
                 .unwrap();
             out.write_all(&data).unwrap();
         }
-        let damaged = out.finish().unwrap().into_inner();
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn custom_properties_survive_a_damaged_core_part() {
+        let damaged = edited(
+            "samples/ktkt-2022/don-vi/KBNN_NAM.xlsx",
+            "docProps/core.xml",
+            |_| "<cp:coreProperties><dc:title>&bogus;</dc:title>".to_string(),
+        );
         let plan = crate::vocab::PROP_PLAN;
         let fast = crate::workbook::read_bytes(damaged.clone()).unwrap();
         let slow = crate::workbook::open::read_xlsx(damaged).unwrap();
         assert!(fast.properties.contains_key(plan), "{:?}", fast.properties);
         assert_eq!(fast.properties, slow.properties);
+    }
+
+    /// A `<f>` whose attributes are odd is read as calamine's formula
+    /// reader reads it (found by the fuzzer: the fast path, which accepted
+    /// the sheet, stopped at such a tag where calamine went on): a key
+    /// holding a blank, a repeated key, a malformed attribute after the
+    /// three it wants, one before them, a value without quotes.
+    #[test]
+    fn odd_formula_attributes_read_as_calamine_reads_them() {
+        let anchor = r#"<f t="shared" ref="G2:G5" si="0">"#;
+        for odd in [
+            r#"<f bad t="shared" ref="G2:G5" si="0">"#,
+            r#"<f t="x" t="shared" ref="G2:G5" si="0">"#,
+            r#"<f t="shared" ref="G2:G5" si="0" x y>"#,
+            r#"<f t="shared" ref="G2:G5" oops si="0">"#,
+            r#"<f t=shared ref="G2:G5" si="0">"#,
+            r#"<f t="shared" si="0" ref="G2:G5" si="1">"#,
+        ] {
+            let bytes = edited(
+                "tests/fixtures/openpyxl-formulas.xlsx",
+                "xl/worksheets/sheet1.xml",
+                |xml| {
+                    assert!(xml.contains(anchor));
+                    xml.replace(anchor, odd)
+                },
+            );
+            assert_eq!(differences_from_calamine(&bytes), Some(Vec::new()), "{odd}");
+        }
     }
 
     /// Formulas as calamine gives them: an empty `<v/>` after the
