@@ -296,9 +296,11 @@ pub fn guarded(
     path: &Path,
     write: impl FnOnce() -> Result<(), WriteError>,
 ) -> Result<(), WriteError> {
-    WRITING.with(|w| w.set(true));
+    // Guards nest (a workbook's sheets are built under guards of their
+    // own): the flag comes back as it was.
+    let was = WRITING.with(|w| w.replace(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(write));
-    WRITING.with(|w| w.set(false));
+    WRITING.with(|w| w.set(was));
     result.unwrap_or_else(|payload| {
         let why = payload
             .downcast_ref::<String>()

@@ -126,14 +126,19 @@ fn write_unguarded(
         builds.push(build);
     }
     let jobs = wb.worksheets_mut().iter_mut().zip(builds).collect();
-    build_sheets(jobs, threads).map_err(&err)?;
+    build_sheets(jobs, threads, path)?;
     save(&mut wb, path, true)
 }
 
 /// Runs each sheet's build on up to `threads` threads, the largest first
-/// so that the longest starts at once; gives the first error in sheet
-/// order.
-fn build_sheets(jobs: Vec<(&mut Worksheet, Build)>, threads: usize) -> Result<(), XlsxError> {
+/// so that the longest starts at once, each under the writer's guard on
+/// the thread that runs it (a full disk makes rust_xlsxwriter panic);
+/// gives the first error in sheet order.
+fn build_sheets(
+    jobs: Vec<(&mut Worksheet, Build)>,
+    threads: usize,
+    path: &Path,
+) -> Result<(), WriteError> {
     use std::sync::Mutex;
     let count = jobs.len();
     let mut jobs: Vec<_> = jobs.into_iter().enumerate().collect();
@@ -144,7 +149,7 @@ fn build_sheets(jobs: Vec<(&mut Worksheet, Build)>, threads: usize) -> Result<()
         loop {
             let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
             let Some((i, (ws, build))) = next else { break };
-            let result = build(ws);
+            let result = super::guarded(path, || build(ws).map_err(xlsx_err(path)));
             results
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
