@@ -239,6 +239,12 @@ impl Sheet {
         self.cells.last().map(|(p, _)| *p)
     }
 
+    /// The cell at a position, and where it is among the sheet's cells (in
+    /// position order).
+    pub(crate) fn indexed_cell(&self, row: u32, col: u32) -> Option<(usize, &Cell)> {
+        self.index((row, col)).ok().map(|i| (i, &self.cells[i].1))
+    }
+
     pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
         self.index((row, col)).ok().map(|i| &self.cells[i].1)
     }

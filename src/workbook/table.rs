@@ -6,8 +6,7 @@
 //! in front of each column's own label, and a label merged down over the
 //! header rows (`TT`, `Tiêu chí`) is read in the lowest one.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::OnceCell;
 
 use calamine::Dimensions;
 
@@ -81,15 +80,15 @@ enum Label {
     Key(String),
 }
 
-/// How a search folds a header cell's text.
-enum Folding {
-    /// Labels compared whole with aliases: no further than the longest
-    /// alias (cheaper than keeping the key).
-    Bounded(usize),
-    /// Whole, each key kept by the cell that holds the text: a title merged
-    /// over the columns is one cell, met in every column and as the heading
-    /// of the rows below.
-    Kept(RefCell<HashMap<(u32, u32), Label>>),
+/// The label keys of a search, each folded once and kept by the cell that
+/// holds its text (its index in the sheet): a cell is read as its own
+/// label and as the heading of the two rows below, and a title merged over
+/// the columns is one cell met in every column.
+struct Folding {
+    /// How far a key is folded: labels compared whole with aliases need
+    /// go no further than the longest alias.
+    limit: usize,
+    keys: Vec<OnceCell<Label>>,
 }
 
 /// One header row's surroundings: the row and the two above it, with the
@@ -119,42 +118,36 @@ impl<'s, 'c> Window<'s, 'c> {
         self.merges.iter().copied().find(|m| m.contains(row, col))
     }
 
-    /// As [`Sheet::merged_value`], for a cell within the window, with the
-    /// position of the cell that holds the value.
-    fn merged_value(&self, row: u32, col: u32) -> ((u32, u32), &'s Value) {
-        let own = self.sheet.value(row, col);
-        if !own.is_empty() {
-            return ((row, col), own);
+    /// As [`Sheet::merged_value`], for a cell within the window: the
+    /// value, and the index of the cell that holds it (none when no cell
+    /// does).
+    fn merged_value(&self, row: u32, col: u32) -> Option<(usize, &'s Value)> {
+        let own = self.sheet.indexed_cell(row, col);
+        if let Some((_, cell)) = own
+            && !cell.value.is_empty()
+        {
+            return own.map(|(i, c)| (i, &c.value));
         }
-        match self.merge_at(row, col) {
-            Some(m) => (m.start, self.sheet.value(m.start.0, m.start.1)),
-            None => ((row, col), own),
-        }
+        let at = match self.merge_at(row, col) {
+            Some(m) => self.sheet.indexed_cell(m.start.0, m.start.1),
+            None => own,
+        };
+        at.map(|(i, c)| (i, &c.value))
     }
 
     /// The text of a header cell, looking through merges; numbers are
     /// never labels. A bounded key longer than its limit is not folded to
     /// its end.
-    fn label_text(&self, row: u32, col: u32) -> Label {
-        let (at, Value::Text(t)) = self.merged_value(row, col) else {
-            return Label::None;
+    fn label_text(&self, row: u32, col: u32) -> &'c Label {
+        static NONE: Label = Label::None;
+        let Some((index, Value::Text(t))) = self.merged_value(row, col) else {
+            return &NONE;
         };
-        let fold = |limit| match label_key_within(t, limit) {
+        self.folding.keys[index].get_or_init(|| match label_key_within(t, self.folding.limit) {
             None => Label::TooLong,
             Some(k) if k.is_empty() => Label::None,
             Some(k) => Label::Key(k),
-        };
-        match self.folding {
-            Folding::Bounded(limit) => fold(*limit),
-            Folding::Kept(keys) => {
-                if let Some(known) = keys.borrow().get(&at) {
-                    return known.clone();
-                }
-                let label = fold(usize::MAX);
-                keys.borrow_mut().insert(at, label.clone());
-                label
-            }
-        }
+        })
     }
 
     /// The heading above a header cell that applies to it: a group heading
@@ -170,7 +163,7 @@ impl<'s, 'c> Window<'s, 'c> {
             return None;
         }
         match self.label_text(above, col) {
-            Label::Key(k) => Some(k),
+            Label::Key(k) => Some(k.clone()),
             Label::None | Label::TooLong => None,
         }
     }
@@ -182,7 +175,7 @@ impl<'s, 'c> Window<'s, 'c> {
         let own = match self.label_text(row, col) {
             Label::TooLong => return Vec::new(),
             Label::None => None,
-            Label::Key(k) => Some(k),
+            Label::Key(k) => Some(k.clone()),
         };
         let mut out: Vec<String> = own.iter().cloned().collect();
         let mut push = |parts: &[&String]| {
@@ -352,10 +345,13 @@ pub fn search(
     let aliases = Aliases::new(spec);
     // Labels compared whole and as written need not be folded past the
     // longest alias.
-    let folding = if how.prefix || how.rewrite.is_some() {
-        Folding::Kept(RefCell::default())
-    } else {
-        Folding::Bounded(aliases.longest)
+    let folding = Folding {
+        limit: if how.prefix || how.rewrite.is_some() {
+            usize::MAX
+        } else {
+            aliases.longest
+        },
+        keys: (0..sheet.len()).map(|_| OnceCell::new()).collect(),
     };
     for row in from_row..=end {
         // A header with every required column was found: only the two rows
