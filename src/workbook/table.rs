@@ -228,14 +228,14 @@ impl<'s, 'c> Window<'s, 'c> {
     }
 }
 
-/// A spec's aliases, sorted for looking a label up, and how long a label
-/// may be and still match one.
+/// A spec's aliases, grouped by length for looking a label up, and how
+/// long a label may be and still match one.
 struct Aliases {
-    /// (alias, spec index), in alias order, then spec order.
+    /// (alias, spec index), by length, then in alias order, then spec order.
     sorted: Vec<(&'static str, usize)>,
+    /// Where the aliases of each length are in `sorted` (a handful each).
+    by_length: Vec<std::ops::Range<usize>>,
     longest: usize,
-    /// Whether some alias is this many bytes long, by length.
-    lengths: Vec<bool>,
 }
 
 impl Aliases {
@@ -246,28 +246,29 @@ impl Aliases {
             .flat_map(|(i, s)| s.aliases.iter().map(move |a| (*a, i)))
             .filter(|(a, _)| !a.is_empty())
             .collect();
-        sorted.sort_unstable();
+        sorted.sort_unstable_by_key(|&(a, i)| (a.len(), a, i));
         let longest = sorted.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
-        let mut lengths = vec![false; longest + 1];
-        for (a, _) in &sorted {
-            lengths[a.len()] = true;
-        }
+        let by_length = (0..=longest)
+            .map(|n| {
+                let from = sorted.partition_point(|(a, _)| a.len() < n);
+                from..sorted.partition_point(|(a, _)| a.len() <= n)
+            })
+            .collect();
         Aliases {
             sorted,
+            by_length,
             longest,
-            lengths,
         }
     }
 
     /// The first spec entry not yet taken that has `key` for an alias.
     fn untaken(&self, key: &str, taken: &[Option<u32>]) -> Option<usize> {
-        if !self.lengths.get(key.len()).is_some_and(|l| *l) {
-            return None;
-        }
-        let from = self.sorted.partition_point(|(a, _)| *a < key);
-        self.sorted[from..]
+        let same_length = &self.sorted[self.by_length.get(key.len())?.clone()];
+        // The first byte decides most comparisons without a call.
+        let first = *key.as_bytes().first()?;
+        same_length
             .iter()
-            .take_while(|(a, _)| *a == key)
+            .filter(|(a, _)| a.as_bytes()[0] == first && *a == key)
             .map(|(_, i)| *i)
             .find(|i| taken[*i].is_none())
     }
