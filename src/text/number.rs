@@ -153,6 +153,10 @@ pub fn format_vi(value: f64) -> String {
     format_with(value, '.', ',')
 }
 
+/// Whole numbers below this (2^53) are formatted from their integer,
+/// whose digits are the same.
+const WHOLE_LIMIT: f64 = 9_007_199_254_740_992.0;
+
 /// Formats a number the English way: `9.5`, `1,234.5`.
 pub fn format_en(value: f64) -> String {
     format_with(value, ',', '.')
@@ -163,7 +167,13 @@ fn format_with(value: f64, group: char, decimal: char) -> String {
         return value.to_string();
     }
     let rounded = (value * 10_000.0).round() / 10_000.0;
-    let text = format!("{:.4}", rounded.abs());
+    // A whole number (most figures in a sheet) is its integer's digits;
+    // others go through the four-place formatting.
+    let text = if rounded.fract() == 0.0 && rounded.abs() < WHOLE_LIMIT {
+        (rounded.abs() as u64).to_string()
+    } else {
+        format!("{:.4}", rounded.abs())
+    };
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let frac = frac.trim_end_matches('0');
     let mut out = String::new();
@@ -345,6 +355,36 @@ mod tests {
             let text = format_vi(x);
             let back = parse_number(&text).unwrap();
             prop_assert!((back.value - x).abs() < 1e-9, "{} -> {} -> {}", x, text, back.value);
+        }
+
+        /// Whole numbers formatted from their integer read as the
+        /// four-place formatting gives them.
+        #[test]
+        fn whole_numbers_format_as_with_four_places(
+            n in proptest::num::f64::NORMAL | proptest::num::f64::ZERO | proptest::num::f64::SUBNORMAL,
+            whole in -1e17f64..1e17,
+        ) {
+            for x in [n, whole.trunc(), whole.trunc() + 0.5, n.trunc()] {
+                let rounded = (x * 10_000.0).round() / 10_000.0;
+                let four = format!("{:.4}", rounded.abs());
+                let (int, frac) = four.split_once('.').unwrap_or((&four, ""));
+                let mut expected = String::new();
+                if rounded < 0.0 {
+                    expected.push('-');
+                }
+                for (i, c) in int.chars().enumerate() {
+                    if i > 0 && (int.len() - i) % 3 == 0 {
+                        expected.push('.');
+                    }
+                    expected.push(c);
+                }
+                let frac = frac.trim_end_matches('0');
+                if !frac.is_empty() {
+                    expected.push(',');
+                    expected.push_str(frac);
+                }
+                prop_assert_eq!(format_vi(x), expected, "{}", x);
+            }
         }
 
         #[test]
