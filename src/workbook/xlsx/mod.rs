@@ -141,9 +141,11 @@ struct Package<'b> {
     bytes: &'b [u8],
     zip: Zip<'b>,
     index: HashMap<String, usize>,
-    /// One inflater for every part, reset between them (a new one per part
-    /// costs more than inflating a small part).
-    inflater: flate2::Decompress,
+    /// One inflater for every part (a new one per part costs more than
+    /// inflating a small part). A part is inflated whole into a buffer of
+    /// its declared size; a stream libdeflate refuses is declined, and
+    /// calamine, inflating with zlib, then reads the file or says why not.
+    inflater: libdeflater::Decompressor,
     /// When to stop opening parts, and whether that time came.
     deadline: Option<Instant>,
     timed_out: bool,
@@ -167,7 +169,7 @@ impl<'b> Package<'b> {
             bytes,
             zip,
             index,
-            inflater: flate2::Decompress::new(false),
+            inflater: libdeflater::Decompressor::new(),
             deadline,
             timed_out: false,
         })
@@ -199,15 +201,9 @@ impl<'b> Package<'b> {
         let bytes = match entry.compression() {
             zip::CompressionMethod::Stored => raw.to_vec(),
             zip::CompressionMethod::Deflated => {
-                let mut out = Vec::with_capacity(size);
-                self.inflater.reset(false);
-                let status = self
-                    .inflater
-                    .decompress_vec(raw, &mut out, flate2::FlushDecompress::Finish)
-                    .ok()?;
-                if status != flate2::Status::StreamEnd {
-                    return None;
-                }
+                let mut out = vec![0; size];
+                let written = self.inflater.deflate_decompress(raw, &mut out).ok()?;
+                out.truncate(written);
                 out
             }
             _ => return None,
