@@ -246,7 +246,7 @@ impl Sheet {
     }
 
     pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
-        self.index((row, col)).ok().map(|i| &self.cells[i].1)
+        self.indexed_cell(row, col).map(|(_, c)| c)
     }
 
     pub fn value(&self, row: u32, col: u32) -> &Value {
@@ -260,12 +260,26 @@ impl Sheet {
     /// The value shown at a position, looking through merged regions to
     /// their top-left cell.
     pub fn merged_value(&self, row: u32, col: u32) -> &Value {
-        let own = self.value(row, col);
-        if !own.is_empty() {
+        self.shown_cell(row, col, || self.merge_at(row, col))
+            .map_or(&EMPTY, |(_, c)| &c.value)
+    }
+
+    /// The cell whose value is shown at a position, with its index among
+    /// the sheet's cells: its own when it holds a value, else the top-left
+    /// cell of the merged region `merge` finds there (a caller that looks
+    /// at a few rows finds it among fewer regions).
+    pub(crate) fn shown_cell<'m>(
+        &self,
+        row: u32,
+        col: u32,
+        merge: impl FnOnce() -> Option<&'m Dimensions>,
+    ) -> Option<(usize, &Cell)> {
+        let own = self.indexed_cell(row, col);
+        if own.is_some_and(|(_, c)| !c.value.is_empty()) {
             return own;
         }
-        match self.merge_at(row, col) {
-            Some(m) => self.value(m.start.0, m.start.1),
+        match merge() {
+            Some(m) => self.indexed_cell(m.start.0, m.start.1),
             None => own,
         }
     }

@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 
 use calamine::Dimensions;
 
-use super::{Sheet, Value};
+use super::{Cell, Sheet, Value};
 use crate::text::label_key_within;
 
 /// How many rows below the search start a header may sit.
@@ -118,29 +118,20 @@ impl<'s, 'c> Window<'s, 'c> {
         self.merges.iter().copied().find(|m| m.contains(row, col))
     }
 
-    /// As [`Sheet::merged_value`], for a cell within the window: the
-    /// value, and the index of the cell that holds it (none when no cell
-    /// does).
-    fn merged_value(&self, row: u32, col: u32) -> Option<(usize, &'s Value)> {
-        let own = self.sheet.indexed_cell(row, col);
-        if let Some((_, cell)) = own
-            && !cell.value.is_empty()
-        {
-            return own.map(|(i, c)| (i, &c.value));
-        }
-        let at = match self.merge_at(row, col) {
-            Some(m) => self.sheet.indexed_cell(m.start.0, m.start.1),
-            None => own,
-        };
-        at.map(|(i, c)| (i, &c.value))
-    }
-
     /// The text of a header cell, looking through merges; numbers are
     /// never labels. A bounded key longer than its limit is not folded to
     /// its end.
     fn label_text(&self, row: u32, col: u32) -> &'c Label {
         static NONE: Label = Label::None;
-        let Some((index, Value::Text(t))) = self.merged_value(row, col) else {
+        let shown = self.sheet.shown_cell(row, col, || self.merge_at(row, col));
+        let Some((
+            index,
+            Cell {
+                value: Value::Text(t),
+                ..
+            },
+        )) = shown
+        else {
             return &NONE;
         };
         self.folding.keys[index].get_or_init(|| match label_key_within(t, self.folding.limit) {
