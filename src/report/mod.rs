@@ -21,9 +21,17 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
+/// The zip level of every written package. With the zlib-rs deflate that
+/// rust_xlsxwriter writes through, level 5 compresses the consolidated
+/// workbook of 1,200 units in half the time of the default 6 and to the
+/// same size (388 KB against 389 KB; 21.9 KB either way for 12 units;
+/// docs/performance.md).
+const ZIP_LEVEL: u8 = 5;
+
 /// Saves a workbook through a temporary file in the target folder renamed
 /// into place, so a crash leaves the old file or the new one, never half.
 pub fn save(workbook: &mut Workbook, path: &Path, overwrite: bool) -> Result<(), WriteError> {
+    workbook.set_zip_compression_level(ZIP_LEVEL);
     let bytes = workbook.save_to_buffer().map_err(xlsx_err(path))?;
     write_atomic(path, &bytes, overwrite)
 }
