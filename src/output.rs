@@ -122,30 +122,38 @@ pub fn name_for(path: &Path, kind: Kind, lang: Lang) -> anyhow::Result<PathBuf> 
 /// other: compared by canonical path (so `./x`, `../d/x` and symbolic links
 /// count) and by file identity (hard links).
 pub fn refuse_clashes(inputs: &[&Path], outputs: &[&Path], lang: Lang) -> anyhow::Result<()> {
+    let inputs: Vec<Place> = inputs.iter().map(|p| Place::of(p)).collect();
+    let outputs: Vec<Place> = outputs.iter().map(|p| Place::of(p)).collect();
+    refuse_clashes_among(&inputs, &outputs, lang)
+}
+
+/// [`refuse_clashes`] for paths already looked up: a national run names
+/// thousands of inputs, each looked up once and not once per output.
+pub fn refuse_clashes_among(inputs: &[Place], outputs: &[Place], lang: Lang) -> anyhow::Result<()> {
     for (i, out) in outputs.iter().enumerate() {
-        if let Some(input) = inputs.iter().find(|input| same_file(out, input)) {
+        if let Some(input) = inputs.iter().find(|input| out.is(input)) {
             anyhow::bail!(
                 "{} `{}` {} `{}`; {}",
                 lang.pick("tệp kết quả", "the output"),
-                out.display(),
+                out.path.display(),
                 lang.pick("chính là tệp đầu vào", "is the input"),
-                input.display(),
+                input.path.display(),
                 lang.pick(
                     "hãy chọn tên khác cho tệp kết quả (chưa ghi gì)",
                     "choose another name for the output (nothing was written)"
                 )
             );
         }
-        if let Some(other) = outputs[..i].iter().find(|o| same_file(out, o)) {
+        if let Some(other) = outputs[..i].iter().find(|o| out.is(o)) {
             anyhow::bail!(
                 "{} `{}` {} `{}`; {}",
                 lang.pick(
                     "hai tệp kết quả trùng nhau:",
                     "two outputs are the same file:"
                 ),
-                other.display(),
+                other.path.display(),
                 lang.pick("và", "and"),
-                out.display(),
+                out.path.display(),
                 lang.pick(
                     "hãy đặt cho mỗi tệp một tên (chưa ghi gì)",
                     "give each its own name (nothing was written)"
@@ -156,15 +164,38 @@ pub fn refuse_clashes(inputs: &[&Path], outputs: &[&Path], lang: Lang) -> anyhow
     Ok(())
 }
 
+/// A path and the identity of the file it names (device and inode), looked
+/// up once.
+pub struct Place<'p> {
+    pub path: &'p Path,
+    id: Option<(u64, u64)>,
+}
+
+impl<'p> Place<'p> {
+    pub fn of(path: &'p Path) -> Place<'p> {
+        Place {
+            path,
+            id: identity(path),
+        }
+    }
+
+    /// True when both name the same file, whether or not it exists yet. A
+    /// path naming no file is never the same as one naming a file.
+    pub fn is(&self, other: &Place) -> bool {
+        match (self.id, other.id) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => match (canonical(self.path), canonical(other.path)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 /// True when two paths name the same file, whether or not it exists yet.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    if let (Some(x), Some(y)) = (identity(a), identity(b)) {
-        return x == y;
-    }
-    match (canonical(a), canonical(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => false,
-    }
+    Place::of(a).is(&Place::of(b))
 }
 
 #[cfg(unix)]
@@ -320,6 +351,28 @@ pub fn guarded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_are_the_same_file_by_identity_or_by_canonical_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.xlsx");
+        std::fs::write(&a, b"a").unwrap();
+        let hard = dir.path().join("hard.xlsx");
+        std::fs::hard_link(&a, &hard).unwrap();
+        let other = dir.path().join("b.xlsx");
+        std::fs::write(&other, b"a").unwrap();
+        let absent = dir.path().join("absent.xlsx");
+        let absent_again = dir.path().join(".").join("absent.xlsx");
+        let place = |p| Place::of(p);
+        // Identities are read on Unix only; elsewhere a hard link is missed.
+        assert_eq!(place(&a).is(&place(&hard)), cfg!(unix), "a hard link");
+        assert!(!place(&a).is(&place(&other)), "equal bytes, another file");
+        assert!(
+            place(&absent).is(&place(&absent_again)),
+            "two names of one file not written yet"
+        );
+        assert!(!place(&absent).is(&place(&a)) && !place(&a).is(&place(&absent)));
+    }
 
     #[test]
     fn atomic_write_refuses_to_replace_unless_told() {

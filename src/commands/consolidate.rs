@@ -18,7 +18,7 @@ use crate::finding::{Severity, count};
 use crate::messages::unit_status;
 use crate::messages::{Lang, counted, message};
 use crate::output::write_atomic_with;
-use crate::output::{self, Kind};
+use crate::output::{self, Kind, Place};
 use crate::plan::Plan;
 use crate::report::consolidated;
 use crate::report::json;
@@ -47,11 +47,16 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     // An earlier run's output found among the inputs is skipped (it is
     // about to be replaced); anything else in an output's place is an input
     // that must not be overwritten.
-    inputs
-        .files
-        .retain(|i| !(outputs.iter().any(|o| output::same_file(o, i)) && is_own_output(i)));
-    let files: Vec<&Path> = inputs.files.iter().map(PathBuf::as_path).collect();
-    output::refuse_clashes(&files, &outputs, lang)?;
+    let places: Vec<Place> = outputs.iter().map(|p| Place::of(p)).collect();
+    let own_outputs: Vec<PathBuf> = {
+        let files: Vec<Place> = inputs.files.iter().map(|p| Place::of(p)).collect();
+        let (own, files): (Vec<Place>, Vec<Place>) = files
+            .into_iter()
+            .partition(|i| places.iter().any(|o| o.is(i)) && is_own_output(i.path));
+        output::refuse_clashes_among(&files, &places, lang)?;
+        own.iter().map(|p| p.path.to_path_buf()).collect()
+    };
+    inputs.files.retain(|i| !own_outputs.contains(i));
     let expect = Expect {
         period: Some(&period.code),
         name: None,

@@ -230,7 +230,8 @@ pub fn require_files(files: &[PathBuf], inputs: &[PathBuf], lang: Lang) -> Resul
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+        let entry = entry?;
+        let path = entry.path();
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -238,7 +239,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if name.starts_with("~$") || name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
+        // The folder listing says what most entries are; only a symbolic
+        // link (or a file system that does not say) costs a lookup.
+        let is_dir = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => t.is_dir(),
+            _ => path.is_dir(),
+        };
+        if is_dir {
             walk(&path, out)?;
         } else if is_workbook_name(&path) {
             out.push(path);
