@@ -151,7 +151,10 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
             w.write_all(b"\n")
         })?;
     }
-    print_summary(&mut std::io::stdout().lock(), &result, &outputs, lang)?;
+    // A line per unit: written in blocks, not a system call per line.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    print_summary(&mut stdout, &result, &outputs, lang)?;
+    stdout.flush()?;
     Ok(Status::from_findings(&result.findings))
 }
 
