@@ -79,8 +79,43 @@ fn read_with<'b>(bytes: &'b [u8], zip: Zip<'b>, scanner: bool) -> Option<FastBoo
     read_package(&mut Package::new(bytes, zip, None)?, scanner)
 }
 
+/// The last part of one kind read on a thread, with what it read to.
+type Last<T> = std::cell::RefCell<Option<(String, T)>>;
+
+thread_local! {
+    static LAST_DOCUMENT: Last<String> = const { std::cell::RefCell::new(None) };
+    static LAST_STYLES: Last<Vec<Style>> = const { std::cell::RefCell::new(None) };
+    static LAST_WORKBOOK: Last<Workbook> = const { std::cell::RefCell::new(None) };
+    static LAST_PROPERTIES: Last<HashMap<String, String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What `read` makes of a part's text, remembered for the next part of the
+/// kind read on this thread. The units of a bloc fill in the same
+/// template, whose package, styles, workbook and properties parts are the
+/// same bytes in every file: compared whole, each is read once.
+fn remembered<T: Clone>(
+    last: &'static std::thread::LocalKey<Last<T>>,
+    text: String,
+    read: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
+    last.with(|last| {
+        if let Some((seen, value)) = &*last.borrow()
+            && *seen == text
+        {
+            return Some(value.clone());
+        }
+        let value = read(&text)?;
+        *last.borrow_mut() = Some((text, value.clone()));
+        Some(value)
+    })
+}
+
 fn read_package(package: &mut Package<'_>, scanner: bool) -> Option<FastBook> {
-    let document = office_document(&package.text("_rels/.rels")??)?;
+    let document = remembered(
+        &LAST_DOCUMENT,
+        package.text("_rels/.rels")??,
+        office_document,
+    )?;
     let (dir, file) = match document.rfind('/') {
         Some(i) => document.split_at(i + 1),
         None => ("", document.as_str()),
@@ -96,13 +131,23 @@ fn read_package(package: &mut Package<'_>, scanner: bool) -> Option<FastBook> {
         None => Vec::new(),
     };
     let styles = match package.text(&format!("{dir}styles.xml"))? {
+        Some(xml) if scanner => remembered(&LAST_STYLES, xml, |t| cell_styles(t, true))?,
         Some(xml) => cell_styles(&xml, scanner)?,
         None => Vec::new(),
     };
-    let rels = relationships(&package.text(&format!("{dir}_rels/{file}.rels"))??)?;
+    let rels = package.text(&format!("{dir}_rels/{file}.rels"))??;
     let workbook = match package.text(&format!("{dir}{file}"))? {
-        Some(xml) => workbook(&xml, &rels, &dir)?,
-        None => Workbook::default(),
+        // The sheets' parts are found through the relationships, in the
+        // folder: all three are what is read.
+        Some(xml) => remembered(
+            &LAST_WORKBOOK,
+            format!("{}:{}:{dir}{rels}{xml}", dir.len(), rels.len()),
+            |_| workbook(&xml, &relationships(&rels)?, &dir),
+        )?,
+        None => {
+            relationships(&rels)?;
+            Workbook::default()
+        }
     };
     if workbook.sheets.len() > MAX_SHEETS {
         return None;
@@ -393,7 +438,7 @@ fn relationships(text: &str) -> Option<HashMap<String, (String, String)>> {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Workbook {
     /// (name, part path) in the workbook's order; worksheets only.
     sheets: Vec<(String, String)>,
@@ -1387,7 +1432,9 @@ fn element_text_plain(reader: &mut Reader<&[u8]>, name: &str) -> Option<String> 
 /// not hide the template's plan code.
 fn properties(package: &mut Package<'_>) -> Option<HashMap<String, String>> {
     Some(match package.text("docProps/custom.xml")? {
-        Some(text) => custom_properties(&text).unwrap_or_default(),
+        Some(text) => remembered(&LAST_PROPERTIES, text, |t| {
+            Some(custom_properties(t).unwrap_or_default())
+        })?,
         None => HashMap::new(),
     })
 }
