@@ -274,14 +274,14 @@ impl Sheet {
         col: u32,
         merge: impl FnOnce() -> Option<&'m Dimensions>,
     ) -> Option<(usize, &Cell)> {
-        let own = self.indexed_cell(row, col);
-        if own.is_some_and(|(_, c)| !c.value.is_empty()) {
-            return own;
-        }
-        match merge() {
-            Some(m) => self.indexed_cell(m.start.0, m.start.1),
-            None => own,
-        }
+        shown_cell_by(row, col, |r, c| self.indexed_cell(r, c), merge)
+    }
+
+    /// A row's cells and the index of its first among the sheet's cells.
+    pub(crate) fn row_cells(&self, row: u32) -> (usize, &[((u32, u32), Cell)]) {
+        let from = self.cells.partition_point(|(p, _)| p.0 < row);
+        let len = self.cells[from..].partition_point(|(p, _)| p.0 == row);
+        (from, &self.cells[from..from + len])
     }
 
     /// The formula of a cell, if it has one: for XLSX read from the file on
@@ -343,10 +343,9 @@ impl Sheet {
 
     /// Cells of one row, left to right.
     pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Cell)> {
-        let from = self.cells.partition_point(|(p, _)| p.0 < row);
-        self.cells[from..]
+        self.row_cells(row)
+            .1
             .iter()
-            .take_while(move |(p, _)| p.0 == row)
             .map(|((_, c), cell)| (*c, cell))
     }
 
@@ -361,6 +360,24 @@ impl Sheet {
 
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
+    }
+}
+
+/// [`Sheet::shown_cell`] with the cells looked up by `lookup`: a caller
+/// that reads a few rows many times finds them among those rows' cells.
+pub(crate) fn shown_cell_by<'c, 'm>(
+    row: u32,
+    col: u32,
+    lookup: impl Fn(u32, u32) -> Option<(usize, &'c Cell)>,
+    merge: impl FnOnce() -> Option<&'m Dimensions>,
+) -> Option<(usize, &'c Cell)> {
+    let own = lookup(row, col);
+    if own.is_some_and(|(_, c)| !c.value.is_empty()) {
+        return own;
+    }
+    match merge() {
+        Some(m) => lookup(m.start.0, m.start.1),
+        None => own,
     }
 }
 

@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 
 use calamine::Dimensions;
 
-use super::{Cell, Sheet, Value};
+use super::{Cell, Sheet, Value, shown_cell_by};
 use crate::text::label_key_within;
 
 /// How many rows below the search start a header may sit.
@@ -96,6 +96,9 @@ struct Folding {
 /// region is found first), and how labels are folded.
 struct Window<'s, 'c> {
     sheet: &'s Sheet,
+    /// The window's rows, top first: each row's number, the index of its
+    /// first cell among the sheet's, and its cells.
+    rows: Vec<(u32, usize, &'s [((u32, u32), Cell)])>,
     merges: Vec<&'s Dimensions>,
     folding: &'c Folding,
 }
@@ -107,8 +110,15 @@ impl<'s, 'c> Window<'s, 'c> {
             .iter()
             .filter(|m| m.start.0 <= row && row.saturating_sub(2) <= m.end.0)
             .collect();
+        let rows = (row.saturating_sub(2)..=row)
+            .map(|r| {
+                let (from, cells) = sheet.row_cells(r);
+                (r, from, cells)
+            })
+            .collect();
         Window {
             sheet,
+            rows,
             merges,
             folding,
         }
@@ -118,12 +128,24 @@ impl<'s, 'c> Window<'s, 'c> {
         self.merges.iter().copied().find(|m| m.contains(row, col))
     }
 
+    /// The cell at a position and its index among the sheet's cells, found
+    /// among its row's few cells when the row is the window's.
+    fn cell(&self, row: u32, col: u32) -> Option<(usize, &'s Cell)> {
+        match self.rows.iter().find(|(r, _, _)| *r == row) {
+            Some(&(_, from, cells)) => cells
+                .iter()
+                .position(|((_, c), _)| *c == col)
+                .map(|i| (from + i, &cells[i].1)),
+            None => self.sheet.indexed_cell(row, col),
+        }
+    }
+
     /// The text of a header cell, looking through merges; numbers are
     /// never labels. A bounded key longer than its limit is not folded to
     /// its end.
     fn label_text(&self, row: u32, col: u32) -> &'c Label {
         static NONE: Label = Label::None;
-        let shown = self.sheet.shown_cell(row, col, || self.merge_at(row, col));
+        let shown = shown_cell_by(row, col, |r, c| self.cell(r, c), || self.merge_at(row, col));
         let Some((
             index,
             Cell {
@@ -203,13 +225,12 @@ impl<'s, 'c> Window<'s, 'c> {
 
     /// Columns worth looking at in the row: those with a cell in it or the
     /// rows above, and those a merged region covers there.
-    fn candidate_columns(&self, row: u32) -> Vec<u32> {
-        let mut cols: Vec<u32> = self.sheet.row(row).map(|(c, _)| c).collect();
-        for up in 1..=2 {
-            if let Some(r) = row.checked_sub(up) {
-                cols.extend(self.sheet.row(r).map(|(c, _)| c));
-            }
-        }
+    fn candidate_columns(&self) -> Vec<u32> {
+        let mut cols: Vec<u32> = self
+            .rows
+            .iter()
+            .flat_map(|(_, _, cells)| cells.iter().map(|((_, c), _)| *c))
+            .collect();
         for m in &self.merges {
             cols.extend(m.start.1..=m.end.1.min(m.start.1 + 200));
         }
@@ -359,7 +380,7 @@ pub fn search(
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
         let window = Window::new(sheet, row, &folding);
-        for col in window.candidate_columns(row) {
+        for col in window.candidate_columns() {
             let labels = window.labels_at(row, col);
             if labels.is_empty() {
                 continue;

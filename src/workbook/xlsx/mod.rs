@@ -144,6 +144,7 @@ fn read_package(package: &mut Package<'_>, scanner: bool) -> Option<FastBook> {
             format!("{}:{}:{dir}{rels}{xml}", dir.len(), rels.len()),
             |_| workbook(&xml, &relationships(&rels)?, &dir),
         )?,
+        // Still read: a malformed relationships part declines the package.
         None => {
             relationships(&rels)?;
             Workbook::default()
