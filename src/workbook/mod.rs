@@ -145,7 +145,7 @@ pub struct Cell {
 pub struct Sheet {
     pub name: String,
     /// In position order, one per position.
-    cells: Vec<((u32, u32), Cell)>,
+    cells: Vec<PlacedCell>,
     /// Merged regions, inclusive; empty for ODS, whose reader does not
     /// report them.
     pub merges: Vec<Dimensions>,
@@ -278,7 +278,7 @@ impl Sheet {
     }
 
     /// A row's cells and the index of its first among the sheet's cells.
-    pub(crate) fn row_cells(&self, row: u32) -> (usize, &[((u32, u32), Cell)]) {
+    pub(crate) fn row_cells(&self, row: u32) -> (usize, &[PlacedCell]) {
         let from = self.cells.partition_point(|(p, _)| p.0 < row);
         let len = self.cells[from..].partition_point(|(p, _)| p.0 == row);
         (from, &self.cells[from..from + len])
@@ -362,6 +362,9 @@ impl Sheet {
         self.cells.is_empty()
     }
 }
+
+/// A cell and its (row, column), as a sheet keeps them in position order.
+pub(crate) type PlacedCell = ((u32, u32), Cell);
 
 /// [`Sheet::shown_cell`] with the cells looked up by `lookup`: a caller
 /// that reads a few rows many times finds them among those rows' cells.

@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 
 use calamine::Dimensions;
 
-use super::{Cell, Sheet, Value, shown_cell_by};
+use super::{Cell, PlacedCell, Sheet, Value, shown_cell_by};
 use crate::text::label_key_within;
 
 /// How many rows below the search start a header may sit.
@@ -98,7 +98,7 @@ struct Window<'s, 'c> {
     sheet: &'s Sheet,
     /// The window's rows, top first: each row's number, the index of its
     /// first cell among the sheet's, and its cells.
-    rows: Vec<(u32, usize, &'s [((u32, u32), Cell)])>,
+    rows: Vec<(u32, usize, &'s [PlacedCell])>,
     merges: Vec<&'s Dimensions>,
     folding: &'c Folding,
 }
