@@ -238,9 +238,7 @@ fn print_summary(
         lang.pick("Xếp loại", "Grade"),
         lang.pick("Đề nghị / ghi chú", "Proposal / remarks")
     )?;
-    let mut ordered: Vec<_> = r.units.iter().collect();
-    ordered.sort_by_key(|u| (u.rank.is_none(), u.rank, u.code.clone()));
-    for u in ordered {
+    for u in consolidated::ranking_order(r) {
         let rank = match (u.rank, u.shared_rank) {
             (Some(n), true) => format!("{n}="),
             (Some(n), false) => n.to_string(),

@@ -48,7 +48,9 @@ const RANKING_WIDTHS: [f64; 13] = [
 /// others by code.
 pub fn ranking_order(r: &Consolidation) -> Vec<&UnitResult> {
     let mut units: Vec<&UnitResult> = r.units.iter().collect();
-    units.sort_by_key(|u| (u.rank.is_none(), u.rank, u.code.clone()));
+    units.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.code).cmp(&(b.rank.is_none(), b.rank, &b.code))
+    });
     units
 }
 
