@@ -129,12 +129,13 @@ impl<'s, 'c> Window<'s, 'c> {
     }
 
     /// The cell at a position and its index among the sheet's cells, found
-    /// among its row's few cells when the row is the window's.
+    /// among its row's cells when the row is the window's (a binary search
+    /// still: a row may be 16 384 cells wide).
     fn cell(&self, row: u32, col: u32) -> Option<(usize, &'s Cell)> {
         match self.rows.iter().find(|(r, _, _)| *r == row) {
             Some(&(_, from, cells)) => cells
-                .iter()
-                .position(|((_, c), _)| *c == col)
+                .binary_search_by_key(&col, |((_, c), _)| *c)
+                .ok()
                 .map(|i| (from + i, &cells[i].1)),
             None => self.sheet.indexed_cell(row, col),
         }
