@@ -80,6 +80,46 @@ enum Label {
     Key(String),
 }
 
+/// A header cell's labels in the order they are made: its own key, lent
+/// by the search's folding, then the headings above joined in front of it
+/// (most cells have none, and so cost no allocation).
+#[derive(Default)]
+struct Labels<'c> {
+    own: Option<&'c str>,
+    joined: Vec<String>,
+}
+
+impl Labels<'_> {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.own
+            .into_iter()
+            .chain(self.joined.iter().map(String::as_str))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.own.is_none() && self.joined.is_empty()
+    }
+
+    /// Adds the parts joined by spaces, a part equal to the one before it
+    /// written once, unless the cell has that label already.
+    fn join(&mut self, parts: &[&str]) {
+        let mut joined = String::new();
+        let mut last = None;
+        for p in parts.iter().copied() {
+            if last != Some(p) {
+                if last.is_some() {
+                    joined.push(' ');
+                }
+                joined.push_str(p);
+                last = Some(p);
+            }
+        }
+        if self.own != Some(joined.as_str()) && !self.joined.contains(&joined) {
+            self.joined.push(joined);
+        }
+    }
+}
+
 /// The label keys of a search, each folded once and kept by the cell that
 /// holds its text (its index in the sheet): a cell is read as its own
 /// label and as the heading of the two rows below, and a title merged over
@@ -168,7 +208,7 @@ impl<'s, 'c> Window<'s, 'c> {
     /// merged across several columns, or any text above an empty cell (a
     /// sheet whose merges are not known, such as ODS). A heading too long
     /// to match is none: every label joined with it would be longer still.
-    fn heading_above(&self, row: u32, col: u32, own_empty: bool) -> Option<String> {
+    fn heading_above(&self, row: u32, col: u32, own_empty: bool) -> Option<&'c str> {
         let above = row.checked_sub(1)?;
         let group = self
             .merge_at(above, col)
@@ -177,7 +217,7 @@ impl<'s, 'c> Window<'s, 'c> {
             return None;
         }
         match self.label_text(above, col) {
-            Label::Key(k) => Some(k.clone()),
+            Label::Key(k) => Some(k),
             Label::None | Label::TooLong => None,
         }
     }
@@ -185,43 +225,34 @@ impl<'s, 'c> Window<'s, 'c> {
     /// The label keys of a header cell: its own, and the headings above it
     /// (up to two rows) joined in front. None when its own text is too long
     /// to match: every label of the cell holds it.
-    fn labels_at(&self, row: u32, col: u32) -> Vec<String> {
+    fn labels_at(&self, row: u32, col: u32) -> Labels<'c> {
         let own = match self.label_text(row, col) {
-            Label::TooLong => return Vec::new(),
+            Label::TooLong => return Labels::default(),
             Label::None => None,
-            Label::Key(k) => Some(k.clone()),
+            Label::Key(k) => Some(k.as_str()),
         };
-        let mut out: Vec<String> = own.iter().cloned().collect();
-        let mut push = |parts: &[&String]| {
-            let mut words: Vec<&str> = Vec::new();
-            for p in parts {
-                if words.last() != Some(&p.as_str()) {
-                    words.push(p);
-                }
-            }
-            let joined = words.join(" ");
-            if !out.contains(&joined) {
-                out.push(joined);
-            }
+        let mut labels = Labels {
+            own,
+            joined: Vec::new(),
         };
         let Some(one) = self.heading_above(row, col, own.is_none()) else {
-            return out;
+            return labels;
         };
-        match &own {
-            Some(own) if *own != one => push(&[&one, own]),
+        match own {
+            Some(own) if own != one => labels.join(&[one, own]),
             Some(_) => {}
-            None => push(&[&one]),
+            None => labels.join(&[one]),
         }
         if row >= 1
             && let Some(two) = self.heading_above(row - 1, col, false)
             && two != one
         {
-            match &own {
-                Some(own) if *own != one => push(&[&two, &one, own]),
-                _ => push(&[&two, &one]),
+            match own {
+                Some(own) if own != one => labels.join(&[two, one, own]),
+                _ => labels.join(&[two, one]),
             }
         }
-        out
+        labels
     }
 
     /// Columns worth looking at in the row: those with a cell in it or the
@@ -292,8 +323,8 @@ impl Aliases {
 /// allows it, one a label starts with as a whole word (an equal one of the
 /// same length is better). Of equally good ones, the earliest label, then
 /// spec entry, wins.
-fn best_spec(
-    labels: &[String],
+fn best_spec<'l>(
+    labels: impl IntoIterator<Item = &'l str>,
     aliases: &Aliases,
     taken: &[Option<u32>],
     search: &Search,
@@ -304,7 +335,7 @@ fn best_spec(
         let rewritten;
         let label: &str = match search.rewrite {
             Some(f) if label.bytes().any(|b| b.is_ascii_digit()) => {
-                rewritten = f(label.clone());
+                rewritten = f(label.to_string());
                 &rewritten
             }
             _ => label,
@@ -386,7 +417,7 @@ pub fn search(
             if labels.is_empty() {
                 continue;
             }
-            if let Some(i) = best_spec(&labels, &aliases, &columns, how) {
+            if let Some(i) = best_spec(labels.iter(), &aliases, &columns, how) {
                 columns[i] = Some(col);
                 matched += 1;
             }
@@ -512,7 +543,7 @@ mod tests {
             let taken: Vec<Option<u32>> = taken.iter().map(|t| t.then_some(0)).collect();
             let how = Search { prefix, rewrite: None };
             proptest::prop_assert_eq!(
-                best_spec(&labels, &Aliases::new(SPEC), &taken, &how),
+                best_spec(labels.iter().map(String::as_str), &Aliases::new(SPEC), &taken, &how),
                 best_spec_by_scan(&labels, SPEC, &taken, prefix)
             );
         }
