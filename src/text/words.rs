@@ -278,9 +278,11 @@ fn legacy_encoding_counted(text: &str) -> Option<&'static str> {
 /// TCVN3 uses: Æ Ë Ò × Ý Ø ß ÷ þ) or two Latin-1 letters side by side (VNI).
 /// Most text has none, and is passed over at this cost.
 fn may_be_legacy(bytes: &[u8]) -> bool {
-    bytes.windows(2).enumerate().any(|(i, w)| match w {
-        [0xC2, b] => *b >= 0xA0,
-        [0xC3, b] => {
+    // Only the lead bytes 0xC2 and 0xC3 are looked at, found by a byte
+    // search rather than a look at every pair.
+    memchr::memchr2_iter(0xC2, 0xC3, bytes).any(|i| match (bytes[i], bytes.get(i + 1)) {
+        (0xC2, Some(b)) => *b >= 0xA0,
+        (0xC3, Some(b)) => {
             matches!(
                 b,
                 0x86 | 0x8B | 0x92 | 0x97 | 0x9D | 0x98 | 0x9F | 0xB7 | 0xBE
