@@ -128,7 +128,37 @@ struct Folding {
     /// How far a key is folded: labels compared whole with aliases need
     /// go no further than the longest alias.
     limit: usize,
+    /// The index of the first cell with a slot: slots are kept only for the
+    /// cells the search can read, not for the whole sheet.
+    first: usize,
     keys: Vec<OnceCell<Label>>,
+}
+
+impl Folding {
+    /// Slots for the cells of rows `from_row - 2 ..= end` (the rows searched
+    /// and the two above the first) and of the merged regions over them,
+    /// whose top-left cell may be higher.
+    fn new(sheet: &Sheet, from_row: u32, end: u32, limit: usize) -> Folding {
+        let top = sheet
+            .merges
+            .iter()
+            .filter(|m| m.start.0 <= end && from_row.saturating_sub(2) <= m.end.0)
+            .map(|m| m.start.0)
+            .fold(from_row.saturating_sub(2), u32::min);
+        let first = sheet.row_cells(top).0;
+        let (last_row, cells) = sheet.row_cells(end);
+        let past = last_row + cells.len();
+        Folding {
+            limit,
+            first,
+            keys: (first..past.max(first)).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The slot of the cell at `index` among the sheet's cells.
+    fn slot(&self, index: usize) -> Option<&OnceCell<Label>> {
+        self.keys.get(index.checked_sub(self.first)?)
+    }
 }
 
 /// One header row's surroundings: the row and the two above it, with the
@@ -197,7 +227,12 @@ impl<'s, 'c> Window<'s, 'c> {
         else {
             return &NONE;
         };
-        self.folding.keys[index].get_or_init(|| match label_key_within(t, self.folding.limit) {
+        // Every cell a window reads has a slot (see `Folding::new`).
+        let Some(slot) = self.folding.slot(index) else {
+            debug_assert!(false, "cell {index} read outside the search's rows");
+            return &NONE;
+        };
+        slot.get_or_init(|| match label_key_within(t, self.folding.limit) {
             None => Label::TooLong,
             Some(k) if k.is_empty() => Label::None,
             Some(k) => Label::Key(k),
@@ -390,14 +425,12 @@ pub fn search(
     let aliases = Aliases::new(spec);
     // Labels compared whole and as written need not be folded past the
     // longest alias.
-    let folding = Folding {
-        limit: if how.prefix || how.rewrite.is_some() {
-            usize::MAX
-        } else {
-            aliases.longest
-        },
-        keys: (0..sheet.len()).map(|_| OnceCell::new()).collect(),
+    let limit = if how.prefix || how.rewrite.is_some() {
+        usize::MAX
+    } else {
+        aliases.longest
     };
+    let folding = Folding::new(sheet, from_row, end, limit);
     for row in from_row..=end {
         // A header with every required column was found: only the two rows
         // below it may still be part of it (a multi-row header); the rest is
@@ -573,6 +606,24 @@ mod tests {
         put(&mut s, 5, 2, "Tự chấm");
         let t = find(&s, SPEC, 0).unwrap();
         assert_eq!(t.header_row, 5);
+        assert_eq!(t.columns, vec![Some(0), Some(1), Some(2)]);
+    }
+
+    /// A search starting below a label merged down from higher up still
+    /// reads it (its cell is above the rows searched), and a tall sheet
+    /// below the header changes nothing.
+    #[test]
+    fn reads_a_label_merged_down_from_above_the_rows_searched() {
+        let mut s = Sheet::new("x");
+        put(&mut s, 2, 0, "Mã");
+        s.merges.push(Dimensions::new((2, 0), (12, 0)));
+        put(&mut s, 12, 1, "Tối đa");
+        put(&mut s, 12, 2, "Điểm tự chấm");
+        for row in 13..3000 {
+            put(&mut s, row, 1, "5");
+        }
+        let t = find_within(&s, SPEC, 10, 5).unwrap();
+        assert_eq!(t.header_row, 12);
         assert_eq!(t.columns, vec![Some(0), Some(1), Some(2)]);
     }
 
