@@ -153,8 +153,7 @@ fn rebuild(book: &Book, findings: &[Finding], lang: Lang) -> Result<Vec<u8>, Xls
     write_error_sheet(errors, book, findings, lang, &names, &styles)?;
     // The copy opens on its findings.
     errors.set_active(true);
-    wb.set_zip_compression_level(super::ZIP_LEVEL);
-    wb.save_to_buffer()
+    super::packed(&mut wb)
 }
 
 fn write_cell(

@@ -21,19 +21,21 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
-/// The zip level of every written package. With the zlib-rs deflate that
-/// rust_xlsxwriter writes through, level 5 compresses the consolidated
-/// workbook of 1,200 units in half the time of the default 6 and to the
-/// same size (388 KB against 389 KB; 21.9 KB either way for 12 units;
-/// docs/performance.md).
-const ZIP_LEVEL: u8 = 5;
-
 /// Saves a workbook through a temporary file in the target folder renamed
 /// into place, so a crash leaves the old file or the new one, never half.
 pub fn save(workbook: &mut Workbook, path: &Path, overwrite: bool) -> Result<(), WriteError> {
-    workbook.set_zip_compression_level(ZIP_LEVEL);
-    let bytes = workbook.save_to_buffer().map_err(xlsx_err(path))?;
+    let bytes = packed(workbook).map_err(xlsx_err(path))?;
     write_atomic(path, &bytes, overwrite)
+}
+
+/// The workbook's package, as every workbook the tool writes is packed: at
+/// zip level 5, with which zlib-rs (rust_xlsxwriter's deflate) compresses
+/// in half the time of the default 6 and to the same size (the
+/// consolidated workbook of 1,200 units: 388 KB against 389 KB; 21.9 KB
+/// either way for 12 units; docs/performance.md).
+pub(crate) fn packed(workbook: &mut Workbook) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    workbook.set_zip_compression_level(5);
+    workbook.save_to_buffer()
 }
 
 /// Document properties with a fixed creation time, so the same inputs give
