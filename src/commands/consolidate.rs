@@ -48,15 +48,10 @@ pub fn run(args: &ConsolidateArgs, lang: Lang) -> Result<Status> {
     // about to be replaced); anything else in an output's place is an input
     // that must not be overwritten.
     let places: Vec<Place> = outputs.iter().map(|p| Place::of(p)).collect();
-    let own_outputs: Vec<PathBuf> = {
-        let files: Vec<Place> = inputs.files.iter().map(|p| Place::of(p)).collect();
-        let (own, files): (Vec<Place>, Vec<Place>) = files
-            .into_iter()
-            .partition(|i| places.iter().any(|o| o.is(i)) && is_own_output(i.path));
-        output::refuse_clashes_among(&files, &places, lang)?;
-        own.iter().map(|p| p.path.to_path_buf()).collect()
-    };
-    inputs.files.retain(|i| !own_outputs.contains(i));
+    let mut files: Vec<Place> = inputs.files.iter().map(|p| Place::of(p)).collect();
+    files.retain(|i| !(places.iter().any(|o| o.is(i)) && is_own_output(i.path)));
+    output::refuse_clashes_among(&files, &places, lang)?;
+    inputs.files = files.iter().map(|p| p.path.to_path_buf()).collect();
     let expect = Expect {
         period: Some(&period.code),
         name: None,

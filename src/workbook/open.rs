@@ -178,11 +178,7 @@ fn on_reader_thread(job: Job, deadline: Instant) -> Result<Book, OpenError> {
 /// damaged file nothing bounds: that read runs on a thread of the
 /// caller's own, which is abandoned if the deadline passes.
 pub fn open(path: &Path) -> Result<Book, OpenError> {
-    open_within(path, READ_TIMEOUT)
-}
-
-fn open_within(path: &Path, timeout: std::time::Duration) -> Result<Book, OpenError> {
-    let deadline = Instant::now() + timeout;
+    let deadline = Instant::now() + READ_TIMEOUT;
     let bytes = read_file(path)?;
     match guarded(|| route(&bytes, Some(deadline)))? {
         Route::Read(book) => Ok(book),

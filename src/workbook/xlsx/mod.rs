@@ -1668,8 +1668,6 @@ mod tests {
         }
     }
 
-    /// A damaged core-properties part (calamine then gives no properties
-    /// at all) does not hide the custom ones, through either reader.
     /// A committed workbook with one part's text changed by `edit`.
     fn edited(file: &str, part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
         use std::io::{Read, Write};
@@ -1691,6 +1689,8 @@ mod tests {
         out.finish().unwrap().into_inner()
     }
 
+    /// A damaged core-properties part (calamine then gives no properties
+    /// at all) does not hide the custom ones, through either reader.
     #[test]
     fn custom_properties_survive_a_damaged_core_part() {
         let damaged = edited(
