@@ -123,11 +123,41 @@ fn year_rewrite(year: i32) -> impl Fn(String) -> String {
     }
 }
 
+/// The score and bonus/penalty header searches of a reading thread's last
+/// workbooks, for the plan year whose labels they rewrote: the units of a
+/// bloc fill in one template, so most searches read what the last one read.
+#[derive(Default)]
+struct Searches {
+    year: Option<i32>,
+    scores: table::Memory,
+    adjustments: table::Memory,
+}
+
+thread_local! {
+    static SEARCHES: std::cell::RefCell<Searches> = std::cell::RefCell::default();
+}
+
 /// Finds the score table: every sheet's header is tried; a sheet named as
 /// the score sheet counts a little more, so of two equal candidates it wins.
 pub fn find_score_sheet<'b>(
     book: &'b Book,
     plan: &Plan,
+) -> Result<ScoreSheet<'b>, NoScoreSheet<'b>> {
+    SEARCHES.with_borrow_mut(|searches| {
+        if searches.year != plan.year {
+            *searches = Searches {
+                year: plan.year,
+                ..Searches::default()
+            };
+        }
+        find_score_sheet_in(book, plan, searches)
+    })
+}
+
+fn find_score_sheet_in<'b>(
+    book: &'b Book,
+    plan: &Plan,
+    searches: &mut Searches,
 ) -> Result<ScoreSheet<'b>, NoScoreSheet<'b>> {
     let rewrite = plan.year.map(year_rewrite);
     let how = Search {
@@ -151,7 +181,9 @@ pub fn find_score_sheet<'b>(
     let mut found: Vec<(usize, &Sheet, Table)> = Vec::new();
     let mut partial: Option<(&Sheet, Option<Table>)> = None;
     for sheet in book.sheets.iter().filter(|s| !skip(s)) {
-        let t = table::search(sheet, vocab::SCORE_COLUMNS, 0, HEADER_ROWS, &how);
+        let t = searches
+            .scores
+            .search(sheet, vocab::SCORE_COLUMNS, 0, HEADER_ROWS, &how);
         match t {
             Some(t) if t.missing.is_empty() => {
                 let weight = t.matched * 2 + usize::from(named(sheet));
@@ -180,12 +212,19 @@ pub fn find_score_sheet<'b>(
             None => NoScoreSheet::None,
         });
     };
-    let adjustments =
-        table::find_within(sheet, vocab::ADJUSTMENT_COLUMNS, t.header_row + 1, u32::MAX)
-            .filter(|a| {
-                a.col_named(column::COUNT).is_some() || a.col_named(column::POINTS_EACH).is_some()
-            })
-            .map(|a| (a.header_row, Columns::of(&a)));
+    let adjustments = searches
+        .adjustments
+        .search(
+            sheet,
+            vocab::ADJUSTMENT_COLUMNS,
+            t.header_row + 1,
+            u32::MAX,
+            &Search::EXACT,
+        )
+        .filter(|a| {
+            a.col_named(column::COUNT).is_some() || a.col_named(column::POINTS_EACH).is_some()
+        })
+        .map(|a| (a.header_row, Columns::of(&a)));
     Ok(ScoreSheet {
         sheet,
         header_row: t.header_row,

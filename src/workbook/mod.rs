@@ -284,6 +284,13 @@ impl Sheet {
         (from, &self.cells[from..from + len])
     }
 
+    /// The cells of rows `first ..= last`, in position order.
+    pub(crate) fn rows_cells(&self, first: u32, last: u32) -> &[PlacedCell] {
+        let from = self.cells.partition_point(|(p, _)| p.0 < first);
+        let len = self.cells[from..].partition_point(|(p, _)| p.0 <= last);
+        &self.cells[from..from + len]
+    }
+
     /// The formula of a cell, if it has one: for XLSX read from the file on
     /// first use (one more pass over the sheet), for XLS and ODS at load.
     pub fn formula_at(&self, row: u32, col: u32) -> Option<String> {

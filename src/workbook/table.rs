@@ -47,7 +47,7 @@ impl Search<'_> {
 
 /// A header row found, with the column of each spec (parallel to the spec
 /// slice), and the labels that could not be found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub header_row: u32,
     pub columns: Vec<Option<u32>>,
@@ -418,9 +418,44 @@ pub fn search(
     rows: u32,
     how: &Search,
 ) -> Option<Table> {
-    let last = sheet.last_row()?;
-    let mut best: Option<Table> = None;
+    search_reading(sheet, spec, from_row, rows, how).0
+}
+
+/// The rows a search read, and how it stopped.
+#[derive(Debug, Clone, Copy)]
+struct Extent {
+    /// Two rows above the first searched (a header's headings).
+    top: u32,
+    /// The last row searched.
+    stop: u32,
+    /// The last row it could have searched.
+    end: u32,
+    /// Whether it stopped before `end`, having found a whole header.
+    stopped_early: bool,
+}
+
+/// [`search`], with the rows it read (none when it read no row).
+fn search_reading(
+    sheet: &Sheet,
+    spec: &[ColumnSpec],
+    from_row: u32,
+    rows: u32,
+    how: &Search,
+) -> (Option<Table>, Option<Extent>) {
+    let Some(last) = sheet.last_row() else {
+        return (None, None);
+    };
     let end = from_row.saturating_add(rows).min(last);
+    if from_row > end {
+        return (None, None);
+    }
+    let mut best: Option<Table> = None;
+    let mut extent = Extent {
+        top: from_row.saturating_sub(2),
+        stop: from_row,
+        end,
+        stopped_early: false,
+    };
     let has_required = spec.iter().any(|s| s.required);
     let aliases = Aliases::new(spec);
     // Labels compared whole and as written need not be folded past the
@@ -440,8 +475,10 @@ pub fn search(
                 .as_ref()
                 .is_some_and(|b| b.missing.is_empty() && row > b.header_row + 2)
         {
+            extent.stopped_early = true;
             break;
         }
+        extent.stop = row;
         let mut columns = vec![None; spec.len()];
         let mut matched = 0;
         let window = Window::new(sheet, row, &folding);
@@ -478,7 +515,184 @@ pub fn search(
             });
         }
     }
-    best
+    (best, Some(extent))
+}
+
+/// What a search can tell apart in a cell: text as written; any other
+/// value only as blank or not (numbers are never labels, and a blank cell
+/// shows the merged region over it).
+#[derive(Debug, Clone, PartialEq)]
+enum Seen {
+    Text(String),
+    Blank,
+    Other,
+}
+
+impl Seen {
+    fn of(cell: &Cell) -> Seen {
+        match &cell.value {
+            Value::Text(t) => Seen::Text(t.clone()),
+            v if v.is_empty() => Seen::Blank,
+            _ => Seen::Other,
+        }
+    }
+
+    fn is(&self, cell: &Cell) -> bool {
+        match (self, &cell.value) {
+            (Seen::Text(a), Value::Text(b)) => a == b,
+            (Seen::Text(_), _) | (_, Value::Text(_)) => false,
+            (Seen::Blank, v) => v.is_empty(),
+            (Seen::Other, v) => !v.is_empty(),
+        }
+    }
+}
+
+/// One search and everything it read: the cells of its rows and the
+/// merged regions over them with their top-left cells, which may be
+/// higher.
+struct Remembered {
+    spec: (usize, usize),
+    /// The search's `prefix`, and whether it rewrote labels.
+    how: (bool, bool),
+    from_row: u32,
+    rows: u32,
+    extent: Extent,
+    cells: Vec<((u32, u32), Seen)>,
+    merges: Vec<(Dimensions, Option<Seen>)>,
+    table: Option<Table>,
+}
+
+/// The merged regions over rows `top ..= stop`, in the sheet's order (the
+/// search takes the first that holds a cell).
+fn merges_over(sheet: &Sheet, top: u32, stop: u32) -> impl Iterator<Item = &Dimensions> {
+    sheet
+        .merges
+        .iter()
+        .filter(move |m| m.start.0 <= stop && top <= m.end.0)
+}
+
+/// A spec's identity: the specs are constants, each slice in one place.
+fn spec_id(spec: &[ColumnSpec]) -> (usize, usize) {
+    (spec.as_ptr() as usize, spec.len())
+}
+
+impl Remembered {
+    fn new(
+        sheet: &Sheet,
+        spec: &[ColumnSpec],
+        (from_row, rows, how): (u32, u32, &Search),
+        extent: Extent,
+        table: Option<Table>,
+    ) -> Remembered {
+        let (top, stop) = (extent.top, extent.stop);
+        Remembered {
+            spec: spec_id(spec),
+            how: (how.prefix, how.rewrite.is_some()),
+            from_row,
+            rows,
+            extent,
+            cells: sheet
+                .rows_cells(top, stop)
+                .iter()
+                .map(|(at, cell)| (*at, Seen::of(cell)))
+                .collect(),
+            merges: merges_over(sheet, top, stop)
+                .map(|m| (*m, sheet.cell(m.start.0, m.start.1).map(Seen::of)))
+                .collect(),
+            table,
+        }
+    }
+
+    /// Whether the same search of `sheet` would read what this one read,
+    /// and so find what it found.
+    fn answers(&self, sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32) -> bool {
+        let Extent {
+            top,
+            stop,
+            end,
+            stopped_early,
+        } = self.extent;
+        let Some(last) = sheet.last_row() else {
+            return false;
+        };
+        let new_end = from_row.saturating_add(rows).min(last);
+        // Stopped early, it searches the same rows as long as the sheet
+        // reaches them; having searched to its end, the end must be the
+        // same.
+        let same_rows = if stopped_early {
+            new_end >= stop
+        } else {
+            new_end == end
+        };
+        let cells = sheet.rows_cells(top, stop);
+        same_rows
+            && self.spec == spec_id(spec)
+            && self.from_row == from_row
+            && self.rows == rows
+            && cells.len() == self.cells.len()
+            && cells
+                .iter()
+                .zip(&self.cells)
+                .all(|((at, cell), (was_at, seen))| at == was_at && seen.is(cell))
+            && merges_over(sheet, top, stop).count() == self.merges.len()
+            && merges_over(sheet, top, stop)
+                .zip(&self.merges)
+                .all(|(m, (was, seen))| {
+                    m == was
+                        && match (sheet.cell(m.start.0, m.start.1), seen) {
+                            (Some(cell), Some(seen)) => seen.is(cell),
+                            (None, None) => true,
+                            _ => false,
+                        }
+                })
+    }
+}
+
+/// How many searches a [`Memory`] keeps: a workbook's sheets are searched
+/// one after another.
+const REMEMBERED: usize = 4;
+
+/// The last searches of one kind, each with what it read, to answer the
+/// same search of a sheet that reads the same without searching again.
+/// The units of a bloc fill in one template: their header rows are the
+/// same cells, only the values below differ, and a search does not read
+/// numbers. A memory serves one way of comparing labels (`Search`): its
+/// owner keeps one per rewrite.
+#[derive(Default)]
+pub struct Memory {
+    /// Most recently used first.
+    remembered: Vec<Remembered>,
+}
+
+impl Memory {
+    /// [`search`], answered from memory when an earlier search read the
+    /// same.
+    pub fn search(
+        &mut self,
+        sheet: &Sheet,
+        spec: &[ColumnSpec],
+        from_row: u32,
+        rows: u32,
+        how: &Search,
+    ) -> Option<Table> {
+        let known = self.remembered.iter().position(|r| {
+            r.how == (how.prefix, how.rewrite.is_some()) && r.answers(sheet, spec, from_row, rows)
+        });
+        if let Some(i) = known {
+            self.remembered[..=i].rotate_right(1);
+            let table = self.remembered[0].table.clone();
+            debug_assert_eq!(table, search(sheet, spec, from_row, rows, how));
+            return table;
+        }
+        let (table, extent) = search_reading(sheet, spec, from_row, rows, how);
+        if let Some(extent) = extent {
+            let remembered =
+                Remembered::new(sheet, spec, (from_row, rows, how), extent, table.clone());
+            self.remembered.truncate(REMEMBERED - 1);
+            self.remembered.insert(0, remembered);
+        }
+        table
+    }
 }
 
 #[cfg(test)]
@@ -580,6 +794,161 @@ mod tests {
                 best_spec_by_scan(&labels, SPEC, &taken, prefix)
             );
         }
+    }
+
+    /// A small sheet from a few header words, numbers and merges: cells as
+    /// (row, col, word or number), merges as (row, col, rows, cols).
+    fn sheet_of(
+        cells: &[(u32, u32, Option<usize>, f64)],
+        merges: &[(u32, u32, u32, u32)],
+    ) -> Sheet {
+        const WORDS: [&str; 8] = [
+            "Mã",
+            "Điểm",
+            "Tối đa",
+            "Tự chấm",
+            "Tiêu chí",
+            "  ",
+            "Ghi chú",
+            "Điểm tự chấm",
+        ];
+        let mut s = Sheet::new("x");
+        let mut seen = std::collections::BTreeMap::new();
+        for &(row, col, word, number) in cells {
+            let value = match word {
+                Some(w) => Value::Text(WORDS[w % WORDS.len()].into()),
+                None => Value::Number(number),
+            };
+            seen.insert((row, col), value);
+        }
+        for ((row, col), value) in seen {
+            s.insert(
+                row,
+                col,
+                Cell {
+                    value,
+                    formula: None,
+                    percent: false,
+                },
+            );
+        }
+        for &(row, col, rows, cols) in merges {
+            s.merges
+                .push(Dimensions::new((row, col), (row + rows, col + cols)));
+        }
+        s
+    }
+
+    proptest::proptest! {
+        /// Searches answered from memory find what searching again finds,
+        /// whatever sheets came before: one layout edited a cell at a
+        /// time (a word for another, a number for a word, a number
+        /// changed, a cell moved to another row), merges added or taken
+        /// away.
+        #[test]
+        fn a_remembered_search_finds_what_a_search_finds(
+            cells in proptest::collection::vec(
+                (0u32..8, 0u32..5, proptest::option::of(0usize..8), 0.0..9.0), 0..30),
+            merges in proptest::collection::vec((0u32..8, 0u32..5, 0u32..3, 0u32..3), 0..3),
+            edits in proptest::collection::vec(
+                (0usize..30, proptest::option::of(0usize..8), 0.0..9.0, 0usize..4,
+                 proptest::option::of(0u32..12)), 1..12),
+            from_row in 0u32..6,
+            rows in proptest::sample::select(vec![2u32, 5, 20, u32::MAX]),
+            prefix in proptest::bool::ANY,
+        ) {
+            let how = Search { prefix, rewrite: None };
+            let mut memory = Memory::default();
+            let (mut cells, mut merges) = (cells, merges);
+            for (at, word, number, merge, moved) in edits {
+                if let Some(cell) = cells.get_mut(at) {
+                    (cell.2, cell.3) = (word, number);
+                    cell.0 = moved.unwrap_or(cell.0);
+                }
+                match merge {
+                    0 => { merges.pop(); }
+                    1 => merges.push((at as u32 % 8, 0, 0, 2)),
+                    _ => {}
+                }
+                let sheet = sheet_of(&cells, &merges);
+                proptest::prop_assert_eq!(
+                    memory.search(&sheet, SPEC, from_row, rows, &how),
+                    search(&sheet, SPEC, from_row, rows, &how)
+                );
+            }
+        }
+    }
+
+    /// The same layout with other numbers is answered from memory; a
+    /// changed label or a taller sheet searched to its end is searched
+    /// again.
+    #[test]
+    fn memory_answers_only_searches_that_read_the_same() {
+        let mut s = Sheet::new("x");
+        put(&mut s, 0, 0, "Tiêu chí");
+        put(&mut s, 2, 0, "Mã");
+        put(&mut s, 2, 1, "Điểm tối đa");
+        put(&mut s, 2, 2, "Điểm tự chấm");
+        s.insert(
+            3,
+            1,
+            Cell {
+                value: Value::Number(5.0),
+                formula: None,
+                percent: false,
+            },
+        );
+        let mut memory = Memory::default();
+        let first = memory.search(&s, SPEC, 0, 20, &Search::EXACT).unwrap();
+        assert_eq!(memory.remembered.len(), 1);
+        // Other numbers: the header read is the same.
+        s.insert(
+            3,
+            1,
+            Cell {
+                value: Value::Number(7.0),
+                formula: None,
+                percent: false,
+            },
+        );
+        assert_eq!(
+            memory.search(&s, SPEC, 0, 20, &Search::EXACT),
+            Some(first.clone())
+        );
+        assert_eq!(memory.remembered.len(), 1);
+        // A label moved: searched again, and found where it now is.
+        put(&mut s, 2, 2, "Ghi chú");
+        put(&mut s, 2, 3, "Điểm tự chấm");
+        let moved = memory.search(&s, SPEC, 0, 20, &Search::EXACT).unwrap();
+        assert_eq!(moved.columns, vec![Some(0), Some(1), Some(3)]);
+        assert_eq!(memory.remembered.len(), 2);
+        // A search that ran to the sheet's end (no whole header) is not
+        // answered for a taller sheet, whose rows below it never read.
+        let mut short = Sheet::new("y");
+        put(&mut short, 0, 0, "Mã");
+        put(&mut short, 0, 1, "Ghi chú");
+        assert_eq!(memory.search(&short, SPEC, 0, 20, &Search::EXACT), None);
+        put(&mut short, 4, 1, "Điểm tối đa");
+        put(&mut short, 4, 2, "Điểm tự chấm");
+        put(&mut short, 4, 0, "Mã");
+        assert_eq!(
+            memory
+                .search(&short, SPEC, 0, 20, &Search::EXACT)
+                .unwrap()
+                .header_row,
+            4
+        );
+        // A label merged down from above the rows searched is read too.
+        let mut tall = Sheet::new("z");
+        put(&mut tall, 2, 0, "Mã");
+        tall.merges.push(Dimensions::new((2, 0), (12, 0)));
+        put(&mut tall, 12, 1, "Tối đa");
+        put(&mut tall, 12, 2, "Điểm tự chấm");
+        let with_code = memory.search(&tall, SPEC, 10, 5, &Search::EXACT).unwrap();
+        assert_eq!(with_code.columns, vec![Some(0), Some(1), Some(2)]);
+        put(&mut tall, 2, 0, "Ghi chú");
+        let without = memory.search(&tall, SPEC, 10, 5, &Search::EXACT).unwrap();
+        assert_eq!(without.columns, vec![None, Some(1), Some(2)]);
     }
 
     #[test]
