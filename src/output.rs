@@ -291,14 +291,20 @@ fn remove_stale_temporaries(dir: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
+        // The name first: an output folder may hold thousands of files,
+        // and only ours need their age looked up.
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".thidua-") && name.ends_with(".tmp")) {
+            continue;
+        }
         let stale = entry
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > STALE_AFTER);
-        if name.starts_with(".thidua-") && name.ends_with(".tmp") && stale {
+        if stale {
             // Best effort: a file another run removed first is fine.
             let _ = std::fs::remove_file(entry.path());
         }
