@@ -400,6 +400,108 @@ struct State {
     seen_adjustments: bool,
 }
 
+/// What a row's code, number and content cells say before the plan is
+/// asked: folding the text is the costly part of classifying a row, and
+/// the rows of a template read the same in every unit's copy of it.
+#[derive(Debug, Clone, PartialEq)]
+struct RowText {
+    /// The column-numbering row of official forms: `(1) (2) (3) …`.
+    numbering: bool,
+    marker: Option<String>,
+    /// The content without its marker.
+    rest: String,
+    is_note: bool,
+    heading: Option<AdjustmentHeading>,
+    is_total: bool,
+    /// What a total row adds up, before and after the bonus/penalty rows.
+    scopes: [TotalScope; 2],
+    /// A section's mark: a Roman numeral or letter in the TT or code
+    /// column, `PHẦN I`, `I. TITLE`.
+    mark: Option<String>,
+    upper_title: bool,
+    /// A number in the TT column or at the start of the text.
+    number: Option<String>,
+    /// The item's text, without its leading number.
+    text: String,
+}
+
+impl RowText {
+    fn of(code: &str, no: &str, content: &str) -> RowText {
+        let bare = content.trim_start_matches('(').trim_end_matches(')');
+        let numbering = !bare.is_empty() && bare.chars().all(|c| c.is_ascii_digit());
+        let (marker, rest) = split_marker(content);
+        let rest_key = label_key(&rest);
+        // Without a marker the rest is the whole (clean) content.
+        let content_key = if rest == content {
+            rest_key.clone()
+        } else {
+            label_key(content)
+        };
+        let heading = vocab::adjustment_heading(&rest_key)
+            .or_else(|| vocab::adjustment_heading(&content_key));
+        let mark = [no, code]
+            .into_iter()
+            .find(|m| is_roman(m) || is_section_letter(m))
+            .map(str::to_string)
+            .or_else(|| {
+                marker.clone().filter(|m| {
+                    is_roman(m) || is_section_letter(m) || content_key.starts_with("phan ")
+                })
+            });
+        let number = [no, marker.as_deref().unwrap_or("")]
+            .into_iter()
+            .find(|n| is_number(n))
+            .map(|n| n.trim_end_matches('.').to_string());
+        let text = if marker.as_deref().is_some_and(is_number) {
+            rest.clone()
+        } else {
+            content.to_string()
+        };
+        RowText {
+            numbering,
+            is_note: vocab::is_note(&content_key),
+            heading,
+            is_total: is_total_label(&content_key),
+            scopes: [false, true].map(|after| total_scope(&content_key, after)),
+            mark,
+            upper_title: is_upper_title(&rest),
+            number,
+            text,
+            marker,
+            rest,
+        }
+    }
+}
+
+/// How many rows' texts a reading thread keeps: more than a template has,
+/// and a bound on what a national run's odd rows can add.
+const REMEMBERED_ROWS: usize = 4096;
+
+thread_local! {
+    /// The texts of the rows this thread classified, by their code, number
+    /// and content cells.
+    static ROW_TEXTS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<RowText>>> =
+        std::cell::RefCell::default();
+}
+
+/// A row's texts, read once per thread for each different row.
+fn row_text(code: &str, no: &str, content: &str) -> std::rc::Rc<RowText> {
+    // The lengths make the key one row's alone, whatever the cells hold.
+    let key = format!("{}:{}:{code}{no}{content}", code.len(), no.len());
+    ROW_TEXTS.with_borrow_mut(|known| {
+        if let Some(text) = known.get(&key) {
+            debug_assert_eq!(**text, RowText::of(code, no, content));
+            return text.clone();
+        }
+        if known.len() >= REMEMBERED_ROWS {
+            known.clear();
+        }
+        let text = std::rc::Rc::new(RowText::of(code, no, content));
+        known.insert(key, text.clone());
+        text
+    })
+}
+
 fn classify(
     sheet: &Sheet,
     plan: &Plan,
@@ -408,7 +510,6 @@ fn classify(
     state: &mut State,
     out: &mut Rows,
 ) {
-    let text_at = |c: Option<u32>| c.map(|c| sheet.text(row, c)).unwrap_or_default();
     let code = cols
         .code
         .map(|c| code_text(sheet.value(row, c)))
@@ -417,70 +518,49 @@ fn classify(
         .no
         .map(|c| code_text(sheet.value(row, c)))
         .unwrap_or_default();
-    let content = text_at(cols.content);
+    let content = cols.content.map(|c| sheet.text(row, c)).unwrap_or_default();
     if code.is_empty() && no.is_empty() && content.is_empty() {
         return;
     }
-    // The column-numbering row of official forms: `(1) (2) (3) …`.
-    let bare = content.trim_start_matches('(').trim_end_matches(')');
-    if !bare.is_empty() && bare.chars().all(|c| c.is_ascii_digit()) {
+    let t = row_text(&code, &no, &content);
+    if t.numbering {
         return;
     }
     let filled = |c: Option<u32>| c.is_some_and(|c| !sheet.value(row, c).is_empty());
     let has_score = filled(cols.self_score);
     let has_values = filled(cols.achieved) || has_score || filled(cols.count);
-    let (marker, rest) = split_marker(&content);
-    let rest_key = label_key(&rest);
-    // Without a marker the rest is the whole (clean) content.
-    let content_key = if rest == content {
-        rest_key.clone()
-    } else {
-        label_key(&content)
-    };
-    if code.is_empty() && vocab::is_note(&content_key) {
+    if code.is_empty() && t.is_note {
         return;
     }
-    let heading =
-        vocab::adjustment_heading(&rest_key).or_else(|| vocab::adjustment_heading(&content_key));
     let total_col = cols.self_score.unwrap_or(0);
-    if code.is_empty() && is_total_label(&content_key) && (heading.is_none() || has_values) {
+    if code.is_empty() && t.is_total && (t.heading.is_none() || has_values) {
         out.totals.push(Total {
             row,
             col: total_col,
             section: state.section.clone(),
-            scope: total_scope(&content_key, state.seen_adjustments),
+            scope: t.scopes[usize::from(state.seen_adjustments)],
         });
         return;
     }
     let known_code =
         !code.is_empty() && (plan.indicator(&code).is_some() || plan.adjustment(&code).is_some());
     if !known_code {
-        if let Some(h) = heading.filter(|_| !has_values || marker.is_some()) {
+        if let Some(h) = t.heading.filter(|_| !has_values || t.marker.is_some()) {
             state.block = Block::Adjustments(h);
             state.seen_adjustments = true;
             return;
         }
-        // Section rows: a Roman numeral or letter in the TT or code column,
-        // `PHẦN I`, `I. TITLE`, or a title in capitals.
-        let mark = [&no, &code]
-            .into_iter()
-            .find(|m| is_roman(m) || is_section_letter(m))
-            .cloned()
-            .or_else(|| {
-                marker.clone().filter(|m| {
-                    is_roman(m) || is_section_letter(m) || content_key.starts_with("phan ")
-                })
-            });
-        let title_only = !filled(cols.achieved) && is_upper_title(&rest) && code.is_empty();
-        if mark.is_some() || title_only {
-            let section = plan_section(plan, mark.as_deref(), &rest);
-            if section.is_some() || mark.is_some() {
+        // Section rows: a mark, or a title in capitals.
+        let title_only = !filled(cols.achieved) && t.upper_title && code.is_empty();
+        if t.mark.is_some() || title_only {
+            let section = plan_section(plan, t.mark.as_deref(), &t.rest);
+            if section.is_some() || t.mark.is_some() {
                 if section.is_some() {
                     state.block = Block::Indicators;
                 }
                 state.section = section.clone();
             }
-            if has_score && mark.is_some() {
+            if has_score && t.mark.is_some() {
                 out.totals.push(Total {
                     row,
                     col: total_col,
@@ -491,21 +571,12 @@ fn classify(
             return;
         }
     }
-    let number = [no.as_str(), marker.as_deref().unwrap_or("")]
-        .into_iter()
-        .find(|n| is_number(n))
-        .map(|n| n.trim_end_matches('.').to_string());
-    let text = if marker.as_deref().is_some_and(is_number) {
-        rest
-    } else {
-        content
-    };
     out.items.push(Item {
         row,
         columns: *cols,
         code,
-        number,
-        text,
+        number: t.number.clone(),
+        text: t.text.clone(),
         section: state.section.clone(),
         block: state.block,
         has_values,
@@ -523,6 +594,26 @@ mod tests {
             let finder = memchr::memmem::Finder::new(word.as_bytes());
             proptest::prop_assert_eq!(holds_word(&key, &finder), key.split(' ').any(|w| w == word));
         }
+    }
+
+    /// A row's texts come back as read, for rows whose cells would run
+    /// together the same: the code, TT and content are told apart.
+    #[test]
+    fn row_texts_are_remembered_by_each_cell() {
+        let rows = [
+            ("I", "", "THỰC HIỆN NHIỆM VỤ"),
+            ("", "I", "THỰC HIỆN NHIỆM VỤ"),
+            ("", "", "ITHỰC HIỆN NHIỆM VỤ"),
+            ("1.1", "", "Tỷ lệ hồ sơ"),
+            ("1.", "1", "Tỷ lệ hồ sơ"),
+            ("", "1.1", "Tỷ lệ hồ sơ"),
+        ];
+        for _ in 0..2 {
+            for (code, no, content) in rows {
+                assert_eq!(*row_text(code, no, content), RowText::of(code, no, content));
+            }
+        }
+        assert_ne!(RowText::of("I", "", "x"), RowText::of("", "", "Ix"));
     }
 
     #[test]

@@ -181,17 +181,21 @@ fn read_package(package: &mut Package<'_>, scanner: bool) -> Option<FastBook> {
     })
 }
 
+thread_local! {
+    /// One inflater for every part a thread reads (a new one costs more than
+    /// inflating a small part). A part is inflated whole into a buffer of
+    /// its declared size; a stream libdeflate refuses is declined, and
+    /// calamine, inflating with zlib, then reads the file or says why not.
+    static INFLATER: std::cell::RefCell<libdeflater::Decompressor> =
+        std::cell::RefCell::new(libdeflater::Decompressor::new());
+}
+
 /// The package's parts, looked up as calamine looks them up: by the
 /// lower-case form of their name, `\` read as `/`.
 struct Package<'b> {
     bytes: &'b [u8],
     zip: Zip<'b>,
     index: HashMap<String, usize>,
-    /// One inflater for every part (a new one per part costs more than
-    /// inflating a small part). A part is inflated whole into a buffer of
-    /// its declared size; a stream libdeflate refuses is declined, and
-    /// calamine, inflating with zlib, then reads the file or says why not.
-    inflater: libdeflater::Decompressor,
     /// When to stop opening parts, and whether that time came.
     deadline: Option<Instant>,
     timed_out: bool,
@@ -215,7 +219,6 @@ impl<'b> Package<'b> {
             bytes,
             zip,
             index,
-            inflater: libdeflater::Decompressor::new(),
             deadline,
             timed_out: false,
         })
@@ -248,7 +251,9 @@ impl<'b> Package<'b> {
             zip::CompressionMethod::Stored => raw.to_vec(),
             zip::CompressionMethod::Deflated => {
                 let mut out = vec![0; size];
-                let written = self.inflater.deflate_decompress(raw, &mut out).ok()?;
+                let written = INFLATER
+                    .with_borrow_mut(|inflater| inflater.deflate_decompress(raw, &mut out))
+                    .ok()?;
                 out.truncate(written);
                 out
             }
