@@ -701,16 +701,17 @@ mod tests {
     use crate::workbook::{Cell, Value};
     use calamine::Dimensions;
 
+    fn set(sheet: &mut Sheet, row: u32, col: u32, value: Value) {
+        let cell = Cell {
+            value,
+            formula: None,
+            percent: false,
+        };
+        sheet.insert(row, col, cell);
+    }
+
     fn put(sheet: &mut Sheet, row: u32, col: u32, text: &str) {
-        sheet.insert(
-            row,
-            col,
-            Cell {
-                value: Value::Text(text.into()),
-                formula: None,
-                percent: false,
-            },
-        );
+        set(sheet, row, col, Value::Text(text.into()));
     }
 
     const SPEC: &[ColumnSpec] = &[
@@ -822,15 +823,7 @@ mod tests {
             seen.insert((row, col), value);
         }
         for ((row, col), value) in seen {
-            s.insert(
-                row,
-                col,
-                Cell {
-                    value,
-                    formula: None,
-                    percent: false,
-                },
-            );
+            set(&mut s, row, col, value);
         }
         for &(row, col, rows, cols) in merges {
             s.merges
@@ -889,28 +882,12 @@ mod tests {
         put(&mut s, 2, 0, "Mã");
         put(&mut s, 2, 1, "Điểm tối đa");
         put(&mut s, 2, 2, "Điểm tự chấm");
-        s.insert(
-            3,
-            1,
-            Cell {
-                value: Value::Number(5.0),
-                formula: None,
-                percent: false,
-            },
-        );
+        set(&mut s, 3, 1, Value::Number(5.0));
         let mut memory = Memory::default();
         let first = memory.search(&s, SPEC, 0, 20, &Search::EXACT).unwrap();
         assert_eq!(memory.remembered.len(), 1);
         // Other numbers: the header read is the same.
-        s.insert(
-            3,
-            1,
-            Cell {
-                value: Value::Number(7.0),
-                formula: None,
-                percent: false,
-            },
-        );
+        set(&mut s, 3, 1, Value::Number(7.0));
         assert_eq!(
             memory.search(&s, SPEC, 0, 20, &Search::EXACT),
             Some(first.clone())
