@@ -380,6 +380,7 @@ pub fn rows(score: &ScoreSheet, plan: &Plan) -> Rows {
         section: None,
         block: Block::Indicators,
         seen_adjustments: false,
+        kept_until: score.header_row.saturating_add(KEPT_ROWS_BELOW),
     };
     for row in score.header_row + 1..=main_end {
         classify(sheet, plan, row, &score.columns, &mut state, &mut out);
@@ -387,6 +388,7 @@ pub fn rows(score: &ScoreSheet, plan: &Plan) -> Rows {
     if let Some((header, columns)) = &score.adjustments {
         state.block = Block::Adjustments(AdjustmentHeading::Both);
         state.section = None;
+        state.kept_until = header.saturating_add(KEPT_ROWS_BELOW);
         for row in header + 1..=last {
             classify(sheet, plan, row, columns, &mut state, &mut out);
         }
@@ -398,7 +400,15 @@ struct State {
     section: Option<String>,
     block: Block,
     seen_adjustments: bool,
+    /// The last row whose texts are kept for the next workbook (see
+    /// [`row_text`]).
+    kept_until: u32,
 }
+
+/// How far below a table's header rows are kept for the next workbook: a
+/// score table has some tens of rows; what lies further down (notes,
+/// signatures, a sheet of pasted data) is read without being kept.
+const KEPT_ROWS_BELOW: u32 = 200;
 
 /// What a row's code, number and content cells say before the plan is
 /// asked: folding the text is the costly part of classifying a row, and
@@ -476,6 +486,10 @@ impl RowText {
 /// How many rows' texts a reading thread keeps: more than a template has,
 /// and a bound on what a national run's odd rows can add.
 const REMEMBERED_ROWS: usize = 4096;
+/// The longest row a thread keeps the texts of (in bytes of its cells): an
+/// indicator's wording is a line or two; a cell of pasted pages is read
+/// afresh rather than kept.
+const REMEMBERED_ROW_BYTES: usize = 1024;
 
 thread_local! {
     /// The texts of the rows this thread classified, by their code, number
@@ -484,8 +498,11 @@ thread_local! {
         std::cell::RefCell::default();
 }
 
-/// A row's texts, read once per thread for each different row.
-fn row_text(code: &str, no: &str, content: &str) -> std::rc::Rc<RowText> {
+/// A row's texts, read once per thread for each different row kept.
+fn row_text(code: &str, no: &str, content: &str, keep: bool) -> std::rc::Rc<RowText> {
+    if !keep || code.len() + no.len() + content.len() > REMEMBERED_ROW_BYTES {
+        return std::rc::Rc::new(RowText::of(code, no, content));
+    }
     // The lengths make the key one row's alone, whatever the cells hold.
     let key = format!("{}:{}:{code}{no}{content}", code.len(), no.len());
     ROW_TEXTS.with_borrow_mut(|known| {
@@ -522,7 +539,7 @@ fn classify(
     if code.is_empty() && no.is_empty() && content.is_empty() {
         return;
     }
-    let t = row_text(&code, &no, &content);
+    let t = row_text(&code, &no, &content, row <= state.kept_until);
     if t.numbering {
         return;
     }
@@ -610,10 +627,21 @@ mod tests {
         ];
         for _ in 0..2 {
             for (code, no, content) in rows {
-                assert_eq!(*row_text(code, no, content), RowText::of(code, no, content));
+                assert_eq!(
+                    *row_text(code, no, content, true),
+                    RowText::of(code, no, content)
+                );
             }
         }
         assert_ne!(RowText::of("I", "", "x"), RowText::of("", "", "Ix"));
+        // A row too long to keep is read all the same, and not kept.
+        let long = "Tỷ lệ hồ sơ ".repeat(100);
+        let before = ROW_TEXTS.with_borrow(|known| known.len());
+        assert_eq!(
+            *row_text("1.1", "", &long, true),
+            RowText::of("1.1", "", &long)
+        );
+        assert_eq!(ROW_TEXTS.with_borrow(|known| known.len()), before);
     }
 
     #[test]

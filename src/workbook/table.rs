@@ -652,6 +652,10 @@ impl Remembered {
 /// one after another.
 const REMEMBERED: usize = 4;
 
+/// The most cells a search kept in a [`Memory`] may have read: a
+/// template's score table is a few hundred.
+const REMEMBERED_CELLS: usize = 4096;
+
 /// The last searches of one kind, each with what it read, to answer the
 /// same search of a sheet that reads the same without searching again.
 /// The units of a bloc fill in one template: their header rows are the
@@ -685,7 +689,11 @@ impl Memory {
             return table;
         }
         let (table, extent) = search_reading(sheet, spec, from_row, rows, how);
-        if let Some(extent) = extent {
+        // A search that read a great many cells (a header searched for
+        // down a sheet of thousands of rows) is not kept: its copy would
+        // cost more than searching again, and a thread would hold it.
+        let small = |e: &Extent| sheet.rows_cells(e.top, e.stop).len() <= REMEMBERED_CELLS;
+        if let Some(extent) = extent.filter(small) {
             let remembered =
                 Remembered::new(sheet, spec, (from_row, rows, how), extent, table.clone());
             self.remembered.truncate(REMEMBERED - 1);
@@ -926,6 +934,15 @@ mod tests {
         put(&mut tall, 2, 0, "Ghi chú");
         let without = memory.search(&tall, SPEC, 10, 5, &Search::EXACT).unwrap();
         assert_eq!(without.columns, vec![None, Some(1), Some(2)]);
+        // A search down a sheet of more cells than a memory keeps is
+        // answered, and not kept.
+        let mut long = Sheet::new("w");
+        for row in 0..REMEMBERED_CELLS as u32 + 1 {
+            put(&mut long, row, 0, "Ghi chú");
+        }
+        let mut fresh = Memory::default();
+        assert_eq!(fresh.search(&long, SPEC, 0, u32::MAX, &Search::EXACT), None);
+        assert!(fresh.remembered.is_empty());
     }
 
     #[test]
