@@ -644,6 +644,41 @@ mod tests {
         assert_eq!(ROW_TEXTS.with_borrow(|known| known.len()), before);
     }
 
+    /// Rows far below a table's header are classified without being kept:
+    /// a sheet of pasted rows under the score table adds nothing to what a
+    /// thread holds.
+    #[test]
+    fn rows_far_below_the_header_are_not_kept() {
+        use crate::workbook::{Cell, Value};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/ktkt-2022/ke-hoach.xlsx");
+        let plan = crate::plan::load(&path).unwrap().plan;
+        let mut sheet = Sheet::new("Tự chấm điểm");
+        for row in 1..=KEPT_ROWS_BELOW + 300 {
+            let cell = Cell {
+                value: Value::Text(format!("ghi chép số {row}")),
+                formula: None,
+                percent: false,
+            };
+            sheet.insert(row, 1, cell);
+        }
+        let score = ScoreSheet {
+            sheet: &sheet,
+            header_row: 0,
+            columns: Columns {
+                content: Some(1),
+                ..Columns::default()
+            },
+            adjustments: None,
+            others: Vec::new(),
+        };
+        ROW_TEXTS.with_borrow_mut(|known| known.clear());
+        let read = rows(&score, &plan);
+        assert_eq!(read.items.len(), (KEPT_ROWS_BELOW + 300) as usize);
+        let kept = ROW_TEXTS.with_borrow(|known| known.len());
+        assert_eq!(kept, KEPT_ROWS_BELOW as usize);
+    }
+
     #[test]
     fn splits_row_markers() {
         assert_eq!(
