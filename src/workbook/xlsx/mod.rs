@@ -1680,6 +1680,13 @@ mod tests {
 
     /// A committed workbook with one part's text changed by `edit`.
     fn edited(file: &str, part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+        edited_bytes(file, part, |data| {
+            edit(String::from_utf8(data).unwrap()).into_bytes()
+        })
+    }
+
+    /// A committed workbook with one part's bytes changed by `edit`.
+    fn edited_bytes(file: &str, part: &str, edit: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
         use std::io::{Read, Write};
         let good = std::fs::read(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(&good[..])).unwrap();
@@ -1690,7 +1697,7 @@ mod tests {
             let mut data = Vec::new();
             entry.read_to_end(&mut data).unwrap();
             if name == part {
-                data = edit(String::from_utf8(data).unwrap()).into_bytes();
+                data = edit(data);
             }
             out.start_file(name, zip::write::SimpleFileOptions::default())
                 .unwrap();
@@ -1704,26 +1711,16 @@ mod tests {
     /// makes of the file; the same text whole is read.
     #[test]
     fn a_part_that_is_not_utf8_is_declined() {
-        use std::io::{Read, Write};
-        let file = "samples/ktkt-2022/don-vi/KBNN_NAM.xlsx";
-        let good = std::fs::read(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let with = |bad: &[u8]| {
-            let mut zip = zip::ZipArchive::new(Cursor::new(&good[..])).unwrap();
-            let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-            for i in 0..zip.len() {
-                let mut entry = zip.by_index(i).unwrap();
-                let name = entry.name().unwrap().to_string();
-                let mut data = Vec::new();
-                entry.read_to_end(&mut data).unwrap();
-                if name == "xl/sharedStrings.xml" {
+            edited_bytes(
+                "samples/ktkt-2022/don-vi/KBNN_NAM.xlsx",
+                "xl/sharedStrings.xml",
+                |mut data| {
                     let at = data.windows(3).position(|w| w == b"<t>").unwrap() + 3;
                     data.splice(at..at, bad.iter().copied());
-                }
-                out.start_file(name, zip::write::SimpleFileOptions::default())
-                    .unwrap();
-                out.write_all(&data).unwrap();
-            }
-            out.finish().unwrap().into_inner()
+                    data
+                },
+            )
         };
         let read =
             |bytes: &[u8]| read_with(bytes, Zip::new(Cursor::new(bytes)).unwrap(), true).is_some();
