@@ -576,23 +576,37 @@ fn spec_id(spec: &[ColumnSpec]) -> (usize, usize) {
     (spec.as_ptr() as usize, spec.len())
 }
 
+/// What a memory can tell of a way of comparing labels: whether it takes
+/// prefixes and whether it rewrites (which rewrite is its owner's to keep
+/// apart).
+fn how_id(how: &Search) -> (bool, bool) {
+    (how.prefix, how.rewrite.is_some())
+}
+
 impl Remembered {
+    /// A search's copy of what it read; none when it read more than a
+    /// memory keeps (a header searched for down a sheet of thousands of
+    /// rows: the copy would cost more than searching again, and a thread
+    /// would hold it).
     fn new(
         sheet: &Sheet,
         spec: &[ColumnSpec],
         (from_row, rows, how): (u32, u32, &Search),
         extent: Extent,
         table: Option<Table>,
-    ) -> Remembered {
+    ) -> Option<Remembered> {
         let (top, stop) = (extent.top, extent.stop);
-        Remembered {
+        let cells = sheet.rows_cells(top, stop);
+        if cells.len() > REMEMBERED_CELLS {
+            return None;
+        }
+        Some(Remembered {
             spec: spec_id(spec),
-            how: (how.prefix, how.rewrite.is_some()),
+            how: how_id(how),
             from_row,
             rows,
             extent,
-            cells: sheet
-                .rows_cells(top, stop)
+            cells: cells
                 .iter()
                 .map(|(at, cell)| (*at, Seen::of(cell)))
                 .collect(),
@@ -600,12 +614,17 @@ impl Remembered {
                 .map(|m| (*m, sheet.cell(m.start.0, m.start.1).map(Seen::of)))
                 .collect(),
             table,
-        }
+        })
     }
 
     /// Whether the same search of `sheet` would read what this one read,
     /// and so find what it found.
-    fn answers(&self, sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32) -> bool {
+    fn answers(
+        &self,
+        sheet: &Sheet,
+        spec: &[ColumnSpec],
+        (from_row, rows, how): (u32, u32, &Search),
+    ) -> bool {
         let Extent {
             top,
             stop,
@@ -627,6 +646,7 @@ impl Remembered {
         let cells = sheet.rows_cells(top, stop);
         same_rows
             && self.spec == spec_id(spec)
+            && self.how == how_id(how)
             && self.from_row == from_row
             && self.rows == rows
             && cells.len() == self.cells.len()
@@ -679,9 +699,10 @@ impl Memory {
         rows: u32,
         how: &Search,
     ) -> Option<Table> {
-        let known = self.remembered.iter().position(|r| {
-            r.how == (how.prefix, how.rewrite.is_some()) && r.answers(sheet, spec, from_row, rows)
-        });
+        let known = self
+            .remembered
+            .iter()
+            .position(|r| r.answers(sheet, spec, (from_row, rows, how)));
         if let Some(i) = known {
             self.remembered[..=i].rotate_right(1);
             let table = self.remembered[0].table.clone();
@@ -689,13 +710,10 @@ impl Memory {
             return table;
         }
         let (table, extent) = search_reading(sheet, spec, from_row, rows, how);
-        // A search that read a great many cells (a header searched for
-        // down a sheet of thousands of rows) is not kept: its copy would
-        // cost more than searching again, and a thread would hold it.
-        let small = |e: &Extent| sheet.rows_cells(e.top, e.stop).len() <= REMEMBERED_CELLS;
-        if let Some(extent) = extent.filter(small) {
-            let remembered =
-                Remembered::new(sheet, spec, (from_row, rows, how), extent, table.clone());
+        let remembered = extent.and_then(|extent| {
+            Remembered::new(sheet, spec, (from_row, rows, how), extent, table.clone())
+        });
+        if let Some(remembered) = remembered {
             self.remembered.truncate(REMEMBERED - 1);
             self.remembered.insert(0, remembered);
         }
@@ -720,6 +738,16 @@ mod tests {
 
     fn put(sheet: &mut Sheet, row: u32, col: u32, text: &str) {
         set(sheet, row, col, Value::Text(text.into()));
+    }
+
+    /// The spec's three labels in one row, from column `col` on.
+    fn put_header(sheet: &mut Sheet, row: u32, col: u32) {
+        for (i, label) in ["Mã", "Điểm tối đa", "Điểm tự chấm"]
+            .into_iter()
+            .enumerate()
+        {
+            put(sheet, row, col + i as u32, label);
+        }
     }
 
     const SPEC: &[ColumnSpec] = &[
@@ -887,9 +915,7 @@ mod tests {
     fn memory_answers_only_searches_that_read_the_same() {
         let mut s = Sheet::new("x");
         put(&mut s, 0, 0, "Tiêu chí");
-        put(&mut s, 2, 0, "Mã");
-        put(&mut s, 2, 1, "Điểm tối đa");
-        put(&mut s, 2, 2, "Điểm tự chấm");
+        put_header(&mut s, 2, 0);
         set(&mut s, 3, 1, Value::Number(5.0));
         let mut memory = Memory::default();
         let first = memory.search(&s, SPEC, 0, 20, &Search::EXACT).unwrap();
@@ -913,9 +939,7 @@ mod tests {
         put(&mut short, 0, 0, "Mã");
         put(&mut short, 0, 1, "Ghi chú");
         assert_eq!(memory.search(&short, SPEC, 0, 20, &Search::EXACT), None);
-        put(&mut short, 4, 1, "Điểm tối đa");
-        put(&mut short, 4, 2, "Điểm tự chấm");
-        put(&mut short, 4, 0, "Mã");
+        put_header(&mut short, 4, 0);
         assert_eq!(
             memory
                 .search(&short, SPEC, 0, 20, &Search::EXACT)
