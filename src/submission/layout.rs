@@ -644,6 +644,76 @@ mod tests {
         assert_eq!(ROW_TEXTS.with_borrow(|known| known.len()), before);
     }
 
+    /// Every committed workbook — the template's, the hand-laid ones
+    /// openpyxl wrote, those LibreOffice re-saved as xlsx, xls and ods, the
+    /// seeds' units — has its score table found and its rows classified
+    /// the same with what this thread remembers as without: read once
+    /// each with nothing remembered, then all of them twice over, forward
+    /// and backward, each after the others.
+    #[test]
+    fn what_a_thread_remembers_changes_nothing_on_committed_workbooks() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let plan = crate::plan::load(&root.join("samples/ktkt-2022/ke-hoach.xlsx"))
+            .unwrap()
+            .plan;
+        let mut paths = Vec::new();
+        let mut dirs = vec![root.join("samples"), root.join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if crate::commands::is_workbook_name(&path) {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.sort();
+        let books: Vec<(&std::path::PathBuf, Book)> = paths
+            .iter()
+            .filter_map(|p| Some((p, crate::workbook::open(p).ok()?)))
+            .collect();
+        assert!(books.len() > 80, "{} workbooks read", books.len());
+        let read = |book: &Book, searches: &mut Searches| -> String {
+            match find_score_sheet_in(book, &plan, searches) {
+                Ok(score) => format!(
+                    "{} {} {:?} {:?} {:?} {:?}",
+                    score.sheet.name,
+                    score.header_row,
+                    score.columns,
+                    score.adjustments,
+                    score.others,
+                    rows(&score, &plan)
+                ),
+                Err(NoScoreSheet::MissingColumns(sheet, row, missing)) => {
+                    format!("missing {} {row:?} {missing:?}", sheet.name)
+                }
+                Err(NoScoreSheet::None) => "none".to_string(),
+            }
+        };
+        // Nothing remembered: a fresh memory, and no row texts kept.
+        let fresh: Vec<String> = books
+            .iter()
+            .map(|(_, book)| {
+                ROW_TEXTS.with_borrow_mut(|known| known.clear());
+                let mut searches = Searches {
+                    year: plan.year,
+                    ..Searches::default()
+                };
+                read(book, &mut searches)
+            })
+            .collect();
+        let mut searches = Searches {
+            year: plan.year,
+            ..Searches::default()
+        };
+        let order: Vec<usize> = (0..books.len()).chain((0..books.len()).rev()).collect();
+        for i in order {
+            let (path, book) = &books[i];
+            assert_eq!(read(book, &mut searches), fresh[i], "{}", path.display());
+        }
+    }
+
     /// Rows far below a table's header are classified without being kept:
     /// a sheet of pasted rows under the score table adds nothing to what a
     /// thread holds.
