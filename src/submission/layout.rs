@@ -503,8 +503,7 @@ fn row_text(code: &str, no: &str, content: &str, keep: bool) -> std::rc::Rc<RowT
     if !keep || code.len() + no.len() + content.len() > REMEMBERED_ROW_BYTES {
         return std::rc::Rc::new(RowText::of(code, no, content));
     }
-    // The lengths make the key one row's alone, whatever the cells hold.
-    let key = format!("{}:{}:{code}{no}{content}", code.len(), no.len());
+    let key = crate::text::key_of(&[code, no, content]);
     ROW_TEXTS.with_borrow_mut(|known| {
         if let Some(text) = known.get(&key) {
             debug_assert_eq!(**text, RowText::of(code, no, content));

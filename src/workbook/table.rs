@@ -399,13 +399,7 @@ fn best_spec<'l>(
 /// `from_row`. Returns `None` when no row carries at least two of the labels
 /// (or one, for a one-column spec).
 pub fn find(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32) -> Option<Table> {
-    find_within(sheet, spec, from_row, HEADER_SEARCH_ROWS)
-}
-
-/// Like [`find`], searching `rows` rows below `from_row` (a second table
-/// below a first one of any length).
-pub fn find_within(sheet: &Sheet, spec: &[ColumnSpec], from_row: u32, rows: u32) -> Option<Table> {
-    search(sheet, spec, from_row, rows, &Search::EXACT)
+    search(sheet, spec, from_row, HEADER_SEARCH_ROWS, &Search::EXACT)
 }
 
 /// The general search: `rows` rows below `from_row`, labels compared as
@@ -1009,7 +1003,7 @@ mod tests {
         for row in 13..3000 {
             put(&mut s, row, 1, "5");
         }
-        let t = find_within(&s, SPEC, 10, 5).unwrap();
+        let t = search(&s, SPEC, 10, 5, &Search::EXACT).unwrap();
         assert_eq!(t.header_row, 12);
         assert_eq!(t.columns, vec![Some(0), Some(1), Some(2)]);
     }

@@ -141,7 +141,7 @@ fn read_package(package: &mut Package<'_>, scanner: bool) -> Option<FastBook> {
         // folder: all three are what is read.
         Some(xml) => remembered(
             &LAST_WORKBOOK,
-            format!("{}:{}:{dir}{rels}{xml}", dir.len(), rels.len()),
+            crate::text::key_of(&[&dir, &rels, &xml]),
             |_| workbook(&xml, &relationships(&rels)?, &dir),
         )?,
         // Still read: a malformed relationships part declines the package.
